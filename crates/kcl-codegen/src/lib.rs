@@ -1,0 +1,1 @@
+//! Generate KCL from Rust types.

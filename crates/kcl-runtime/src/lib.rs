@@ -1,0 +1,137 @@
+//! The real KCL runtime, in-process.
+//!
+//! KCL's compiler and evaluator ship as one native library inside PyPI's `kcl-lib` wheel.
+//! That library exports the official KCL C service API (the one every KCL SDK uses), so
+//! this crate loads it with [`libloading`], encodes the service's protobuf messages with
+//! [`prost`] and calls it directly: no KCL interpreter of our own and no subprocess per
+//! evaluation.
+//!
+//! ```no_run
+//! use kcl_runtime::{Program, Runtime};
+//!
+//! let runtime = Runtime::global()?;
+//! let output = runtime.run(
+//!     &Program::new()
+//!         .source("main.k", "name = option(\"params\").name")
+//!         .option("params", r#"{"name": "eg"}"#),
+//! )?;
+//! assert_eq!(output.json["name"], "eg");
+//! # Ok::<(), kcl_runtime::Error>(())
+//! ```
+//!
+//! The library is found, in this order, through [`KCL_LIB_PATH_ENV`], the project-local
+//! install that `cargo xtask test` makes (see [`local_install_dir`]), and the `kcl_lib`
+//! package importable by `python3`. See [`discover`].
+
+mod discovery;
+mod error;
+mod ffi;
+mod messages;
+mod program;
+
+pub use discovery::{
+    KCL_LIB_PATH_ENV, KCL_LIB_VERSION, KCL_LIBPYTHON_PATH_ENV, LIBPYTHON_RECORD, LibraryPaths,
+    discover, install_command, local_install_dir,
+};
+pub use error::{Error, KclError, KclErrorKind, LoadError, Location};
+pub use program::{Output, Program};
+
+use std::path::Path;
+use std::sync::OnceLock;
+
+/// A loaded KCL runtime.
+///
+/// Cheap to share: every method takes `&self` and is safe to call from many threads at
+/// once (each thread talks to its own KCL service handle).
+pub struct Runtime {
+    library: ffi::KclLibrary,
+    paths: LibraryPaths,
+}
+
+/// The version the loaded runtime reports about itself.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Version {
+    /// The KCL version, for example `0.11.2`.
+    pub version: String,
+    /// The git commit the runtime was built from.
+    pub git_sha: String,
+    /// A human-readable summary that the runtime prints for `kcl version`.
+    pub info: String,
+}
+
+impl Runtime {
+    /// The process-wide runtime, discovered and loaded on first use.
+    ///
+    /// A failed load is remembered too: every later call returns the same error instead of
+    /// searching again.
+    pub fn global() -> Result<&'static Runtime, LoadError> {
+        static GLOBAL: OnceLock<Result<Runtime, LoadError>> = OnceLock::new();
+        GLOBAL
+            .get_or_init(|| discover().and_then(|paths| Runtime::load(&paths)))
+            .as_ref()
+            .map_err(Clone::clone)
+    }
+
+    /// Load the runtime from explicit paths.
+    ///
+    /// Prefer [`Runtime::global`]; this is for callers that manage the library themselves.
+    pub fn load(paths: &LibraryPaths) -> Result<Runtime, LoadError> {
+        let library = ffi::KclLibrary::open(paths)?;
+        Ok(Runtime {
+            library,
+            paths: paths.clone(),
+        })
+    }
+
+    /// The native library file this runtime was loaded from.
+    pub fn library_path(&self) -> &Path {
+        &self.paths.library
+    }
+
+    /// Compile and evaluate a program.
+    ///
+    /// Compile errors (syntax, types, unknown names) and evaluation errors (a failed
+    /// `assert`, a runtime error) both come back as [`Error::Kcl`].
+    pub fn run(&self, program: &Program) -> Result<Output, Error> {
+        let result: messages::ExecProgramResult = self
+            .library
+            .call("KclService.ExecProgram", &program.to_args()?)?;
+        if !result.err_message.is_empty() {
+            return Err(KclError::parse(KclErrorKind::Evaluation, &result.err_message).into());
+        }
+        Output::from_result(result)
+    }
+
+    /// Format KCL source exactly as `kcl fmt` does.
+    pub fn format(&self, source: &str) -> Result<String, Error> {
+        let result: messages::FormatCodeResult = self.library.call(
+            "KclService.FormatCode",
+            &messages::FormatCodeArgs {
+                source: source.to_owned(),
+            },
+        )?;
+        String::from_utf8(result.formatted)
+            .map_err(|e| Error::Protocol(format!("formatted code is not UTF-8: {e}")))
+    }
+
+    /// The version of the loaded runtime.
+    pub fn version(&self) -> Result<Version, Error> {
+        let result: messages::GetVersionResult = self
+            .library
+            .call("KclService.GetVersion", &messages::GetVersionArgs {})?;
+        Ok(Version {
+            version: result.version,
+            git_sha: result.git_sha,
+            info: result.version_info,
+        })
+    }
+}
+
+impl std::fmt::Debug for Runtime {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Runtime")
+            .field("library", &self.paths.library)
+            .field("libpython", &self.paths.libpython)
+            .finish()
+    }
+}

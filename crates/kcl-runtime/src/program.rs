@@ -1,0 +1,136 @@
+//! A KCL program to run, and what running it produced.
+
+use std::path::{Path, PathBuf};
+
+use crate::error::Error;
+use crate::messages::{Argument, ExecProgramArgs, ExecProgramResult};
+
+/// A KCL program: source files and/or in-memory sources, a work directory and options.
+#[derive(Debug, Clone, Default)]
+pub struct Program {
+    work_dir: Option<PathBuf>,
+    sources: Vec<(String, Option<String>)>,
+    options: Vec<(String, String)>,
+    sort_keys: bool,
+}
+
+impl Program {
+    /// An empty program; add files or sources to it.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// The directory imports and relative paths are resolved against.
+    pub fn work_dir(mut self, dir: impl Into<PathBuf>) -> Self {
+        self.work_dir = Some(dir.into());
+        self
+    }
+
+    /// Add a KCL file, read by the runtime.
+    pub fn file(mut self, path: impl AsRef<Path>) -> Self {
+        self.sources
+            .push((path.as_ref().to_string_lossy().into_owned(), None));
+        self
+    }
+
+    /// Add in-memory KCL source; `name` is the file name errors will name.
+    pub fn source(mut self, name: impl Into<String>, code: impl Into<String>) -> Self {
+        self.sources.push((name.into(), Some(code.into())));
+        self
+    }
+
+    /// Set an option, as `kcl run -D name=value` does: a JSON value becomes a KCL dict,
+    /// list, number or boolean, anything else a string. Read it with `option("name")`.
+    pub fn option(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.push((name.into(), value.into()));
+        self
+    }
+
+    /// Sort the keys of dicts in the results.
+    pub fn sort_keys(mut self, sort: bool) -> Self {
+        self.sort_keys = sort;
+        self
+    }
+
+    /// The protobuf arguments of `KclService.ExecProgram`.
+    ///
+    /// When any source is in memory, files are read here so that names and codes line up
+    /// one to one, as the service expects.
+    pub(crate) fn to_args(&self) -> Result<ExecProgramArgs, Error> {
+        let in_memory = self.sources.iter().any(|(_, code)| code.is_some());
+        let mut k_filename_list = Vec::with_capacity(self.sources.len());
+        let mut k_code_list = Vec::new();
+        for (name, code) in &self.sources {
+            k_filename_list.push(name.clone());
+            if in_memory {
+                let code = match code {
+                    Some(code) => code.clone(),
+                    None => std::fs::read_to_string(self.resolve(name)).map_err(|e| {
+                        Error::Kcl(crate::KclError {
+                            kind: crate::KclErrorKind::Compile,
+                            message: format!("cannot read {name}: {e}"),
+                            locations: Vec::new(),
+                        })
+                    })?,
+                };
+                k_code_list.push(code);
+            }
+        }
+        Ok(ExecProgramArgs {
+            work_dir: self
+                .work_dir
+                .as_ref()
+                .map(|d| d.to_string_lossy().into_owned())
+                .unwrap_or_default(),
+            k_filename_list,
+            k_code_list,
+            args: self
+                .options
+                .iter()
+                .map(|(name, value)| Argument {
+                    name: name.clone(),
+                    value: value.clone(),
+                })
+                .collect(),
+            sort_keys: self.sort_keys,
+            ..ExecProgramArgs::default()
+        })
+    }
+
+    fn resolve(&self, name: &str) -> PathBuf {
+        match &self.work_dir {
+            Some(dir) => dir.join(name),
+            None => PathBuf::from(name),
+        }
+    }
+}
+
+/// What a program produced.
+#[derive(Debug, Clone)]
+pub struct Output {
+    /// The top-level public variables, as YAML.
+    pub yaml: String,
+    /// The same, as JSON text.
+    pub json_text: String,
+    /// The same, parsed.
+    pub json: serde_json::Value,
+    /// What the program printed (`print(...)`).
+    pub log: String,
+}
+
+impl Output {
+    pub(crate) fn from_result(result: ExecProgramResult) -> Result<Self, Error> {
+        let json = if result.json_result.trim().is_empty() {
+            serde_json::Value::Object(Default::default())
+        } else {
+            serde_json::from_str(&result.json_result)
+                .map_err(|e| Error::Protocol(format!("the JSON result does not parse: {e}")))?
+        };
+        Ok(Output {
+            yaml: result.yaml_result,
+            json_text: result.json_result,
+            json,
+            log: result.log_message,
+        })
+    }
+}
