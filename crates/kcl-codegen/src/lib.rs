@@ -1,1 +1,26 @@
 //! Generate KCL from Rust types.
+//!
+//! - [`ast`]: a typed KCL syntax tree, printed in the canonical form of the KCL formatter;
+//! - [`schema`]: the schema compiler, from a schemars JSON Schema to a KCL data dict and a
+//!   Kubernetes structural schema;
+//! - [`regions`]: generated regions inside hand-written files, written atomically or
+//!   compared with a diff;
+//! - [`app`] and [`compose`]: apps (Helm releases and Kubernetes objects switched on by a
+//!   composite resource's parameters), described with `#[derive(App)]` and lowered to KCL.
+
+pub mod app;
+pub mod ast;
+pub mod compose;
+mod print;
+pub mod regions;
+pub mod schema;
+
+pub use app::{App, AppSpec};
+pub use kcl_codegen_derive::App;
+
+/// Used by the code `#[derive(App)]` expands to; not a public API.
+#[doc(hidden)]
+pub mod __private {
+    pub use schemars;
+    pub use serde_json;
+}

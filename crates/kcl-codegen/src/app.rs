@@ -1,0 +1,97 @@
+//! The description of an app that a composition installs: what `#[derive(App)]` produces.
+//!
+//! An app is switched on by `<apps>.<key>.enabled` and brings Helm releases and Kubernetes
+//! objects, some of which exist only under a [`Condition`]. Values and manifests are
+//! [`serde_json::Value`] templates: a string that is exactly `{{ path }}` (for example
+//! `{{ host }}`) stands for the app's own parameter at that path.
+
+/// A type that describes an app. Implemented by `#[derive(App)]`.
+pub trait App {
+    /// The app's key under the composition's apps parameters, for example `keda`.
+    const KEY: &'static str;
+
+    /// The whole description of the app.
+    fn spec() -> AppSpec;
+}
+
+/// Everything a generator needs to know about one app.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AppSpec {
+    /// The key under the apps parameters (`spec.parameters.apps.<key>`).
+    pub key: String,
+    /// What the app is, from the type's doc comment; it becomes the XRD description.
+    pub description: String,
+    /// The JSON Schema of the app's parameters (from schemars).
+    pub parameters: schemars::Schema,
+    /// The Helm releases, in installation order.
+    pub releases: Vec<Release>,
+    /// The Kubernetes objects.
+    pub objects: Vec<Object>,
+    /// The keys of apps this one needs; enabling this app enables them too.
+    pub requires: Vec<String>,
+}
+
+/// One Helm release of an app.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Release {
+    /// The release name in the target cluster; the composed resource is `<xr>-app-<name>`.
+    pub name: String,
+    /// The chart's name.
+    pub chart: String,
+    /// Where the chart comes from.
+    pub source: ChartSource,
+    /// The pinned chart version.
+    pub version: String,
+    /// The KCL variable the pin is generated as, for example `keda`.
+    pub pin: String,
+    /// The namespace the release is installed in.
+    pub namespace: String,
+    /// The chart values, as parts merged in order; empty when the chart's defaults do.
+    pub values: Vec<Values>,
+    /// The release exists only when this holds (besides the app being enabled).
+    pub when: Option<Condition>,
+}
+
+/// Where a chart is published.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ChartSource {
+    /// A classic Helm repository URL (`chart.repository`).
+    Repository(String),
+    /// An OCI chart URL, `oci://...` (`chart.url`).
+    Oci(String),
+}
+
+/// A part of a release's values.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Values {
+    /// Where in the values the part goes (`["server", "ingress"]`); empty for the top.
+    pub at: Vec<String>,
+    /// The values; must be an object unless `at` is not empty.
+    pub value: serde_json::Value,
+    /// The part is present only when this holds.
+    pub when: Option<Condition>,
+}
+
+/// One Kubernetes object of an app.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Object {
+    /// The composed resource is `<xr>-app-<name>`.
+    pub name: String,
+    /// The object's manifest.
+    pub manifest: serde_json::Value,
+    /// Keep the object when the composite resource is deleted (management policies
+    /// `Create, Update, Observe`): for CRDs and cluster-wide objects others may share.
+    pub retain: bool,
+    /// The object exists only when this holds (besides the app being enabled).
+    pub when: Option<Condition>,
+}
+
+/// When a part of an app exists.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Condition {
+    /// Another app (by key) is enabled too.
+    AppEnabled(String),
+    /// The app's own boolean parameter at this path is true; when it is absent, its
+    /// schema default counts.
+    Field(Vec<String>),
+}

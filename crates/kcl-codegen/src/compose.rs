@@ -1,0 +1,1 @@
+//! Lowering apps to KCL.
