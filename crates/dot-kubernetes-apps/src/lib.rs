@@ -1,1 +1,37 @@
-//! The apps of dot-kubernetes.
+//! The apps of dot-kubernetes as Rust types: the single source of truth for the apps
+//! schema, the XRD and the composition code in `kcl/`.
+//!
+//! - [`apps`]: one type per app, declared with `#[derive(App)]`;
+//! - [`registry`]: every app, in the order the composition installs them;
+//! - [`cluster`]: typed `Cluster` resources and their parameters, for consumers that build
+//!   and check XRs in Rust;
+//! - [`codegen`]: the generated regions of `kcl/data.k`, `kcl/definition.k` and
+//!   `kcl/apps.k`;
+//! - [`render`]: run `kcl/apps.k` for a `Cluster` through the real KCL runtime.
+//!
+//! Constants consumers need: [`GATEWAY_NAME`], [`GATEWAY_NAMESPACE`], [`PROMETHEUS_URL`].
+
+pub mod apps;
+pub mod cluster;
+pub mod codegen;
+pub mod render;
+
+pub use apps::{GATEWAY_NAME, GATEWAY_NAMESPACE, PROMETHEUS_URL};
+pub use cluster::{Apps, Cluster, Parameters, Provider};
+
+use kcl_codegen::{App, AppSpec};
+
+/// Every app, in the order the composition installs them.
+pub fn registry() -> Vec<AppSpec> {
+    cluster::app_specs()
+}
+
+/// The key of an app type, for example `keda` for [`apps::Keda`].
+pub fn key_of<A: App>() -> &'static str {
+    A::KEY
+}
+
+/// `#[serde(default = "crate::yes")]`: a boolean that is on unless switched off.
+pub(crate) fn yes() -> bool {
+    true
+}

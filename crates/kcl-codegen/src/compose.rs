@@ -1,1 +1,588 @@
-//! Lowering apps to KCL.
+//! Lowering apps to KCL: the pins, the enabled flags and one block per app of a
+//! composition, the data dicts and the XRD properties.
+//!
+//! The generated composition code relies on a few names that the hand-written part of the
+//! composition defines (see [`Conventions`]): the list the composed resources are
+//! collected in, and the schemas that turn a release, an object and a usage into the
+//! resources Crossplane expects. Keeping those shapes hand-written keeps them in one
+//! place, shared with the composition's own resources.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt;
+
+use serde_json::Value;
+
+use crate::app::{AppSpec, ChartSource, Condition, Object, Release, Values};
+use crate::ast::{AssignOp, BinOp, Entry, Expr, IfChain, Key, ListItem, Module, Stmt};
+use crate::schema;
+
+/// The names the generated code shares with the hand-written part of the composition.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Conventions {
+    /// The expression of the apps parameters of the composite resource.
+    pub apps: Expr,
+    /// The list variable composed resources are appended to.
+    pub items: String,
+    /// The schema that makes a Helm `Release` from `_name`, `_chart`, `_repository` or
+    /// `_url`, `_version`, `_namespace` and `_values`.
+    pub release_schema: String,
+    /// The schema that makes a Kubernetes `Object` from `_name`, `_externalName`,
+    /// `_manifest` and `_retain`.
+    pub object_schema: String,
+    /// The schema that makes a `Usage` from `_nameSuffix` and `_kind`.
+    pub usage_schema: String,
+    /// The prefix of app resources' composition names, after the composite's name.
+    pub resource_prefix: String,
+}
+
+impl Default for Conventions {
+    /// `oxr.spec.parameters?.apps`, `_items`, `release`, `object`, `usage` and `app-`.
+    fn default() -> Self {
+        Conventions {
+            apps: Expr::name("oxr")
+                .attr("spec")
+                .attr("parameters")
+                .attr_opt("apps"),
+            items: "_items".into(),
+            release_schema: "release".into(),
+            object_schema: "object".into(),
+            usage_schema: "usage".into(),
+            resource_prefix: "app-".into(),
+        }
+    }
+}
+
+/// Apps that cannot be lowered as they are described.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ComposeError {
+    /// The app the problem is in.
+    pub app: String,
+    /// What is wrong.
+    pub message: String,
+}
+
+impl fmt::Display for ComposeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "app `{}`: {}", self.app, self.message)
+    }
+}
+
+impl std::error::Error for ComposeError {}
+
+fn error(app: &str, message: impl Into<String>) -> ComposeError {
+    ComposeError {
+        app: app.to_owned(),
+        message: message.into(),
+    }
+}
+
+/// The name of the local variable that holds whether an app is enabled.
+const APPS_VAR: &str = "_apps";
+
+fn enabled_var(key: &str) -> String {
+    format!("_{key}Enabled")
+}
+
+/// The pins: one variable per release, each with the comment a dependency bot reads.
+pub fn pins(apps: &[AppSpec]) -> Module {
+    let mut body = Vec::new();
+    for release in apps.iter().flat_map(|app| &app.releases) {
+        body.push(Stmt::Comment(renovate_comment(release)));
+        body.push(Stmt::assign(
+            release.pin.clone(),
+            Expr::str(release.version.clone()),
+        ));
+    }
+    Module { body }
+}
+
+/// `renovate: datasource=... depName=... [registryUrl=...]` for a release's chart.
+pub fn renovate_comment(release: &Release) -> String {
+    match &release.source {
+        ChartSource::Repository(repository) => format!(
+            "renovate: datasource=helm depName={} registryUrl={}",
+            release.chart, repository
+        ),
+        ChartSource::Oci(url) => format!(
+            "renovate: datasource=docker depName={}",
+            url.trim_start_matches("oci://")
+        ),
+    }
+}
+
+/// The apps part of the composition: which apps are enabled, then one block per app that
+/// appends its releases, objects and usages to the items.
+pub fn apps_block(apps: &[AppSpec], conventions: &Conventions) -> Result<Module, ComposeError> {
+    check_apps(apps)?;
+    let mut body = vec![
+        Stmt::assign(APPS_VAR, conventions.apps.clone()),
+        Stmt::Comment(
+            "An app is enabled when asked for, or when an enabled app requires it.".into(),
+        ),
+    ];
+    for app in enabled_order(apps)? {
+        body.push(Stmt::assign(enabled_var(&app.key), enabled_expr(app, apps)));
+    }
+    for app in apps {
+        body.push(Stmt::Blank);
+        body.push(Stmt::If(IfChain {
+            branches: vec![(
+                Expr::name(enabled_var(&app.key)),
+                vec![Stmt::Assign {
+                    target: conventions.items.clone(),
+                    op: AssignOp::Append,
+                    value: Expr::List(app_items(app, conventions)?),
+                }],
+            )],
+            orelse: None,
+        }));
+    }
+    Ok(Module { body })
+}
+
+/// The data dicts of the apps: `app<Key> = {...}` per app, in the dot format of
+/// [`schema::data_dict`].
+pub fn data_dicts(apps: &[AppSpec]) -> Result<Module, ComposeError> {
+    let mut body = Vec::new();
+    for (i, app) in apps.iter().enumerate() {
+        if i > 0 {
+            body.push(Stmt::Blank);
+        }
+        let mut dict = schema::data_dict(&app.parameters)
+            .map_err(|e| error(&app.key, e.to_string()))?;
+        set_description(&mut dict, &full_description(app, apps));
+        body.push(Stmt::assign(data_dict_name(&app.key), Expr::from_json(&dict)));
+    }
+    Ok(Module { body })
+}
+
+/// The variable a data dict is generated as: `keda` -> `appKeda`.
+pub fn data_dict_name(key: &str) -> String {
+    let mut chars = key.chars();
+    let first = chars.next().map(|c| c.to_ascii_uppercase());
+    format!("app{}{}", first.into_iter().collect::<String>(), chars.as_str())
+}
+
+/// The structural schema of every app, keyed by app key: the `properties` of the apps
+/// object of an XRD.
+pub fn xrd_properties(apps: &[AppSpec]) -> Result<serde_json::Map<String, Value>, ComposeError> {
+    let mut properties = serde_json::Map::new();
+    for app in apps {
+        let mut schema = schema::structural(&app.parameters)
+            .map_err(|e| error(&app.key, e.to_string()))?;
+        set_description(&mut schema, &full_description(app, apps));
+        properties.insert(app.key.clone(), schema);
+    }
+    Ok(properties)
+}
+
+/// The app's description, followed by what enabling it switches on.
+pub fn full_description(app: &AppSpec, apps: &[AppSpec]) -> String {
+    let _ = apps;
+    if app.requires.is_empty() {
+        return app.description.clone();
+    }
+    let required: Vec<String> = app.requires.iter().map(|k| format!("`{k}`")).collect();
+    format!(
+        "{} Requires {}: enabling this app enables {} too.",
+        app.description.trim_end(),
+        required.join(", "),
+        if required.len() == 1 { "it" } else { "them" }
+    )
+}
+
+fn set_description(schema: &mut Value, description: &str) {
+    if let Value::Object(map) = schema {
+        // The description goes right after `type`, where readers look for it.
+        let mut ordered = serde_json::Map::new();
+        if let Some(t) = map.remove("type") {
+            ordered.insert("type".into(), t);
+        }
+        ordered.insert("description".into(), Value::String(description.to_owned()));
+        map.remove("description");
+        ordered.append(map);
+        *map = ordered;
+    }
+}
+
+/// Every app has an `enabled` boolean, unique keys, and requires only known apps.
+fn check_apps(apps: &[AppSpec]) -> Result<(), ComposeError> {
+    let mut keys = BTreeSet::new();
+    let mut pins = BTreeMap::new();
+    let mut names = BTreeMap::new();
+    for app in apps {
+        if !keys.insert(app.key.as_str()) {
+            return Err(error(&app.key, "the key is declared by two apps"));
+        }
+        if field_default(app, &["enabled".into()])?.is_none()
+            && property(app, &["enabled".into()]).is_none()
+        {
+            return Err(error(&app.key, "the parameters have no `enabled` field"));
+        }
+        for release in &app.releases {
+            if let Some(other) = pins.insert(release.pin.as_str(), app.key.as_str()) {
+                return Err(error(
+                    &app.key,
+                    format!("the pin `{}` is also declared by `{other}`", release.pin),
+                ));
+            }
+            if let Some(other) = names.insert(release.name.as_str(), app.key.as_str()) {
+                return Err(error(
+                    &app.key,
+                    format!("the release `{}` is also declared by `{other}`", release.name),
+                ));
+            }
+        }
+        for object in &app.objects {
+            if let Some(other) = names.insert(object.name.as_str(), app.key.as_str()) {
+                return Err(error(
+                    &app.key,
+                    format!(
+                        "the resource name `{}` is also used by `{other}`",
+                        object.name
+                    ),
+                ));
+            }
+        }
+    }
+    for app in apps {
+        for required in &app.requires {
+            if !keys.contains(required.as_str()) {
+                return Err(error(
+                    &app.key,
+                    format!("requires `{required}`, which is not one of the apps"),
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The apps in an order where every app comes after all the apps that require it, so that
+/// each enabled flag can read theirs. A cycle is an error.
+fn enabled_order(apps: &[AppSpec]) -> Result<Vec<&AppSpec>, ComposeError> {
+    let mut order: Vec<&AppSpec> = Vec::with_capacity(apps.len());
+    let mut placed = BTreeSet::new();
+    while order.len() < apps.len() {
+        let ready = apps.iter().find(|app| {
+            !placed.contains(app.key.as_str())
+                && requirers(app, apps).all(|r| placed.contains(r.key.as_str()))
+        });
+        match ready {
+            Some(app) => {
+                placed.insert(app.key.as_str());
+                order.push(app);
+            }
+            None => {
+                let stuck = apps
+                    .iter()
+                    .find(|a| !placed.contains(a.key.as_str()))
+                    .map_or("", |a| a.key.as_str());
+                return Err(error(stuck, "the apps' requirements form a cycle"));
+            }
+        }
+    }
+    Ok(order)
+}
+
+fn requirers<'a>(app: &'a AppSpec, apps: &'a [AppSpec]) -> impl Iterator<Item = &'a AppSpec> {
+    apps.iter().filter(|other| other.requires.contains(&app.key))
+}
+
+/// `_apps?.<key>?.enabled == True or _<requirer>Enabled ...`
+fn enabled_expr(app: &AppSpec, apps: &[AppSpec]) -> Expr {
+    requirers(app, apps).fold(
+        parameter(&app.key, &["enabled".into()]).binary(BinOp::Eq, Expr::Bool(true)),
+        |expr, requirer| expr.binary(BinOp::Or, Expr::name(enabled_var(&requirer.key))),
+    )
+}
+
+/// `_apps?.<key>?.<path...>`, null-safe all the way.
+fn parameter(key: &str, path: &[String]) -> Expr {
+    path.iter().fold(Expr::name(APPS_VAR).attr_opt(key), |expr, part| {
+        expr.attr_opt(part.clone())
+    })
+}
+
+fn condition_expr(app: &AppSpec, condition: &Condition) -> Result<Expr, ComposeError> {
+    match condition {
+        Condition::AppEnabled(key) => Ok(Expr::name(enabled_var(key))),
+        Condition::Field(path) => {
+            let value = parameter(&app.key, path);
+            match field_default(app, path)? {
+                // Absent means true: only an explicit `false` switches it off.
+                Some(Value::Bool(true)) => Ok(value.binary(BinOp::NotEq, Expr::Bool(false))),
+                _ => Ok(value.binary(BinOp::Eq, Expr::Bool(true))),
+            }
+        }
+    }
+}
+
+/// The structural schema of the app's parameter at `path`.
+fn property(app: &AppSpec, path: &[String]) -> Option<Value> {
+    let mut node = schema::structural(&app.parameters).ok()?;
+    for part in path {
+        node = node.get("properties")?.get(part)?.clone();
+    }
+    Some(node)
+}
+
+/// The default of a boolean parameter; an error when the parameter is missing or not a
+/// boolean.
+fn field_default(app: &AppSpec, path: &[String]) -> Result<Option<Value>, ComposeError> {
+    let dotted = path.join(".");
+    let node = property(app, path)
+        .ok_or_else(|| error(&app.key, format!("has no parameter `{dotted}`")))?;
+    if node.get("type") != Some(&Value::String("boolean".into())) {
+        return Err(error(
+            &app.key,
+            format!("the parameter `{dotted}` is used as a condition but is not a boolean"),
+        ));
+    }
+    Ok(node.get("default").cloned())
+}
+
+/// The list items one app appends: its releases and objects, each followed by its usage,
+/// conditional ones inside `if` items.
+fn app_items(app: &AppSpec, conventions: &Conventions) -> Result<Vec<ListItem>, ComposeError> {
+    let mut items = Vec::new();
+    for release in &app.releases {
+        let resource = vec![
+            ListItem::Expr(release_expr(app, release, conventions)?),
+            ListItem::Expr(usage_expr(&release.name, "Release", conventions)),
+        ];
+        items.extend(guarded(app, release.when.as_ref(), resource)?);
+    }
+    for object in &app.objects {
+        let resource = vec![
+            ListItem::Expr(object_expr(app, object, conventions)?),
+            ListItem::Expr(usage_expr(&object.name, "Object", conventions)),
+        ];
+        items.extend(guarded(app, object.when.as_ref(), resource)?);
+    }
+    Ok(items)
+}
+
+fn guarded(
+    app: &AppSpec,
+    when: Option<&Condition>,
+    items: Vec<ListItem>,
+) -> Result<Vec<ListItem>, ComposeError> {
+    Ok(match when {
+        None => items,
+        Some(condition) => vec![ListItem::If(IfChain {
+            branches: vec![(condition_expr(app, condition)?, items)],
+            orelse: None,
+        })],
+    })
+}
+
+fn release_expr(
+    app: &AppSpec,
+    release: &Release,
+    conventions: &Conventions,
+) -> Result<Expr, ComposeError> {
+    let mut body = vec![
+        Entry::pair("_name", Expr::str(release.name.clone())),
+        Entry::pair("_chart", Expr::str(release.chart.clone())),
+    ];
+    body.push(match &release.source {
+        ChartSource::Repository(url) => Entry::pair("_repository", Expr::str(url.clone())),
+        ChartSource::Oci(url) => Entry::pair("_url", Expr::str(url.clone())),
+    });
+    body.push(Entry::pair("_version", Expr::name(release.pin.clone())));
+    body.push(Entry::pair("_namespace", Expr::str(release.namespace.clone())));
+    if !release.values.is_empty() {
+        body.push(Entry::pair("_values", values_expr(app, &release.values)?));
+    }
+    Ok(Expr::Schema {
+        name: conventions.release_schema.clone(),
+        body,
+    })
+}
+
+fn object_expr(
+    app: &AppSpec,
+    object: &Object,
+    conventions: &Conventions,
+) -> Result<Expr, ComposeError> {
+    let external_name = object
+        .manifest
+        .pointer("/metadata/name")
+        .ok_or_else(|| {
+            error(
+                &app.key,
+                format!("the manifest of `{}` has no metadata.name", object.name),
+            )
+        })?;
+    let mut body = vec![
+        Entry::pair("_name", Expr::str(object.name.clone())),
+        Entry::pair("_externalName", template_expr(app, external_name)),
+        Entry::pair("_manifest", template_expr(app, &object.manifest)),
+    ];
+    if object.retain {
+        body.push(Entry::pair("_retain", Expr::Bool(true)));
+    }
+    Ok(Expr::Schema {
+        name: conventions.object_schema.clone(),
+        body,
+    })
+}
+
+fn usage_expr(name: &str, kind: &str, conventions: &Conventions) -> Expr {
+    Expr::Schema {
+        name: conventions.usage_schema.clone(),
+        body: vec![
+            Entry::pair(
+                "_nameSuffix",
+                Expr::str(format!("{}{name}", conventions.resource_prefix)),
+            ),
+            Entry::pair("_kind", Expr::str(kind)),
+        ],
+    }
+}
+
+/// A node of merged values: plain JSON plus entries that exist only under a condition.
+enum ValuesNode {
+    Leaf(Value),
+    Map(Vec<(String, Option<Condition>, ValuesNode)>),
+}
+
+/// Merge the values parts of a release into one dict expression: each part is placed at
+/// its path, and the entries of a conditional part are guarded by its condition.
+fn values_expr(app: &AppSpec, parts: &[Values]) -> Result<Expr, ComposeError> {
+    let mut root = ValuesNode::Map(Vec::new());
+    for part in parts {
+        insert_part(&mut root, &part.at, &part.value, part.when.as_ref())
+            .map_err(|message| error(&app.key, message))?;
+    }
+    node_expr(app, &root)
+}
+
+fn insert_part(
+    node: &mut ValuesNode,
+    at: &[String],
+    value: &Value,
+    when: Option<&Condition>,
+) -> Result<(), String> {
+    let ValuesNode::Map(entries) = node else {
+        return Err(format!("values at `{}` overlap a plain value", at.join(".")));
+    };
+    match at.split_first() {
+        None => {
+            let Value::Object(map) = value else {
+                return Err("values at the top must be a mapping".into());
+            };
+            for (key, value) in map {
+                merge_entry(entries, key, when, value);
+            }
+            Ok(())
+        }
+        Some((last, [])) => {
+            merge_entry(entries, last, when, value);
+            Ok(())
+        }
+        Some((first, rest)) => {
+            let index = unconditional_map(entries, first).unwrap_or_else(|| {
+                entries.push((first.clone(), None, ValuesNode::Map(Vec::new())));
+                entries.len() - 1
+            });
+            insert_part(&mut entries[index].2, rest, value, when)
+        }
+    }
+}
+
+/// Add `key: value` to a map, merging into an unconditional map already there when both
+/// are unconditional maps, so that parts read as one dict.
+fn merge_entry(
+    entries: &mut Vec<(String, Option<Condition>, ValuesNode)>,
+    key: &str,
+    when: Option<&Condition>,
+    value: &Value,
+) {
+    if let (None, Value::Object(map), Some(index)) = (when, value, unconditional_map(entries, key))
+    {
+        if let ValuesNode::Map(inner) = &mut entries[index].2 {
+            for (k, v) in map {
+                merge_entry(inner, k, None, v);
+            }
+            return;
+        }
+    }
+    entries.push((key.to_owned(), when.cloned(), values_node(value)));
+}
+
+fn unconditional_map(entries: &[(String, Option<Condition>, ValuesNode)], key: &str) -> Option<usize> {
+    entries
+        .iter()
+        .position(|(k, w, n)| k == key && w.is_none() && matches!(n, ValuesNode::Map(_)))
+}
+
+fn values_node(value: &Value) -> ValuesNode {
+    match value {
+        Value::Object(map) => ValuesNode::Map(
+            map.iter()
+                .map(|(k, v)| (k.clone(), None, values_node(v)))
+                .collect(),
+        ),
+        other => ValuesNode::Leaf(other.clone()),
+    }
+}
+
+fn node_expr(app: &AppSpec, node: &ValuesNode) -> Result<Expr, ComposeError> {
+    match node {
+        ValuesNode::Leaf(value) => Ok(template_expr(app, value)),
+        ValuesNode::Map(entries) => {
+            let mut body = Vec::new();
+            for (key, when, child) in entries {
+                let entry = Entry::Pair {
+                    key: Key::Name(key.clone()),
+                    // `:` unions with an entry of the same key from another part.
+                    op: AssignOp::Union,
+                    value: node_expr(app, child)?,
+                };
+                body.push(match when {
+                    None => entry,
+                    Some(condition) => Entry::If(IfChain {
+                        branches: vec![(condition_expr(app, condition)?, vec![entry])],
+                        orelse: None,
+                    }),
+                });
+            }
+            Ok(Expr::Dict(body))
+        }
+    }
+}
+
+/// A JSON value as KCL, with `{{ path }}` strings read from the app's parameters.
+fn template_expr(app: &AppSpec, value: &Value) -> Expr {
+    match value {
+        Value::String(s) => match parameter_reference(s) {
+            Some(path) => parameter(&app.key, &path),
+            None => Expr::Str(s.clone()),
+        },
+        Value::Array(items) => Expr::List(
+            items
+                .iter()
+                .map(|item| ListItem::Expr(template_expr(app, item)))
+                .collect(),
+        ),
+        Value::Object(map) => Expr::Dict(
+            map.iter()
+                .map(|(k, v)| Entry::pair(k.clone(), template_expr(app, v)))
+                .collect(),
+        ),
+        other => Expr::from_json(other),
+    }
+}
+
+/// `{{ a.b }}` -> `["a", "b"]`; anything else is a plain string.
+pub fn parameter_reference(s: &str) -> Option<Vec<String>> {
+    let inner = s.strip_prefix("{{")?.strip_suffix("}}")?.trim();
+    let parts: Vec<String> = inner.split('.').map(str::to_owned).collect();
+    let is_identifier = |p: &String| {
+        p.chars().next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+            && p.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+    };
+    parts.iter().all(is_identifier).then_some(parts)
+}

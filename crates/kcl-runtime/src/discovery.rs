@@ -148,7 +148,7 @@ fn libpython_for(install_dir: Option<&Path>, tried: &mut Vec<PathBuf>) -> Result
 }
 
 /// Ask `python3` where its shared libpython is.
-pub(crate) fn python_libpython() -> Result<PathBuf, String> {
+pub fn python_libpython() -> Result<PathBuf, String> {
     let out = python3(
         "import sysconfig, os\n\
          d = sysconfig.get_config_var('LIBDIR') or ''\n\

@@ -31,7 +31,7 @@ mod program;
 
 pub use discovery::{
     KCL_LIB_PATH_ENV, KCL_LIB_VERSION, KCL_LIBPYTHON_PATH_ENV, LIBPYTHON_RECORD, LibraryPaths,
-    discover, install_command, local_install_dir,
+    discover, install_command, local_install_dir, python_libpython,
 };
 pub use error::{Error, KclError, KclErrorKind, LoadError, Location};
 pub use program::{Output, Program};

@@ -1,0 +1,41 @@
+use kcl_codegen::App;
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+/// Install KEDA, the event-driven autoscaler. Prometheus-based triggers need a Prometheus
+/// endpoint (the `prometheus` app, or one of your own); other triggers work without it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema, App)]
+#[serde(rename_all = "camelCase")]
+#[app(
+    key = "keda",
+    release(
+        chart = "keda",
+        repository = "https://kedacore.github.io/charts",
+        version = "2.19.0",
+        namespace = "keda",
+    ),
+    release(
+        chart = "keda-add-ons-http",
+        repository = "https://kedacore.github.io/charts",
+        version = "0.12.2",
+        namespace = "keda",
+        when(field = http_addon),
+    )
+)]
+pub struct Keda {
+    /// Install the app.
+    #[serde(default)]
+    pub enabled: bool,
+    /// Install the KEDA HTTP add-on, which scales HTTP workloads (to zero, too).
+    #[serde(default = "crate::yes")]
+    pub http_addon: bool,
+}
+
+impl Default for Keda {
+    fn default() -> Self {
+        Keda {
+            enabled: false,
+            http_addon: true,
+        }
+    }
+}

@@ -1,0 +1,293 @@
+//! Typed `Cluster` composite resources (`devopstoolkit.ai/v2`) and their parameters.
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use crate::apps::*;
+
+/// The cloud a cluster runs in; the composition is selected by it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Provider {
+    /// Amazon EKS.
+    Aws,
+    /// Azure AKS.
+    Azure,
+    /// Google GKE.
+    Google,
+}
+
+impl Provider {
+    /// Every provider.
+    pub const ALL: [Provider; 3] = [Provider::Aws, Provider::Azure, Provider::Google];
+
+    /// The provider's name, as in `compositionSelector.matchLabels.provider`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Provider::Aws => "aws",
+            Provider::Azure => "azure",
+            Provider::Google => "google",
+        }
+    }
+
+    /// The provider with this name.
+    pub fn from_name(name: &str) -> Option<Provider> {
+        Provider::ALL.into_iter().find(|p| p.name() == name)
+    }
+
+    /// The API version of the provider's managed cluster (`CLUSTER_API_VERSION`).
+    pub fn cluster_api_version(self) -> &'static str {
+        match self {
+            Provider::Aws => "eks.aws.m.upbound.io/v1beta1",
+            Provider::Azure => "containerservice.azure.m.upbound.io/v1beta1",
+            Provider::Google => "container.gcp.m.upbound.io/v1beta1",
+        }
+    }
+
+    /// The kind of the provider's managed cluster (`CLUSTER_KIND`).
+    pub fn cluster_kind(self) -> &'static str {
+        match self {
+            Provider::Aws | Provider::Google => "Cluster",
+            Provider::Azure => "KubernetesCluster",
+        }
+    }
+}
+
+impl std::fmt::Display for Provider {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// A `Cluster` composite resource.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Cluster {
+    /// `devopstoolkit.ai/v2`.
+    pub api_version: String,
+    /// `Cluster`.
+    pub kind: String,
+    /// Name and namespace.
+    pub metadata: Metadata,
+    /// The composition selector and the parameters.
+    pub spec: ClusterSpec,
+}
+
+impl Cluster {
+    /// A `Cluster` for a provider with the given parameters.
+    pub fn new(name: &str, namespace: &str, provider: Provider, parameters: Parameters) -> Self {
+        Cluster {
+            api_version: "devopstoolkit.ai/v2".into(),
+            kind: "Cluster".into(),
+            metadata: Metadata {
+                name: name.into(),
+                namespace: namespace.into(),
+            },
+            spec: ClusterSpec {
+                crossplane: CrossplaneSpec {
+                    composition_selector: CompositionSelector {
+                        match_labels: MatchLabels { provider },
+                    },
+                },
+                parameters,
+            },
+        }
+    }
+}
+
+/// The name and namespace of a `Cluster`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Metadata {
+    /// The name.
+    pub name: String,
+    /// The namespace.
+    pub namespace: String,
+}
+
+/// The spec of a `Cluster`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ClusterSpec {
+    /// Which composition renders the cluster.
+    pub crossplane: CrossplaneSpec,
+    /// What the user asks for.
+    pub parameters: Parameters,
+}
+
+/// `spec.crossplane`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CrossplaneSpec {
+    /// Selects the composition by provider.
+    pub composition_selector: CompositionSelector,
+}
+
+/// `spec.crossplane.compositionSelector`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CompositionSelector {
+    /// The labels the composition must have.
+    pub match_labels: MatchLabels,
+}
+
+/// `spec.crossplane.compositionSelector.matchLabels`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MatchLabels {
+    /// The cloud.
+    pub provider: Provider,
+}
+
+/// The size of nodes.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum NodeSize {
+    /// Small nodes.
+    #[default]
+    Small,
+    /// Medium nodes.
+    Medium,
+    /// Large nodes.
+    Large,
+}
+
+/// Parameters used to customize the cluster (`spec.parameters`).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct Parameters {
+    /// The Kubernetes version for the cluster.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub version: Option<String>,
+    /// The size of the nodes; small, medium, large.
+    #[serde(default)]
+    pub node_size: NodeSize,
+    /// The minimum number of nodes.
+    #[serde(default = "one")]
+    pub min_node_count: u32,
+    /// Namespaces to create in the cluster.
+    #[serde(default = "default_namespaces")]
+    pub namespaces: Vec<String>,
+    /// GPU node pool configuration for AI/ML workloads.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gpu: Option<Gpu>,
+    /// Apps to install in the cluster.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub apps: Option<Apps>,
+    /// The secret with the hyperscaler's credentials.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub creds: Option<Creds>,
+}
+
+fn one() -> u32 {
+    1
+}
+
+fn default_namespaces() -> Vec<String> {
+    vec!["dev".into(), "production".into()]
+}
+
+/// GPU node pool configuration for AI/ML workloads.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct Gpu {
+    /// Create a GPU node pool.
+    #[serde(default)]
+    pub enabled: bool,
+    /// The size of the GPU nodes; small (1 GPU, testing), medium (4 GPUs, small
+    /// production), large (8 GPUs, big production).
+    #[serde(default)]
+    pub node_size: NodeSize,
+    /// The minimum number of GPU nodes.
+    #[serde(default = "one")]
+    pub min_node_count: u32,
+    /// The maximum number of GPU nodes.
+    #[serde(default = "ten")]
+    pub max_node_count: u32,
+}
+
+fn ten() -> u32 {
+    10
+}
+
+/// The secret with the hyperscaler's credentials.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct Creds {
+    /// The name of the secret.
+    pub name: String,
+    /// The namespace of the secret.
+    #[serde(default = "crossplane_system")]
+    pub namespace: String,
+    /// The keys in the secret.
+    pub keys: Vec<String>,
+}
+
+fn crossplane_system() -> String {
+    "crossplane-system".into()
+}
+
+/// Declares [`Apps`] and [`app_specs`] from one list, so that the typed parameters and the
+/// registry cannot disagree about which apps exist or in which order.
+macro_rules! apps {
+    ($($field:ident: $app:ident),* $(,)?) => {
+        /// Apps to install in the cluster (`spec.parameters.apps`); absent means not
+        /// installed.
+        #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+        #[serde(rename_all = "camelCase")]
+        pub struct Apps {
+            $(
+                #[doc = concat!("The `", stringify!($app), "` app.")]
+                #[serde(default, skip_serializing_if = "Option::is_none")]
+                pub $field: Option<$app>,
+            )*
+        }
+
+        /// The description of every app, in installation order.
+        pub(crate) fn app_specs() -> Vec<kcl_codegen::AppSpec> {
+            vec![$(<$app as kcl_codegen::App>::spec()),*]
+        }
+
+        /// The field name of every app in [`Apps`] beside its key, for the test that
+        /// checks they agree.
+        #[cfg(test)]
+        pub(crate) fn app_fields() -> Vec<(&'static str, &'static str)> {
+            vec![$((stringify!($field), <$app as kcl_codegen::App>::KEY)),*]
+        }
+    };
+}
+
+apps! {
+    crossplane: Crossplane,
+    argocd: Argocd,
+    traefik: Traefik,
+    dapr: Dapr,
+    external_secrets: ExternalSecrets,
+    nvidia: Nvidia,
+    prometheus: Prometheus,
+    keda: Keda,
+    envoy_gateway: EnvoyGateway,
+    gateway_inference_extension: GatewayInferenceExtension,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_apps_field_serialises_as_its_app_key() {
+        let value = serde_json::to_value(Apps {
+            crossplane: Some(Default::default()),
+            argocd: Some(Default::default()),
+            traefik: Some(Default::default()),
+            dapr: Some(Default::default()),
+            external_secrets: Some(Default::default()),
+            nvidia: Some(Default::default()),
+            prometheus: Some(Default::default()),
+            keda: Some(Default::default()),
+            envoy_gateway: Some(Default::default()),
+            gateway_inference_extension: Some(Default::default()),
+        })
+        .unwrap();
+        let keys: Vec<&str> = value.as_object().unwrap().keys().map(String::as_str).collect();
+        let expected: Vec<&str> = app_fields().into_iter().map(|(_, key)| key).collect();
+        assert_eq!(keys, expected);
+    }
+}

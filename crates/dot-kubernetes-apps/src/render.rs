@@ -1,0 +1,200 @@
+//! Run `kcl/apps.k` for a `Cluster` as the composition does, through the real KCL runtime.
+//!
+//! Before rendering, the XR is admitted as the API server would admit it: nulls pruned,
+//! defaults applied and `spec.parameters` validated against the XRD that
+//! `kcl/definition.k` produces, with every problem reported by its path.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use kcl_codegen::validate::{Violation, admit};
+use kcl_runtime::{Program, Runtime};
+use serde_json::{Value, json};
+
+use crate::Provider;
+
+/// The composition's KCL, loaded once and rendered many times.
+#[derive(Debug, Clone)]
+pub struct Composition {
+    kcl_dir: PathBuf,
+    apps_source: String,
+    xrd: Value,
+}
+
+/// Why a `Cluster` could not be rendered.
+#[derive(Debug)]
+pub enum RenderError {
+    /// The XR is not YAML (or JSON) that parses.
+    Parse(String),
+    /// The XR lacks something every `Cluster` has.
+    NotACluster(String),
+    /// No provider was given and the XR names none, or the name is unknown.
+    Provider(String),
+    /// The XR does not satisfy the XRD: every problem, with its path.
+    Invalid(Vec<Violation>),
+    /// A KCL file could not be read.
+    Io(PathBuf, std::io::Error),
+    /// The KCL runtime is missing, or KCL failed.
+    Kcl(kcl_runtime::Error),
+}
+
+impl fmt::Display for RenderError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            RenderError::Parse(e) => write!(f, "the XR does not parse: {e}"),
+            RenderError::NotACluster(e) => write!(f, "the XR is not a Cluster: {e}"),
+            RenderError::Provider(e) => f.write_str(e),
+            RenderError::Invalid(violations) => {
+                write!(f, "the XR is invalid ({} problems):", violations.len())?;
+                for v in violations {
+                    write!(f, "\n  {v}")?;
+                }
+                Ok(())
+            }
+            RenderError::Io(path, e) => write!(f, "cannot read {}: {e}", path.display()),
+            RenderError::Kcl(e) => e.fmt(f),
+        }
+    }
+}
+
+impl std::error::Error for RenderError {}
+
+impl From<kcl_runtime::Error> for RenderError {
+    fn from(e: kcl_runtime::Error) -> Self {
+        RenderError::Kcl(e)
+    }
+}
+
+impl From<kcl_runtime::LoadError> for RenderError {
+    fn from(e: kcl_runtime::LoadError) -> Self {
+        RenderError::Kcl(e.into())
+    }
+}
+
+impl Composition {
+    /// Load `apps.k` and compute the XRD from `definition.k` in a `kcl/` directory.
+    pub fn load(kcl_dir: &Path) -> Result<Self, RenderError> {
+        let apps_path = kcl_dir.join("apps.k");
+        let apps_source = std::fs::read_to_string(&apps_path)
+            .map_err(|e| RenderError::Io(apps_path.clone(), e))?;
+        let xrd = definition(kcl_dir)?;
+        Ok(Composition {
+            kcl_dir: kcl_dir.to_path_buf(),
+            apps_source,
+            xrd,
+        })
+    }
+
+    /// The XRD, as `kcl/definition.k` produces it.
+    pub fn xrd(&self) -> &Value {
+        &self.xrd
+    }
+
+    /// The schema of `spec.parameters` in the XRD.
+    pub fn parameters_schema(&self) -> &Value {
+        self.xrd
+            .pointer("/spec/versions/0/schema/openAPIV3Schema/properties/spec/properties/parameters")
+            .unwrap_or(&Value::Null)
+    }
+
+    /// Render a `Cluster` given as YAML (or JSON); see [`Composition::render`].
+    pub fn render_yaml(&self, xr: &str, provider: Option<Provider>) -> Result<Vec<Value>, RenderError> {
+        let xr: Value = serde_saphyr::from_str(xr).map_err(|e| RenderError::Parse(e.to_string()))?;
+        self.render(xr, provider)
+    }
+
+    /// Render a `Cluster`: the composed resources, in order.
+    ///
+    /// `provider` overrides the XR's `spec.crossplane.compositionSelector.matchLabels.provider`.
+    pub fn render(&self, xr: Value, provider: Option<Provider>) -> Result<Vec<Value>, RenderError> {
+        let (xr, provider) = self.admit(xr, provider)?;
+        let source = self
+            .apps_source
+            .replace("CLUSTER_API_VERSION", provider.cluster_api_version())
+            .replace("CLUSTER_KIND", provider.cluster_kind());
+        let params = json!({"oxr": xr, "ocds": {}});
+        let output = Runtime::global()?.run(
+            &Program::new()
+                .work_dir(&self.kcl_dir)
+                .source(self.kcl_dir.join("apps.k").to_string_lossy(), source)
+                .option("params", params.to_string()),
+        )?;
+        match output.json.get("items") {
+            Some(Value::Array(items)) => Ok(items.clone()),
+            _ => Err(RenderError::Kcl(kcl_runtime::Error::Protocol(
+                "apps.k produced no `items` list".into(),
+            ))),
+        }
+    }
+
+    /// Check the XR's shape, settle the provider, then prune, default and validate its
+    /// parameters.
+    fn admit(&self, mut xr: Value, provider: Option<Provider>) -> Result<(Value, Provider), RenderError> {
+        let Value::Object(fields) = &xr else {
+            return Err(RenderError::NotACluster("it is not a mapping".into()));
+        };
+        if !fields.get("metadata").and_then(|m| m.get("name")).is_some_and(Value::is_string) {
+            return Err(RenderError::NotACluster("it has no metadata.name".into()));
+        }
+        if !fields.get("spec").is_some_and(Value::is_object) {
+            return Err(RenderError::NotACluster("it has no spec".into()));
+        }
+        let provider = match provider {
+            Some(provider) => provider,
+            None => {
+                let named = xr
+                    .pointer("/spec/crossplane/compositionSelector/matchLabels/provider")
+                    .and_then(Value::as_str)
+                    .ok_or_else(|| {
+                        RenderError::Provider(
+                            "no provider: set spec.crossplane.compositionSelector.matchLabels.provider or pass --provider".into(),
+                        )
+                    })?;
+                Provider::from_name(named).ok_or_else(|| {
+                    RenderError::Provider(format!(
+                        "unknown provider `{named}`: expected aws, azure or google"
+                    ))
+                })?
+            }
+        };
+        if xr.get("metadata").and_then(|m| m.get("namespace")).is_none() {
+            xr["metadata"]["namespace"] = Value::String("default".into());
+        }
+        xr["spec"]["crossplane"]["compositionSelector"]["matchLabels"]["provider"] =
+            Value::String(provider.name().into());
+        let schema = self.parameters_schema().clone();
+        let spec = &mut xr["spec"];
+        let mut violations = Vec::new();
+        match spec.get_mut("parameters") {
+            Some(parameters) => violations.extend(admit(&schema, parameters, "spec.parameters")),
+            None => violations.push(Violation {
+                path: "spec.parameters".into(),
+                message: "Required value".into(),
+            }),
+        }
+        if violations.is_empty() {
+            Ok((xr, provider))
+        } else {
+            Err(RenderError::Invalid(violations))
+        }
+    }
+}
+
+/// The XRD, as `kcl/definition.k` in `kcl_dir` produces it.
+pub fn definition(kcl_dir: &Path) -> Result<Value, RenderError> {
+    let output = Runtime::global()?.run(
+        &Program::new()
+            .work_dir(kcl_dir)
+            .file(kcl_dir.join("definition.k")),
+    )?;
+    Ok(output.json)
+}
+
+/// Composed resources as a YAML stream: one document per item, `---` between them.
+pub fn to_yaml_stream(items: &[Value]) -> Result<String, serde_saphyr::SerializeError> {
+    let documents = items
+        .iter()
+        .map(serde_saphyr::to_string)
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(documents.join("---\n"))
+}
