@@ -1,19 +1,195 @@
-//! `cargo xtask bench`: measured side by side in one run, reported as medians and ratios.
+//! `cargo xtask bench`: every figure measured side by side in one run, on the same
+//! machine state, and reported as medians and ratios (the machines are shared and noisy,
+//! so absolute times mean little on their own).
 
-use std::path::Path;
-use std::process::ExitCode;
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode, Stdio};
+use std::time::{Duration, Instant};
+
+use dot_kubernetes_apps::Provider;
+use dot_kubernetes_apps::render::{Composition, scenario_xr};
+use serde_json::Value;
 
 use crate::TaskResult;
 
 /// How much to measure.
 #[derive(clap::Args)]
 pub struct BenchArgs {
-    /// How many times each measurement is repeated.
-    #[arg(long, default_value_t = 10)]
+    /// How many times each measurement is repeated (the median is reported).
+    #[arg(long, default_value_t = 5)]
     runs: usize,
 }
 
+/// One rendering case: a scenario for a provider.
+struct Case {
+    name: String,
+    provider: Provider,
+    xr: Value,
+    path: PathBuf,
+}
+
 pub fn run(root: &Path, args: &BenchArgs) -> TaskResult {
-    let _ = (root, args.runs);
+    let runs = args.runs.max(1);
+    let composition = Composition::load(&root.join("kcl")).map_err(|e| e.to_string())?;
+    let cases = matrix(root)?;
+    let exe = std::env::current_exe().map_err(|e| format!("cannot find this program: {e}"))?;
+    let every_app = cases
+        .iter()
+        .find(|c| c.name == "every-app" && c.provider == Provider::Google)
+        .ok_or("tests/scenarios/every-app.yaml is missing")?;
+    let render = |case: &Case| {
+        composition
+            .render(case.xr.clone(), Some(case.provider))
+            .map(|_| ())
+            .map_err(|e| format!("{}: {e}", case.name))
+    };
+
+    println!(
+        "{} scenarios x {} providers = {} renders; {runs} runs each, medians\n",
+        cases.len() / Provider::ALL.len(),
+        Provider::ALL.len(),
+        cases.len()
+    );
+    let lines = root.join("kcl/apps.k");
+    let lines = std::fs::read_to_string(&lines).map_or(0, |t| t.lines().count());
+
+    let one = median(runs, || render(every_app))?;
+    let one_process = median(runs, || render_in_process_per_call(&exe, every_app))?;
+    let runtime = kcl_runtime::Runtime::global().map_err(|e| e.to_string())?;
+    let request = composition
+        .program(every_app.xr.clone(), Some(every_app.provider))
+        .and_then(|program| Ok(program.to_protobuf()?))
+        .map_err(|e| e.to_string())?;
+    let one_python = median(runs, || python_eval_per_process(runtime.library_path(), &request))?;
+    let matrix_in_process = median(runs, || cases.iter().try_for_each(render))?;
+    let matrix_per_process = median(1, || {
+        cases
+            .iter()
+            .try_for_each(|case| render_in_process_per_call(&exe, case))
+    })?;
+    let codegen_check = median(runs, || codegen_check(&exe))?;
+
+    println!("| measurement | median |");
+    println!("|---|---|");
+    row(&format!("one render, in-process (every-app, google; apps.k is {lines} lines)"), one);
+    row("one render, fresh `cargo xtask render` process", one_process);
+    row("one evaluation, fresh python3 process loading kcl_lib", one_python);
+    row("whole matrix, in-process", matrix_in_process);
+    row("whole matrix, one fresh process per render", matrix_per_process);
+    row("`cargo xtask codegen --check` (built)", codegen_check);
+    println!();
+    println!(
+        "in-process vs a fresh python3 process per evaluation: {:.1}x faster",
+        ratio(one_python, one)
+    );
+    println!(
+        "whole matrix, in-process vs a process per render: {:.1}x faster",
+        ratio(matrix_per_process, matrix_in_process)
+    );
     Ok(ExitCode::SUCCESS)
+}
+
+/// Every scenario of `tests/scenarios` for every provider.
+fn matrix(root: &Path) -> Result<Vec<Case>, String> {
+    let dir = root.join("tests/scenarios");
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .map_err(|e| format!("cannot read {}: {e}", dir.display()))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "yaml"))
+        .collect();
+    files.sort();
+    let scratch = std::env::temp_dir().join(format!("dot-kubernetes-bench-{}", std::process::id()));
+    std::fs::create_dir_all(&scratch).map_err(|e| format!("cannot create {}: {e}", scratch.display()))?;
+    let mut cases = Vec::new();
+    for file in files {
+        let name = file.file_stem().unwrap_or_default().to_string_lossy().into_owned();
+        let text = std::fs::read_to_string(&file).map_err(|e| format!("cannot read {}: {e}", file.display()))?;
+        let parameters: Value = serde_saphyr::from_str(&text).map_err(|e| format!("{}: {e}", file.display()))?;
+        for provider in Provider::ALL {
+            let xr = scenario_xr(&name, provider, parameters.clone());
+            let path = scratch.join(format!("{provider}-{name}.json"));
+            std::fs::write(&path, xr.to_string()).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+            cases.push(Case { name: name.clone(), provider, xr, path });
+        }
+    }
+    Ok(cases)
+}
+
+/// `cargo xtask render` as a fresh process: start, load the runtime, admit, render, print.
+fn render_in_process_per_call(exe: &Path, case: &Case) -> Result<(), String> {
+    let status = Command::new(exe)
+        .args(["render", "--provider", case.provider.name()])
+        .arg(&case.path)
+        .stdout(Stdio::null())
+        .status()
+        .map_err(|e| format!("cannot run {}: {e}", exe.display()))?;
+    status
+        .success()
+        .then_some(())
+        .ok_or_else(|| format!("render of {} failed", case.name))
+}
+
+/// What one `kcl run` per case costs: a fresh python3 that loads the KCL library and
+/// evaluates the same program once (the encoded request comes on standard input).
+fn python_eval_per_process(library: &Path, request: &[u8]) -> Result<(), String> {
+    const SCRIPT: &str = "import ctypes, sys
+lib = ctypes.CDLL(sys.argv[1])
+lib.kcl_service_new.restype = ctypes.c_void_p
+call = lib.kcl_service_call_with_length
+call.restype = ctypes.c_void_p
+call.argtypes = [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_char_p, ctypes.c_size_t, ctypes.POINTER(ctypes.c_size_t)]
+request = sys.stdin.buffer.read()
+size = ctypes.c_size_t(0)
+result = call(lib.kcl_service_new(ctypes.c_uint64(0)), b'KclService.ExecProgram', request, len(request), ctypes.byref(size))
+sys.exit(1 if ctypes.string_at(result, size.value).startswith(b'ERROR:') else 0)
+";
+    let mut child = Command::new("python3")
+        .arg("-c")
+        .arg(SCRIPT)
+        .arg(library)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .spawn()
+        .map_err(|e| format!("cannot run python3: {e}"))?;
+    if let Some(mut stdin) = child.stdin.take() {
+        use std::io::Write;
+        stdin.write_all(request).map_err(|e| e.to_string())?;
+    }
+    let status = child.wait().map_err(|e| e.to_string())?;
+    status
+        .success()
+        .then_some(())
+        .ok_or_else(|| "the python3 evaluation failed".into())
+}
+
+fn codegen_check(exe: &Path) -> Result<(), String> {
+    let status = Command::new(exe)
+        .args(["codegen", "--check"])
+        .stdout(Stdio::null())
+        .status()
+        .map_err(|e| format!("cannot run {}: {e}", exe.display()))?;
+    status
+        .success()
+        .then_some(())
+        .ok_or_else(|| "codegen --check failed: the generated KCL is stale".into())
+}
+
+/// The median wall time of `runs` calls.
+fn median(runs: usize, mut f: impl FnMut() -> Result<(), String>) -> Result<Duration, String> {
+    let mut times = Vec::with_capacity(runs);
+    for _ in 0..runs {
+        let start = Instant::now();
+        f()?;
+        times.push(start.elapsed());
+    }
+    times.sort();
+    Ok(times[times.len() / 2])
+}
+
+fn ratio(slow: Duration, fast: Duration) -> f64 {
+    slow.as_secs_f64() / fast.as_secs_f64().max(f64::EPSILON)
+}
+
+fn row(name: &str, time: Duration) {
+    println!("| {name} | {:.1} ms |", time.as_secs_f64() * 1000.0);
 }

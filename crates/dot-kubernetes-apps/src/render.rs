@@ -107,24 +107,29 @@ impl Composition {
     ///
     /// `provider` overrides the XR's `spec.crossplane.compositionSelector.matchLabels.provider`.
     pub fn render(&self, xr: Value, provider: Option<Provider>) -> Result<Vec<Value>, RenderError> {
-        let (xr, provider) = self.admit(xr, provider)?;
-        let source = self
-            .apps_source
-            .replace("CLUSTER_API_VERSION", provider.cluster_api_version())
-            .replace("CLUSTER_KIND", provider.cluster_kind());
-        let params = json!({"oxr": xr, "ocds": {}});
-        let output = Runtime::global()?.run(
-            &Program::new()
-                .work_dir(&self.kcl_dir)
-                .source(self.kcl_dir.join("apps.k").to_string_lossy(), source)
-                .option("params", params.to_string()),
-        )?;
+        let program = self.program(xr, provider)?;
+        let output = Runtime::global()?.run(&program)?;
         match output.json.get("items") {
             Some(Value::Array(items)) => Ok(items.clone()),
             _ => Err(RenderError::Kcl(kcl_runtime::Error::Protocol(
                 "apps.k produced no `items` list".into(),
             ))),
         }
+    }
+
+    /// The KCL program that renders a `Cluster`: `apps.k` with the provider's placeholders
+    /// replaced, and `option("params")` holding the admitted XR.
+    pub fn program(&self, xr: Value, provider: Option<Provider>) -> Result<Program, RenderError> {
+        let (xr, provider) = self.admit(xr, provider)?;
+        let source = self
+            .apps_source
+            .replace("CLUSTER_API_VERSION", provider.cluster_api_version())
+            .replace("CLUSTER_KIND", provider.cluster_kind());
+        let params = json!({"oxr": xr, "ocds": {}});
+        Ok(Program::new()
+            .work_dir(&self.kcl_dir)
+            .source(self.kcl_dir.join("apps.k").to_string_lossy(), source)
+            .option("params", params.to_string()))
     }
 
     /// Check the XR's shape, settle the provider, then prune, default and validate its
@@ -178,6 +183,20 @@ impl Composition {
             Err(RenderError::Invalid(violations))
         }
     }
+}
+
+/// A `Cluster` named after a scenario, for a provider, with the scenario's parameters
+/// (taken as they are: nulls and all).
+pub fn scenario_xr(name: &str, provider: Provider, parameters: Value) -> Value {
+    json!({
+        "apiVersion": "devopstoolkit.ai/v2",
+        "kind": "Cluster",
+        "metadata": {"name": name, "namespace": "a-team"},
+        "spec": {
+            "crossplane": {"compositionSelector": {"matchLabels": {"provider": provider.name()}}},
+            "parameters": parameters,
+        },
+    })
 }
 
 /// The XRD, as `kcl/definition.k` in `kcl_dir` produces it.

@@ -52,6 +52,13 @@ impl Program {
         self
     }
 
+    /// The encoded protobuf arguments of `KclService.ExecProgram`, for handing the same
+    /// program to the KCL library by other means (another process, another SDK).
+    pub fn to_protobuf(&self) -> Result<Vec<u8>, Error> {
+        use prost::Message;
+        Ok(self.to_args()?.encode_to_vec())
+    }
+
     /// The protobuf arguments of `KclService.ExecProgram`.
     ///
     /// When any source is in memory, files are read here so that names and codes line up
