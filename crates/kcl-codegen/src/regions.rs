@@ -1,1 +1,486 @@
-//! Generated regions.
+//! Generated regions inside hand-written files.
+//!
+//! A region is the lines between two marker comment lines:
+//!
+//! ```text
+//! # BEGIN GENERATED apps (cargo xtask codegen): do not edit
+//! ...generated body...
+//! # END GENERATED apps
+//! ```
+//!
+//! A BEGIN marker is a line that starts with `# BEGIN GENERATED `, then the region's name
+//! (`[A-Za-z0-9_-]+`), then anything. An END marker is `# END GENERATED <name>`, then
+//! nothing but whitespace. Markers start at the beginning of the line. Regions do not nest
+//! and each name appears once per file.
+//!
+//! Generating is two steps, so that one broken file stops everything before anything is
+//! written: [`splice_file`] (or [`replace`] on text) computes each file's new contents,
+//! then [`update`] compares them with the disk and writes the stale files, or only reports
+//! them with a unified diff ([`Mode::Check`]).
+
+use std::fmt;
+use std::fs;
+use std::io::{self, Write};
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+
+const BEGIN: &str = "# BEGIN GENERATED";
+const END: &str = "# END GENERATED";
+
+/// One generated region of a file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Region {
+    /// The region's name, from its markers.
+    pub name: String,
+    /// The byte range of the body in the file's text: the lines strictly between the
+    /// markers, line endings included (empty for an empty region).
+    pub body: Range<usize>,
+    /// The 1-based line of the BEGIN marker.
+    pub begin_line: usize,
+    /// The 1-based line of the END marker.
+    pub end_line: usize,
+}
+
+/// A problem with the markers of a file, or with the bodies meant for it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RegionError {
+    /// The file.
+    pub path: PathBuf,
+    /// The 1-based line at fault; `None` when no line is (a region the file lacks).
+    pub line: Option<usize>,
+    /// What is wrong.
+    pub kind: RegionErrorKind,
+}
+
+/// What is wrong with a file's regions.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RegionErrorKind {
+    /// A BEGIN marker has no END marker.
+    MissingEnd {
+        /// The region's name.
+        name: String,
+    },
+    /// An END marker follows no open BEGIN marker.
+    EndWithoutBegin {
+        /// The name on the END marker.
+        name: String,
+    },
+    /// A second region with the same name.
+    Duplicate {
+        /// The region's name.
+        name: String,
+        /// The 1-based line of the first region's BEGIN marker.
+        first_line: usize,
+    },
+    /// A BEGIN marker inside an open region.
+    Nested {
+        /// The inner region's name.
+        name: String,
+        /// The open region's name.
+        open: String,
+    },
+    /// An END marker whose name is not the open region's.
+    MismatchedEnd {
+        /// The open region's name.
+        open: String,
+        /// The name on the END marker.
+        found: String,
+    },
+    /// A line that starts like a marker but is not one (no name, or text after the END
+    /// marker's name).
+    MalformedMarker,
+    /// The generator has a body for a region the file lacks.
+    MissingRegion {
+        /// The region's name.
+        name: String,
+    },
+    /// The file has a region the generator no longer produces: its stale text must not
+    /// survive silently.
+    NotGenerated {
+        /// The region's name.
+        name: String,
+    },
+    /// The generator gave two bodies for one region.
+    DuplicateBody {
+        /// The region's name.
+        name: String,
+    },
+}
+
+impl fmt::Display for RegionError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.line {
+            Some(line) => write!(f, "{}:{line}: {}", self.path.display(), self.kind),
+            None => write!(f, "{}: {}", self.path.display(), self.kind),
+        }
+    }
+}
+
+impl fmt::Display for RegionErrorKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::MissingEnd { name } => {
+                write!(f, "region `{name}` has no `{END} {name}` line")
+            }
+            Self::EndWithoutBegin { name } => {
+                write!(
+                    f,
+                    "`{END} {name}` without a `{BEGIN} {name}` line before it"
+                )
+            }
+            Self::Duplicate { name, first_line } => {
+                write!(f, "region `{name}` again (first at line {first_line})")
+            }
+            Self::Nested { name, open } => {
+                write!(f, "region `{name}` begins inside region `{open}`")
+            }
+            Self::MismatchedEnd { open, found } => {
+                write!(f, "`{END} {found}` ends region `{open}`")
+            }
+            Self::MalformedMarker => write!(
+                f,
+                "malformed marker: expected `{BEGIN} <name> ...` or `{END} <name>`, \
+                 names made of A-Z, a-z, 0-9, `_` and `-`"
+            ),
+            Self::MissingRegion { name } => {
+                write!(f, "no region `{name}`: add its `{BEGIN}`/`{END}` lines")
+            }
+            Self::NotGenerated { name } => write!(
+                f,
+                "region `{name}` is not generated any more: remove it with its markers"
+            ),
+            Self::DuplicateBody { name } => {
+                write!(f, "two generated bodies for region `{name}`")
+            }
+        }
+    }
+}
+
+impl std::error::Error for RegionError {}
+
+/// The regions of a file's text, in order. `path` only names the file in errors.
+pub fn find(path: &Path, text: &str) -> Result<Vec<Region>, RegionError> {
+    let error = |line, kind| RegionError {
+        path: path.to_owned(),
+        line: Some(line),
+        kind,
+    };
+    let mut regions: Vec<Region> = Vec::new();
+    // The open region: its name, BEGIN line and where its body starts.
+    let mut open: Option<(String, usize, usize)> = None;
+    let mut offset = 0;
+    for (index, line) in text.split_inclusive('\n').enumerate() {
+        let number = index + 1;
+        let start = offset;
+        offset += line.len();
+        match parse_marker(line) {
+            None => {}
+            Some(Marker::Malformed) => return Err(error(number, RegionErrorKind::MalformedMarker)),
+            Some(Marker::Begin(name)) => {
+                if let Some((open, _, _)) = open {
+                    let name = name.to_owned();
+                    return Err(error(number, RegionErrorKind::Nested { name, open }));
+                }
+                if let Some(first) = regions.iter().find(|r| r.name == name) {
+                    let kind = RegionErrorKind::Duplicate {
+                        name: name.to_owned(),
+                        first_line: first.begin_line,
+                    };
+                    return Err(error(number, kind));
+                }
+                open = Some((name.to_owned(), number, offset));
+            }
+            Some(Marker::End(found)) => match open.take() {
+                None => {
+                    let name = found.to_owned();
+                    return Err(error(number, RegionErrorKind::EndWithoutBegin { name }));
+                }
+                Some((open, _, _)) if open != found => {
+                    let found = found.to_owned();
+                    return Err(error(
+                        number,
+                        RegionErrorKind::MismatchedEnd { open, found },
+                    ));
+                }
+                Some((name, begin_line, body_start)) => regions.push(Region {
+                    name,
+                    body: body_start..start,
+                    begin_line,
+                    end_line: number,
+                }),
+            },
+        }
+    }
+    match open {
+        Some((name, begin_line, _)) => Err(error(begin_line, RegionErrorKind::MissingEnd { name })),
+        None => Ok(regions),
+    }
+}
+
+/// The text with the body of every region replaced by the body of the same name.
+///
+/// Everything outside the bodies, the marker lines included, is kept byte for byte. A
+/// non-empty body that does not end with a newline gets one. Every region of the file
+/// must have a body and every body a region: a body for a missing region is
+/// [`RegionErrorKind::MissingRegion`], and a region without a body is
+/// [`RegionErrorKind::NotGenerated`], so that text a generator stopped producing does
+/// not survive silently. `path` only names the file in errors.
+pub fn replace<N, B>(path: &Path, text: &str, bodies: &[(N, B)]) -> Result<String, RegionError>
+where
+    N: AsRef<str>,
+    B: AsRef<str>,
+{
+    let error = |line, kind| RegionError {
+        path: path.to_owned(),
+        line,
+        kind,
+    };
+    let regions = find(path, text)?;
+    for (index, (name, _)) in bodies.iter().enumerate() {
+        let name = name.as_ref();
+        if bodies[..index]
+            .iter()
+            .any(|(other, _)| other.as_ref() == name)
+        {
+            let name = name.to_owned();
+            return Err(error(None, RegionErrorKind::DuplicateBody { name }));
+        }
+        if !regions.iter().any(|r| r.name == name) {
+            let name = name.to_owned();
+            return Err(error(None, RegionErrorKind::MissingRegion { name }));
+        }
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut copied = 0;
+    for region in regions {
+        let Some((_, body)) = bodies.iter().find(|(n, _)| n.as_ref() == region.name) else {
+            let kind = RegionErrorKind::NotGenerated { name: region.name };
+            return Err(error(Some(region.begin_line), kind));
+        };
+        let body = body.as_ref();
+        out.push_str(&text[copied..region.body.start]);
+        out.push_str(body);
+        if !body.is_empty() && !body.ends_with('\n') {
+            out.push('\n');
+        }
+        copied = region.body.end;
+    }
+    out.push_str(&text[copied..]);
+    Ok(out)
+}
+
+enum Marker<'a> {
+    Begin(&'a str),
+    End(&'a str),
+    Malformed,
+}
+
+/// The marker on a line (line ending included), if the line is one.
+fn parse_marker(line: &str) -> Option<Marker<'_>> {
+    let line = line.trim_end_matches(['\n', '\r']);
+    if let Some(rest) = line.strip_prefix(BEGIN) {
+        return Some(match marker_name(rest) {
+            Some((name, _)) => Marker::Begin(name),
+            None => Marker::Malformed,
+        });
+    }
+    let rest = line.strip_prefix(END)?;
+    Some(match marker_name(rest) {
+        Some((name, after)) if after.trim().is_empty() => Marker::End(name),
+        _ => Marker::Malformed,
+    })
+}
+
+/// The name after a marker's prefix and the text after the name. The name follows one
+/// space and ends at the first character names cannot hold.
+fn marker_name(rest: &str) -> Option<(&str, &str)> {
+    let rest = rest.strip_prefix(' ')?;
+    let end = rest
+        .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '-'))
+        .unwrap_or(rest.len());
+    (end > 0).then(|| rest.split_at(end))
+}
+
+/// A file's new contents.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Generated {
+    /// Where the file is. Diffs name it as given, so a path relative to the project root
+    /// reads best.
+    pub path: PathBuf,
+    /// The whole new contents.
+    pub contents: String,
+}
+
+/// An error of the file-level functions.
+#[derive(Debug)]
+pub enum Error {
+    /// The markers of a file, or the bodies meant for it, are wrong.
+    Region(RegionError),
+    /// Reading or writing a file failed.
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// What failed.
+        source: io::Error,
+    },
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::Region(error) => error.fmt(f),
+            Error::Io { path, source } => write!(f, "{}: {source}", path.display()),
+        }
+    }
+}
+
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Error::Region(error) => Some(error),
+            Error::Io { source, .. } => Some(source),
+        }
+    }
+}
+
+impl From<RegionError> for Error {
+    fn from(error: RegionError) -> Self {
+        Error::Region(error)
+    }
+}
+
+/// Reads a file and replaces the bodies of its regions (see [`replace`]); writes nothing.
+pub fn splice_file<N, B>(path: &Path, bodies: &[(N, B)]) -> Result<Generated, Error>
+where
+    N: AsRef<str>,
+    B: AsRef<str>,
+{
+    let text = fs::read_to_string(path).map_err(|source| io_error(path, source))?;
+    let contents = replace(path, &text, bodies)?;
+    Ok(Generated {
+        path: path.to_owned(),
+        contents,
+    })
+}
+
+/// What [`update`] does with stale files.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// Write every stale file, atomically.
+    Write,
+    /// Write nothing; only report the stale files.
+    Check,
+}
+
+/// The files whose contents on disk differed from the generated ones.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Report {
+    /// The stale files, in the order given to [`update`]: written in [`Mode::Write`],
+    /// left alone in [`Mode::Check`].
+    pub stale: Vec<Stale>,
+}
+
+impl Report {
+    /// Whether every file was already up to date.
+    pub fn is_up_to_date(&self) -> bool {
+        self.stale.is_empty()
+    }
+}
+
+impl fmt::Display for Report {
+    /// The diffs of all stale files, one after the other.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.stale
+            .iter()
+            .try_for_each(|stale| f.write_str(&stale.diff))
+    }
+}
+
+/// A file whose contents on disk differed from the generated ones.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Stale {
+    /// The file.
+    pub path: PathBuf,
+    /// The unified diff from the disk to the generated contents (headers `a/<path>` and
+    /// `b/<path>`, 3 lines of context, line endings normalised to LF).
+    pub diff: String,
+}
+
+/// Compares each file's generated contents with the disk (CRLF counted as LF) and, in
+/// [`Mode::Write`], writes those that differ.
+///
+/// A write goes to a temporary file in the same directory, with the original's
+/// permissions, renamed over the original: a reader never sees half a file. Files that
+/// are up to date are not touched. A missing file counts as empty and is created.
+pub fn update(files: &[Generated], mode: Mode) -> Result<Report, Error> {
+    let mut report = Report::default();
+    for file in files {
+        let old = match fs::read_to_string(&file.path) {
+            Ok(old) => old,
+            Err(error) if error.kind() == io::ErrorKind::NotFound => String::new(),
+            Err(error) => return Err(io_error(&file.path, error)),
+        };
+        let (old, new) = (normalise(&old), normalise(&file.contents));
+        if old == new {
+            continue;
+        }
+        if mode == Mode::Write {
+            write_atomically(&file.path, &file.contents)?;
+        }
+        report.stale.push(Stale {
+            path: file.path.clone(),
+            diff: unified_diff(&file.path, &old, &new),
+        });
+    }
+    Ok(report)
+}
+
+fn normalise(text: &str) -> String {
+    text.replace("\r\n", "\n")
+}
+
+fn unified_diff(path: &Path, old: &str, new: &str) -> String {
+    let path = path.display();
+    similar::TextDiff::from_lines(old, new)
+        .unified_diff()
+        .context_radius(3)
+        .header(&format!("a/{path}"), &format!("b/{path}"))
+        .to_string()
+}
+
+fn write_atomically(path: &Path, contents: &str) -> Result<(), Error> {
+    let fail = |source| io_error(path, source);
+    let directory = match path.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent,
+        _ => Path::new("."),
+    };
+    let mut temporary = tempfile::NamedTempFile::new_in(directory).map_err(fail)?;
+    temporary.write_all(contents.as_bytes()).map_err(fail)?;
+    match fs::metadata(path) {
+        // The temporary file is private (0600); the file it replaces keeps its mode.
+        Ok(metadata) => temporary
+            .as_file()
+            .set_permissions(metadata.permissions())
+            .map_err(fail)?,
+        Err(error) if error.kind() == io::ErrorKind::NotFound => {
+            // A new file: the usual mode rather than the temporary file's private one.
+            #[cfg(unix)]
+            {
+                use std::os::unix::fs::PermissionsExt;
+                let mode = fs::Permissions::from_mode(0o644);
+                temporary.as_file().set_permissions(mode).map_err(fail)?;
+            }
+        }
+        Err(error) => return Err(fail(error)),
+    }
+    temporary.as_file().sync_all().map_err(fail)?;
+    temporary.persist(path).map_err(|error| fail(error.error))?;
+    Ok(())
+}
+
+fn io_error(path: &Path, source: io::Error) -> Error {
+    Error::Io {
+        path: path.to_owned(),
+        source,
+    }
+}
