@@ -148,10 +148,13 @@ pub fn data_dicts(apps: &[AppSpec]) -> Result<Module, ComposeError> {
         if i > 0 {
             body.push(Stmt::Blank);
         }
-        let mut dict = schema::data_dict(&app.parameters)
-            .map_err(|e| error(&app.key, e.to_string()))?;
+        let mut dict =
+            schema::data_dict(&app.parameters).map_err(|e| error(&app.key, e.to_string()))?;
         set_description(&mut dict, &full_description(app, apps));
-        body.push(Stmt::assign(data_dict_name(&app.key), Expr::from_json(&dict)));
+        body.push(Stmt::assign(
+            data_dict_name(&app.key),
+            Expr::from_json(&dict),
+        ));
     }
     Ok(Module { body })
 }
@@ -160,7 +163,11 @@ pub fn data_dicts(apps: &[AppSpec]) -> Result<Module, ComposeError> {
 pub fn data_dict_name(key: &str) -> String {
     let mut chars = key.chars();
     let first = chars.next().map(|c| c.to_ascii_uppercase());
-    format!("app{}{}", first.into_iter().collect::<String>(), chars.as_str())
+    format!(
+        "app{}{}",
+        first.into_iter().collect::<String>(),
+        chars.as_str()
+    )
 }
 
 /// The structural schema of every app, keyed by app key: the `properties` of the apps
@@ -168,8 +175,8 @@ pub fn data_dict_name(key: &str) -> String {
 pub fn xrd_properties(apps: &[AppSpec]) -> Result<serde_json::Map<String, Value>, ComposeError> {
     let mut properties = serde_json::Map::new();
     for app in apps {
-        let mut schema = schema::structural(&app.parameters)
-            .map_err(|e| error(&app.key, e.to_string()))?;
+        let mut schema =
+            schema::structural(&app.parameters).map_err(|e| error(&app.key, e.to_string()))?;
         set_description(&mut schema, &full_description(app, apps));
         properties.insert(app.key.clone(), schema);
     }
@@ -229,7 +236,10 @@ fn check_apps(apps: &[AppSpec]) -> Result<(), ComposeError> {
             if let Some(other) = names.insert(release.name.as_str(), app.key.as_str()) {
                 return Err(error(
                     &app.key,
-                    format!("the release `{}` is also declared by `{other}`", release.name),
+                    format!(
+                        "the release `{}` is also declared by `{other}`",
+                        release.name
+                    ),
                 ));
             }
         }
@@ -286,7 +296,8 @@ fn enabled_order(apps: &[AppSpec]) -> Result<Vec<&AppSpec>, ComposeError> {
 }
 
 fn requirers<'a>(app: &'a AppSpec, apps: &'a [AppSpec]) -> impl Iterator<Item = &'a AppSpec> {
-    apps.iter().filter(|other| other.requires.contains(&app.key))
+    apps.iter()
+        .filter(|other| other.requires.contains(&app.key))
 }
 
 /// `_apps?.<key>?.enabled == True or _<requirer>Enabled ...`
@@ -299,9 +310,10 @@ fn enabled_expr(app: &AppSpec, apps: &[AppSpec]) -> Expr {
 
 /// `_apps?.<key>?.<path...>`, null-safe all the way.
 fn parameter(key: &str, path: &[String]) -> Expr {
-    path.iter().fold(Expr::name(APPS_VAR).attr_opt(key), |expr, part| {
-        expr.attr_opt(part.clone())
-    })
+    path.iter()
+        .fold(Expr::name(APPS_VAR).attr_opt(key), |expr, part| {
+            expr.attr_opt(part.clone())
+        })
 }
 
 fn condition_expr(app: &AppSpec, condition: &Condition) -> Result<Expr, ComposeError> {
@@ -391,7 +403,10 @@ fn release_expr(
         ChartSource::Oci(url) => Entry::pair("_url", Expr::str(url.clone())),
     });
     body.push(Entry::pair("_version", Expr::name(release.pin.clone())));
-    body.push(Entry::pair("_namespace", Expr::str(release.namespace.clone())));
+    body.push(Entry::pair(
+        "_namespace",
+        Expr::str(release.namespace.clone()),
+    ));
     if !release.values.is_empty() {
         body.push(Entry::pair("_values", values_expr(app, &release.values)?));
     }
@@ -406,15 +421,12 @@ fn object_expr(
     object: &Object,
     conventions: &Conventions,
 ) -> Result<Expr, ComposeError> {
-    let external_name = object
-        .manifest
-        .pointer("/metadata/name")
-        .ok_or_else(|| {
-            error(
-                &app.key,
-                format!("the manifest of `{}` has no metadata.name", object.name),
-            )
-        })?;
+    let external_name = object.manifest.pointer("/metadata/name").ok_or_else(|| {
+        error(
+            &app.key,
+            format!("the manifest of `{}` has no metadata.name", object.name),
+        )
+    })?;
     let mut body = vec![
         Entry::pair("_name", Expr::str(object.name.clone())),
         Entry::pair("_externalName", template_expr(app, external_name)),
@@ -466,7 +478,10 @@ fn insert_part(
     when: Option<&Condition>,
 ) -> Result<(), String> {
     let ValuesNode::Map(entries) = node else {
-        return Err(format!("values at `{}` overlap a plain value", at.join(".")));
+        return Err(format!(
+            "values at `{}` overlap a plain value",
+            at.join(".")
+        ));
     };
     match at.split_first() {
         None => {
@@ -512,7 +527,10 @@ fn merge_entry(
     entries.push((key.to_owned(), when.cloned(), values_node(value)));
 }
 
-fn unconditional_map(entries: &[(String, Option<Condition>, ValuesNode)], key: &str) -> Option<usize> {
+fn unconditional_map(
+    entries: &[(String, Option<Condition>, ValuesNode)],
+    key: &str,
+) -> Option<usize> {
     entries
         .iter()
         .position(|(k, w, n)| k == key && w.is_none() && matches!(n, ValuesNode::Map(_)))
@@ -581,7 +599,9 @@ pub fn parameter_reference(s: &str) -> Option<Vec<String>> {
     let inner = s.strip_prefix("{{")?.strip_suffix("}}")?.trim();
     let parts: Vec<String> = inner.split('.').map(str::to_owned).collect();
     let is_identifier = |p: &String| {
-        p.chars().next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        p.chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
             && p.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
     };
     parts.iter().all(is_identifier).then_some(parts)

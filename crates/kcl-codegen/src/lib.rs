@@ -6,12 +6,12 @@
 //! - [`regions`]: generated regions inside hand-written files, written atomically or
 //!   compared with a diff;
 //! - [`validate`]: admit a value as the API server does (prune nulls, default, validate);
-//! - [`app`] and `compose`: apps (Helm releases and Kubernetes objects switched on by a
+//! - [`app`] and [`compose`]: apps (Helm releases and Kubernetes objects switched on by a
 //!   composite resource's parameters), described with `#[derive(App)]` and lowered to KCL.
 
 pub mod app;
 pub mod ast;
-// pub mod compose; (enabled once schema.rs lands)
+pub mod compose;
 mod print;
 pub mod regions;
 pub mod schema;

@@ -52,9 +52,7 @@ pub fn admit(schema: &Value, value: &mut Value, path: &str) -> Vec<Violation> {
 pub fn prune_nulls(schema: &Value, value: &mut Value) {
     match value {
         Value::Object(map) => {
-            map.retain(|key, v| {
-                !v.is_null() || child_schema(schema, key).is_some_and(is_nullable)
-            });
+            map.retain(|key, v| !v.is_null() || child_schema(schema, key).is_some_and(is_nullable));
             for (key, v) in map.iter_mut() {
                 if let Some(child) = child_schema(schema, key) {
                     prune_nulls(child, v);
@@ -90,7 +88,9 @@ pub fn apply_defaults(schema: &Value, value: &mut Value) {
         }
         Value::Array(items) => {
             if let Some(item_schema) = schema.get("items") {
-                items.iter_mut().for_each(|v| apply_defaults(item_schema, v));
+                items
+                    .iter_mut()
+                    .for_each(|v| apply_defaults(item_schema, v));
             }
         }
         _ => {}
@@ -133,24 +133,23 @@ fn validate_node(schema: &Value, value: &Value, path: &str, out: &mut Vec<Violat
         }
         return;
     }
-    if let Some(expected) = schema.get("type").and_then(Value::as_str) {
-        if !has_type(value, expected) {
-            report(format!(
-                "Invalid value: \"{}\": {path} in body must be of type {expected}: \"{}\"",
-                type_name(value),
-                type_name(value)
-            ));
-            return;
-        }
+    if let Some(expected) = schema.get("type").and_then(Value::as_str)
+        && !has_type(value, expected)
+    {
+        let actual = type_name(value);
+        report(format!(
+            "Invalid value: \"{actual}\": {path} in body must be of type {expected}: \"{actual}\""
+        ));
+        return;
     }
-    if let Some(Value::Array(allowed)) = schema.get("enum") {
-        if !allowed.contains(value) {
-            let supported: Vec<String> = allowed.iter().map(Value::to_string).collect();
-            report(format!(
-                "Unsupported value: {value}: supported values: {}",
-                supported.join(", ")
-            ));
-        }
+    if let Some(Value::Array(allowed)) = schema.get("enum")
+        && !allowed.contains(value)
+    {
+        let supported: Vec<String> = allowed.iter().map(Value::to_string).collect();
+        report(format!(
+            "Unsupported value: {value}: supported values: {}",
+            supported.join(", ")
+        ));
     }
     check_bounds(schema, value, path, &mut report);
     match value {
@@ -213,10 +212,14 @@ fn check_bounds(schema: &Value, value: &Value, path: &str, report: &mut impl FnM
     if let Some((len, min_key, max_key, unit)) = count {
         let len_f = len as f64;
         if let Some(min) = bound(min_key).filter(|min| len_f < *min) {
-            report(format!("Invalid value: {len}: {path} in body should have at least {min} {unit}"));
+            report(format!(
+                "Invalid value: {len}: {path} in body should have at least {min} {unit}"
+            ));
         }
         if let Some(max) = bound(max_key).filter(|max| len_f > *max) {
-            report(format!("Invalid value: {len}: {path} in body should have at most {max} {unit}"));
+            report(format!(
+                "Invalid value: {len}: {path} in body should have at most {max} {unit}"
+            ));
         }
     }
 }

@@ -88,7 +88,11 @@ fn every_problem_is_reported_with_its_path() {
 
 #[test]
 fn bounds_and_list_items_are_checked() {
-    let violations = validate(&schema(), &json!({"minNodeCount": 0, "namespaces": ["a", 1]}), "p");
+    let violations = validate(
+        &schema(),
+        &json!({"minNodeCount": 0, "namespaces": ["a", 1]}),
+        "p",
+    );
     assert_eq!(
         messages(&violations),
         [
@@ -100,5 +104,12 @@ fn bounds_and_list_items_are_checked() {
 
 #[test]
 fn preserved_unknown_fields_are_accepted() {
-    assert!(validate(&schema(), &json!({"extra": {"anything": {"at": "all"}}}), "p").is_empty());
+    assert!(
+        validate(
+            &schema(),
+            &json!({"extra": {"anything": {"at": "all"}}}),
+            "p"
+        )
+        .is_empty()
+    );
 }
