@@ -1,0 +1,680 @@
+//! The checks the parser cannot express, and the resolved app they produce.
+//!
+//! Every check pushes its error to one accumulator, so that all misuse is reported at
+//! once, each error at the span of the part that is wrong.
+
+use std::collections::HashSet;
+use std::path::PathBuf;
+
+use darling::Error;
+use darling::error::Accumulator;
+use proc_macro2::Span;
+use quote::ToTokens;
+use serde_json::Value;
+use syn::spanned::Spanned;
+use syn::{DeriveInput, Ident, LitStr, Path};
+
+use crate::attrs::{AppAttrs, Named, ObjectAttr, ReleaseAttr, ValuesAttr, WhenAttr};
+use crate::yaml;
+
+/// An app with every default filled in and every file read.
+pub struct App {
+    /// The struct's name.
+    pub ident: Ident,
+    /// The app's key.
+    pub key: String,
+    /// The doc comment, as the XRD description.
+    pub description: String,
+    /// The Helm releases.
+    pub releases: Vec<Release>,
+    /// The Kubernetes objects.
+    pub objects: Vec<Object>,
+    /// The types of the apps this one needs.
+    pub requires: Vec<Path>,
+    /// The files the app was read from, absolute.
+    pub files: Vec<PathBuf>,
+}
+
+/// A Helm release; the fields are those of `kcl_codegen::app::Release`.
+pub struct Release {
+    pub name: String,
+    pub chart: String,
+    pub source: Source,
+    pub version: String,
+    pub pin: String,
+    pub namespace: String,
+    pub values: Vec<Values>,
+    pub when: Option<Condition>,
+}
+
+/// Where a chart comes from, as `kcl_codegen::app::ChartSource`.
+pub enum Source {
+    Repository(String),
+    Oci(String),
+}
+
+/// A part of a release's values, as `kcl_codegen::app::Values`.
+pub struct Values {
+    pub at: Vec<String>,
+    pub value: Value,
+    pub when: Option<Condition>,
+}
+
+/// A Kubernetes object, as `kcl_codegen::app::Object`.
+pub struct Object {
+    pub name: String,
+    pub manifest: Value,
+    pub retain: bool,
+    pub when: Option<Condition>,
+}
+
+/// When a part of an app exists.
+pub enum Condition {
+    /// Another app, by its Rust type, is enabled.
+    AppEnabled(Path),
+    /// The field with this serialized name is true.
+    Field(String),
+}
+
+/// Check the parsed attributes of `input` and resolve them into an [`App`].
+pub fn check(input: &DeriveInput, attrs: AppAttrs) -> darling::Result<App> {
+    let mut cx = Checker {
+        errors: Error::accumulator(),
+        fields: Fields::of(input),
+        app: &attrs.ident,
+        files: Vec::new(),
+        release_names: Unique::new("release name"),
+        pins: Unique::new("pin"),
+        object_names: Unique::new("object name"),
+    };
+
+    if !attrs.generics.params.is_empty() {
+        cx.error(
+            &attrs.generics,
+            "an app cannot be generic: it is one entry of the apps parameters",
+        );
+    }
+    cx.key(&attrs.key);
+    let description = description(&attrs.attrs);
+    if description.is_empty() {
+        cx.error(
+            &attrs.ident,
+            "an app needs a doc comment: it becomes the XRD description",
+        );
+    }
+    let releases = (attrs.releases.into_iter())
+        .filter_map(|release| {
+            let release = cx.errors.handle(release)?;
+            cx.release(release)
+        })
+        .collect();
+    let objects = (attrs.objects.into_iter())
+        .filter_map(|object| {
+            let object = cx.errors.handle(object)?;
+            cx.object(object)
+        })
+        .collect();
+    let requires = cx.requires(attrs.requires.into_iter().flat_map(|r| r.0));
+
+    let Checker { errors, files, .. } = cx;
+    errors.finish_with(App {
+        ident: attrs.ident.clone(),
+        key: attrs.key.value(),
+        description,
+        releases,
+        objects,
+        requires,
+        files,
+    })
+}
+
+/// The state of the checks of one app.
+struct Checker<'a> {
+    errors: Accumulator,
+    fields: Fields,
+    /// The app's type, for messages.
+    app: &'a Ident,
+    /// The files read so far.
+    files: Vec<PathBuf>,
+    release_names: Unique,
+    pins: Unique,
+    object_names: Unique,
+}
+
+impl Checker<'_> {
+    fn error(&mut self, at: &impl Spanned, message: impl std::fmt::Display) {
+        self.errors.push(Error::custom(message).with_span(at));
+    }
+
+    /// `key`: lower camel case, as apps are keys of a KCL dict and XRD properties.
+    fn key(&mut self, key: &LitStr) {
+        let value = key.value();
+        let mut chars = value.chars();
+        let valid = chars.next().is_some_and(|c| c.is_ascii_lowercase())
+            && chars.all(|c| c.is_ascii_alphanumeric());
+        if !valid {
+            self.error(
+                key,
+                format!(
+                    "`{value}` is not a valid app key: use lowerCamelCase letters and digits, \
+                     as in `envoyGateway`"
+                ),
+            );
+        }
+    }
+
+    fn release(&mut self, release: Named<ReleaseAttr>) -> Option<Release> {
+        let Named { value: attr, span } = release;
+
+        let name_lit = attr.name.as_ref().unwrap_or(&attr.chart);
+        let hint = if attr.name.is_some() {
+            ""
+        } else {
+            "; set `name = \"...\"`"
+        };
+        let name = self.dns_label(name_lit.value(), name_lit, "release name", hint);
+        if let Some(name) = &name {
+            self.release_names.check(&mut self.errors, name, name_lit);
+        }
+        let pin = match (&attr.pin, &name) {
+            (Some(pin), _) => self.pin(pin.value(), pin, ""),
+            (None, Some(name)) => {
+                self.pin(lower_camel_case(name), name_lit, "; set `pin = \"...\"`")
+            }
+            (None, None) => None,
+        };
+
+        let chart = self.non_empty(&attr.chart, "chart");
+        let version = self.non_empty(&attr.version, "version");
+        let namespace = self.non_empty(&attr.namespace, "namespace");
+        let source = self.source(attr.repository.as_ref(), attr.url.as_ref(), span);
+        let values: Vec<Option<Values>> = attr
+            .values
+            .into_iter()
+            .map(|part| self.values(part))
+            .collect();
+        let when = self.when(attr.when);
+
+        Some(Release {
+            name: name?,
+            chart: chart?,
+            source: source?,
+            version: version?,
+            pin: pin?,
+            namespace: namespace?,
+            values: values.into_iter().collect::<Option<_>>()?,
+            when: when?,
+        })
+    }
+
+    fn pin(&mut self, pin: String, at: &LitStr, hint: &str) -> Option<String> {
+        if !is_identifier(&pin) {
+            self.error(
+                at,
+                format!("the pin `{pin}` is not a valid KCL identifier{hint}"),
+            );
+            return None;
+        }
+        self.pins.check(&mut self.errors, &pin, at);
+        Some(pin)
+    }
+
+    /// Exactly one of `repository = "https://..."` or `url = "oci://..."`.
+    fn source(
+        &mut self,
+        repository: Option<&LitStr>,
+        url: Option<&LitStr>,
+        release: Span,
+    ) -> Option<Source> {
+        match (repository, url) {
+            (Some(repository), None) => {
+                let value = repository.value();
+                if value.starts_with("https://") || value.starts_with("http://") {
+                    return Some(Source::Repository(value));
+                }
+                let hint = if value.starts_with("oci://") {
+                    "; use `url` for an OCI chart"
+                } else {
+                    ""
+                };
+                self.error(
+                    repository,
+                    format!("a repository is an `https://` URL{hint}"),
+                );
+            }
+            (None, Some(url)) => {
+                let value = url.value();
+                if value.starts_with("oci://") {
+                    return Some(Source::Oci(value));
+                }
+                self.error(
+                    url,
+                    "`url` is an OCI chart, `oci://...`; use `repository` for a Helm repository",
+                );
+            }
+            (Some(_), Some(url)) => {
+                self.error(url, "a release has either `repository` or `url`, not both");
+            }
+            (None, None) => self.error(
+                &release,
+                "a release needs a chart source: `repository = \"https://...\"` or \
+                 `url = \"oci://...\"`",
+            ),
+        }
+        None
+    }
+
+    fn values(&mut self, part: Named<ValuesAttr>) -> Option<Values> {
+        let Named { value: attr, span } = part;
+        let at = match &attr.at {
+            Some(lit) => {
+                let at: Vec<String> = lit.value().split('.').map(str::to_owned).collect();
+                if at.iter().any(String::is_empty) {
+                    self.error(lit, "`at` is a dotted path of keys, as in `server.ingress`");
+                    None
+                } else {
+                    Some(at)
+                }
+            }
+            None => Some(Vec::new()),
+        };
+        let value = self.yaml(attr.file.as_ref(), attr.inline.as_ref(), span, "values");
+        let value = value.and_then(|(value, lit)| {
+            if attr.at.is_none() && !matches!(value, Value::Object(_)) {
+                self.error(
+                    lit,
+                    "values must be a mapping, unless `at` puts them below a key",
+                );
+                return None;
+            }
+            Some(value)
+        });
+        let when = self.when(attr.when);
+        Some(Values {
+            at: at?,
+            value: value?,
+            when: when?,
+        })
+    }
+
+    fn object(&mut self, object: Named<ObjectAttr>) -> Option<Object> {
+        let Named { value: attr, span } = object;
+        let name = match (&attr.name, &attr.file) {
+            (Some(name), _) => {
+                (self.dns_label(name.value(), name, "object name", "")).map(|n| (n, name))
+            }
+            (None, Some(file)) => {
+                let path = file.value();
+                let stem = std::path::Path::new(&path).file_stem().unwrap_or_default();
+                let stem = stem.to_string_lossy().into_owned();
+                let hint = "; set `name = \"...\"`";
+                self.dns_label(stem, file, "object name", hint)
+                    .map(|n| (n, file))
+            }
+            (None, None) => {
+                if attr.inline.is_some() {
+                    self.error(&span, "an inline object needs a `name`");
+                }
+                None
+            }
+        };
+        if let Some((name, lit)) = &name {
+            self.object_names.check(&mut self.errors, name, *lit);
+        }
+        let manifest = self.yaml(attr.file.as_ref(), attr.inline.as_ref(), span, "object");
+        let manifest = manifest.and_then(|(manifest, lit)| self.manifest(manifest, lit));
+        let when = self.when(attr.when);
+        Some(Object {
+            name: name?.0,
+            manifest: manifest?,
+            retain: attr.retain.is_present(),
+            when: when?,
+        })
+    }
+
+    /// A manifest is a mapping with `apiVersion`, `kind` and `metadata.name`.
+    fn manifest(&mut self, manifest: Value, lit: &LitStr) -> Option<Value> {
+        if !matches!(manifest, Value::Object(_)) {
+            self.error(lit, "a manifest must be a mapping");
+            return None;
+        }
+        let present = |pointer| {
+            let value = manifest.pointer(pointer).and_then(Value::as_str);
+            value.is_some_and(|value| !value.is_empty())
+        };
+        let missing: Vec<String> = [
+            ("apiVersion", present("/apiVersion")),
+            ("kind", present("/kind")),
+            ("metadata.name", present("/metadata/name")),
+        ]
+        .into_iter()
+        .filter(|(_, present)| !present)
+        .map(|(key, _)| format!("`{key}`"))
+        .collect();
+        if !missing.is_empty() {
+            self.error(lit, format!("the manifest has no {}", missing.join(", ")));
+            return None;
+        }
+        Some(manifest)
+    }
+
+    /// Exactly one of `file` or `inline`, parsed; the value and its literal.
+    fn yaml<'l>(
+        &mut self,
+        file: Option<&'l LitStr>,
+        inline: Option<&'l LitStr>,
+        part: Span,
+        name: &str,
+    ) -> Option<(Value, &'l LitStr)> {
+        match (file, inline) {
+            (Some(file), None) => {
+                let loaded = self.errors.handle(yaml::load_file(file))?;
+                self.files.push(loaded.path);
+                Some((loaded.value, file))
+            }
+            (None, Some(inline)) => Some((self.errors.handle(yaml::parse_inline(inline))?, inline)),
+            (Some(_), Some(inline)) => {
+                self.error(
+                    inline,
+                    format!("`{name}` takes either `file` or `inline`, not both"),
+                );
+                None
+            }
+            (None, None) => {
+                self.error(
+                    &part,
+                    format!("`{name}` needs YAML: `file = \"path.yaml\"` or `inline = \"...\"`"),
+                );
+                None
+            }
+        }
+    }
+
+    /// `when(...)`: exactly one of `app` or `field`. `None` when it is wrong, `Some(None)`
+    /// when there is no condition.
+    fn when(&mut self, when: Option<Named<WhenAttr>>) -> Option<Option<Condition>> {
+        let Some(Named { value: when, span }) = when else {
+            return Some(None);
+        };
+        match (when.app, when.field) {
+            (Some(app), None) => Some(Some(Condition::AppEnabled(app))),
+            (None, Some(field)) => {
+                let name = self
+                    .errors
+                    .handle(self.fields.bool_field(&field, self.app))?;
+                Some(Some(Condition::Field(name)))
+            }
+            (Some(_), Some(field)) => {
+                self.error(&field, "`when` takes either `app` or `field`, not both");
+                None
+            }
+            (None, None) => {
+                self.error(
+                    &span,
+                    "`when` needs a condition: `when(app = OtherApp)` or `when(field = some_flag)`",
+                );
+                None
+            }
+        }
+    }
+
+    /// `requires`: other apps, each once.
+    fn requires(&mut self, paths: impl Iterator<Item = Path>) -> Vec<Path> {
+        let mut seen = HashSet::new();
+        let mut requires = Vec::new();
+        for path in paths {
+            if path.is_ident("Self") || path.is_ident(self.app) {
+                self.error(&path, "an app cannot require itself");
+            } else if !seen.insert(path.to_token_stream().to_string()) {
+                self.error(&path, "this app is already required");
+            } else {
+                requires.push(path);
+            }
+        }
+        requires
+    }
+
+    /// The value of a required string that must not be empty.
+    fn non_empty(&mut self, lit: &LitStr, what: &str) -> Option<String> {
+        let value = lit.value();
+        if value.trim().is_empty() {
+            self.error(lit, format!("`{what}` must not be empty"));
+            return None;
+        }
+        Some(value)
+    }
+
+    /// The name of a release or object ends composed resource names, so it must be a DNS
+    /// label: lower case letters, digits and `-`.
+    fn dns_label(&mut self, name: String, at: &LitStr, what: &str, hint: &str) -> Option<String> {
+        let valid = !name.is_empty()
+            && name
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+            && !name.starts_with('-')
+            && !name.ends_with('-');
+        if !valid {
+            self.error(
+                at,
+                format!(
+                    "the {what} `{name}` is not a DNS label (lower case letters, digits and `-`){hint}"
+                ),
+            );
+            return None;
+        }
+        Some(name)
+    }
+}
+
+/// The fields of the struct, as serde names them.
+struct Fields(Vec<Field>);
+
+struct Field {
+    ident: Ident,
+    /// The name in the parameters, by serde's rules (`rename_all`, `rename`).
+    name: String,
+    is_bool: bool,
+    skipped: bool,
+}
+
+impl Fields {
+    /// The named fields of `input`, with serde's names for deserialization: the parameters
+    /// are read from the composite resource, and schemars describes them that way too.
+    fn of(input: &DeriveInput) -> Fields {
+        use serde_derive_internals::{Ctxt, Derive, ast};
+
+        let cx = Ctxt::new();
+        let container = ast::Container::from_ast(&cx, input, Derive::Deserialize);
+        let mut fields = Vec::new();
+        if let Some(ast::Container {
+            data: ast::Data::Struct(_, serde_fields),
+            ..
+        }) = &container
+        {
+            for field in serde_fields {
+                if let syn::Member::Named(ident) = &field.member {
+                    fields.push(Field {
+                        ident: ident.clone(),
+                        name: field.attrs.name().deserialize_name().to_owned(),
+                        is_bool: is_bool(field.ty),
+                        skipped: field.attrs.skip_deserializing(),
+                    });
+                }
+            }
+        }
+        // Misused `#[serde]` attributes are serde's derive's to report.
+        let _ = cx.check();
+        Fields(fields)
+    }
+
+    /// The serialized name of the `bool` field `ident`, or an error at `ident`.
+    fn bool_field(&self, ident: &Ident, app: &Ident) -> darling::Result<String> {
+        let Some(field) = self.0.iter().find(|f| f.ident == *ident) else {
+            let suggestion = self
+                .0
+                .iter()
+                .map(|f| {
+                    (
+                        strsim::jaro_winkler(&ident.to_string(), &f.ident.to_string()),
+                        f,
+                    )
+                })
+                .filter(|(score, _)| *score > 0.8)
+                .max_by(|a, b| a.0.total_cmp(&b.0))
+                .map(|(_, f)| format!("; did you mean `{}`?", f.ident))
+                .unwrap_or_default();
+            return Err(
+                Error::custom(format!("`{app}` has no field `{ident}`{suggestion}"))
+                    .with_span(ident),
+            );
+        };
+        if !field.is_bool {
+            return Err(Error::custom(format!(
+                "`when(field = ...)` needs a `bool` field; `{ident}` is not one"
+            ))
+            .with_span(ident));
+        }
+        if field.skipped {
+            return Err(Error::custom(format!(
+                "`{ident}` is skipped by serde, so the parameters cannot set it"
+            ))
+            .with_span(ident));
+        }
+        Ok(field.name.clone())
+    }
+}
+
+/// Whether `ty` is spelt `bool` (or `core::primitive::bool` and the like).
+fn is_bool(ty: &syn::Type) -> bool {
+    match ty {
+        syn::Type::Path(ty) if ty.qself.is_none() => ty
+            .path
+            .segments
+            .last()
+            .is_some_and(|last| last.ident == "bool" && last.arguments.is_none()),
+        syn::Type::Group(group) => is_bool(&group.elem),
+        syn::Type::Paren(paren) => is_bool(&paren.elem),
+        _ => false,
+    }
+}
+
+/// Names that must be unique within an app; the error points at the second one.
+struct Unique {
+    what: &'static str,
+    seen: HashSet<String>,
+}
+
+impl Unique {
+    fn new(what: &'static str) -> Self {
+        Unique {
+            what,
+            seen: HashSet::new(),
+        }
+    }
+
+    fn check(&mut self, errors: &mut Accumulator, name: &str, at: &impl Spanned) {
+        if !self.seen.insert(name.to_owned()) {
+            errors.push(
+                Error::custom(format!("duplicate {} `{name}` in this app", self.what))
+                    .with_span(at),
+            );
+        }
+    }
+}
+
+/// `keda-add-ons-http` -> `kedaAddOnsHttp`.
+fn lower_camel_case(name: &str) -> String {
+    let mut out = String::new();
+    for (i, word) in name
+        .split(['-', '_', '.'])
+        .filter(|w| !w.is_empty())
+        .enumerate()
+    {
+        let mut chars = word.chars();
+        if let Some(first) = chars.next() {
+            if i == 0 {
+                out.extend(first.to_lowercase());
+            } else {
+                out.extend(first.to_uppercase());
+            }
+            out.push_str(chars.as_str());
+        }
+    }
+    out
+}
+
+/// `[A-Za-z_][A-Za-z0-9_]*`.
+fn is_identifier(name: &str) -> bool {
+    let mut chars = name.chars();
+    chars
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
+}
+
+/// The struct's doc comment: lines trimmed, the lines of a paragraph joined with spaces,
+/// paragraphs separated by a blank line.
+fn description(attrs: &[syn::Attribute]) -> String {
+    let docs: Vec<String> = (attrs.iter())
+        .filter_map(|attr| match &attr.meta {
+            syn::Meta::NameValue(doc) if doc.path.is_ident("doc") => match &doc.value {
+                syn::Expr::Lit(syn::ExprLit {
+                    lit: syn::Lit::Str(text),
+                    ..
+                }) => Some(text.value()),
+                _ => None,
+            },
+            _ => None,
+        })
+        .collect();
+    let text = docs.join("\n");
+    let lines: Vec<&str> = text.split('\n').map(str::trim).collect();
+    (lines.split(|line| line.is_empty()))
+        .filter(|paragraph| !paragraph.is_empty())
+        .map(|paragraph| paragraph.join(" "))
+        .collect::<Vec<_>>()
+        .join("\n\n")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pins_default_to_the_lower_camel_case_release_name() {
+        assert_eq!(lower_camel_case("keda-add-ons-http"), "kedaAddOnsHttp");
+        assert_eq!(lower_camel_case("gateway-helm"), "gatewayHelm");
+        assert_eq!(lower_camel_case("argo-cd"), "argoCd");
+        assert_eq!(lower_camel_case("keda"), "keda");
+    }
+
+    #[test]
+    fn descriptions_join_lines_and_keep_paragraphs() {
+        let input: DeriveInput = syn::parse_quote! {
+            /// Install KEDA,
+            ///   the autoscaler.
+            ///
+            /// More.
+            struct Keda;
+        };
+        assert_eq!(
+            description(&input.attrs),
+            "Install KEDA, the autoscaler.\n\nMore."
+        );
+    }
+
+    #[test]
+    fn serde_names_follow_rename_all_and_rename() {
+        let input: DeriveInput = syn::parse_quote! {
+            #[serde(rename_all = "camelCase")]
+            struct Keda {
+                http_addon: bool,
+                #[serde(rename = "repoURL")]
+                repo_url: String,
+            }
+        };
+        let fields = Fields::of(&input);
+        let names: Vec<_> = fields.0.iter().map(|f| f.name.as_str()).collect();
+        assert_eq!(names, ["httpAddon", "repoURL"]);
+    }
+}

@@ -1,0 +1,167 @@
+//! Code generation: a checked app becomes an `impl kcl_codegen::App`.
+//!
+//! The generated code names only `::kcl_codegen` and `::std` paths, and cannot panic.
+
+use darling::{Error, FromDeriveInput};
+use proc_macro2::TokenStream;
+use quote::{quote, quote_spanned};
+use syn::spanned::Spanned;
+use syn::{Data, DeriveInput, Fields};
+
+use crate::attrs::AppAttrs;
+use crate::check::{self, App, Condition, Object, Release, Source, Values};
+use crate::yaml;
+
+/// Expand `#[derive(App)]` on `input`, or report every misuse.
+pub fn derive(input: &DeriveInput) -> TokenStream {
+    if let Err(error) = check_shape(input) {
+        return error.write_errors();
+    }
+    let attrs = match AppAttrs::from_derive_input(input) {
+        Ok(attrs) => attrs,
+        Err(errors) => return errors.write_errors(),
+    };
+    match check::check(input, attrs) {
+        Ok(app) => expand(&app),
+        Err(errors) => errors.write_errors(),
+    }
+}
+
+/// An app is a struct with named fields: its parameters.
+fn check_shape(input: &DeriveInput) -> darling::Result<()> {
+    let error = || Error::custom("an app is a struct with named fields: its parameters");
+    match &input.data {
+        Data::Struct(data) => match &data.fields {
+            Fields::Named(_) => Ok(()),
+            Fields::Unnamed(fields) => Err(error().with_span(fields)),
+            Fields::Unit => Err(error().with_span(&input.ident)),
+        },
+        Data::Enum(data) => Err(error().with_span(&data.enum_token)),
+        Data::Union(data) => Err(error().with_span(&data.union_token)),
+    }
+}
+
+fn expand(app: &App) -> TokenStream {
+    let App {
+        ident,
+        key,
+        description,
+        releases,
+        objects,
+        requires,
+        files,
+    } = app;
+    // Depending on the files makes cargo rebuild when one of them changes (a path that is
+    // not UTF-8 cannot be named in `include_bytes!`; such a file is read but not tracked).
+    let files = files.iter().filter_map(|path| path.to_str());
+    let releases = releases.iter().map(release);
+    let objects = objects.iter().map(object);
+    let requires = requires.iter().map(app_key);
+    quote! {
+        #[automatically_derived]
+        impl ::kcl_codegen::App for #ident {
+            const KEY: &'static str = #key;
+
+            fn spec() -> ::kcl_codegen::AppSpec {
+                #(const _: &[u8] = ::std::include_bytes!(#files);)*
+                ::kcl_codegen::AppSpec {
+                    key: ::std::string::String::from(#key),
+                    description: ::std::string::String::from(#description),
+                    parameters: ::kcl_codegen::__private::schemars::schema_for!(Self),
+                    releases: ::std::vec![#(#releases),*],
+                    objects: ::std::vec![#(#objects),*],
+                    requires: ::std::vec![#(#requires),*],
+                }
+            }
+        }
+    }
+}
+
+fn release(release: &Release) -> TokenStream {
+    let Release {
+        name,
+        chart,
+        source,
+        version,
+        pin,
+        namespace,
+        values,
+        when,
+    } = release;
+    let source = match source {
+        Source::Repository(url) => {
+            quote!(::kcl_codegen::app::ChartSource::Repository(::std::string::String::from(#url)))
+        }
+        Source::Oci(url) => {
+            quote!(::kcl_codegen::app::ChartSource::Oci(::std::string::String::from(#url)))
+        }
+    };
+    let values = values.iter().map(values_part);
+    let when = condition(when.as_ref());
+    quote! {
+        ::kcl_codegen::app::Release {
+            name: ::std::string::String::from(#name),
+            chart: ::std::string::String::from(#chart),
+            source: #source,
+            version: ::std::string::String::from(#version),
+            pin: ::std::string::String::from(#pin),
+            namespace: ::std::string::String::from(#namespace),
+            values: ::std::vec![#(#values),*],
+            when: #when,
+        }
+    }
+}
+
+fn values_part(values: &Values) -> TokenStream {
+    let at = &values.at;
+    let value = yaml::to_tokens(&values.value);
+    let when = condition(values.when.as_ref());
+    quote! {
+        ::kcl_codegen::app::Values {
+            at: ::std::vec![#(::std::string::String::from(#at)),*],
+            value: #value,
+            when: #when,
+        }
+    }
+}
+
+fn object(object: &Object) -> TokenStream {
+    let Object {
+        name,
+        manifest,
+        retain,
+        when,
+    } = object;
+    let manifest = yaml::to_tokens(manifest);
+    let when = condition(when.as_ref());
+    quote! {
+        ::kcl_codegen::app::Object {
+            name: ::std::string::String::from(#name),
+            manifest: #manifest,
+            retain: #retain,
+            when: #when,
+        }
+    }
+}
+
+fn condition(condition: Option<&Condition>) -> TokenStream {
+    let condition = match condition {
+        None => return quote!(::std::option::Option::None),
+        Some(Condition::AppEnabled(path)) => {
+            let key = app_key(path);
+            quote!(::kcl_codegen::app::Condition::AppEnabled(#key))
+        }
+        Some(Condition::Field(name)) => quote! {
+            ::kcl_codegen::app::Condition::Field(::std::vec![::std::string::String::from(#name)])
+        },
+    };
+    quote!(::std::option::Option::Some(#condition))
+}
+
+/// The key of the app type `path`, spanned so that rustc reports an unknown type, or a type
+/// that is not an app, at `path`.
+fn app_key(path: &syn::Path) -> TokenStream {
+    quote_spanned! {path.span()=>
+        ::std::string::String::from(<#path as ::kcl_codegen::App>::KEY)
+    }
+}

@@ -1,0 +1,15 @@
+use kcl_codegen::App;
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+/// Install KEDA.
+#[derive(Serialize, Deserialize, JsonSchema, App)]
+#[app(
+    key = "keda",
+    release(chart = "keda", repository = "https://kedacore.github.io/charts", namespace = "keda")
+)]
+pub struct Keda {
+    /// Install the app.
+    pub enabled: bool,
+}
+fn main() {}

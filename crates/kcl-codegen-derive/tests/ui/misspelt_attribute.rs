@@ -1,0 +1,20 @@
+use kcl_codegen::App;
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+/// Install KEDA.
+#[derive(Serialize, Deserialize, JsonSchema, App)]
+#[app(
+    key = "keda",
+    release(
+        chart = "keda",
+        repostory = "https://kedacore.github.io/charts",
+        version = "2.19.0",
+        namespace = "keda",
+    )
+)]
+pub struct Keda {
+    /// Install the app.
+    pub enabled: bool,
+}
+fn main() {}
