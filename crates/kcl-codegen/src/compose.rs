@@ -516,13 +516,12 @@ fn merge_entry(
     value: &Value,
 ) {
     if let (None, Value::Object(map), Some(index)) = (when, value, unconditional_map(entries, key))
+        && let ValuesNode::Map(inner) = &mut entries[index].2
     {
-        if let ValuesNode::Map(inner) = &mut entries[index].2 {
-            for (k, v) in map {
-                merge_entry(inner, k, None, v);
-            }
-            return;
+        for (k, v) in map {
+            merge_entry(inner, k, None, v);
         }
+        return;
     }
     entries.push((key.to_owned(), when.cloned(), values_node(value)));
 }
