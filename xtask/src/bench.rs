@@ -60,7 +60,9 @@ pub fn run(root: &Path, args: &BenchArgs) -> TaskResult {
         .program(every_app.xr.clone(), Some(every_app.provider))
         .and_then(|program| Ok(program.to_protobuf()?))
         .map_err(|e| e.to_string())?;
-    let one_python = median(runs, || python_eval_per_process(runtime.library_path(), &request))?;
+    let one_python = median(runs, || {
+        python_eval_per_process(runtime.library_path(), &request)
+    })?;
     let matrix_in_process = median(runs, || cases.iter().try_for_each(render))?;
     let matrix_per_process = median(1, || {
         cases
@@ -71,11 +73,23 @@ pub fn run(root: &Path, args: &BenchArgs) -> TaskResult {
 
     println!("| measurement | median |");
     println!("|---|---|");
-    row(&format!("one render, in-process (every-app, google; apps.k is {lines} lines)"), one);
-    row("one render, fresh `cargo xtask render` process", one_process);
-    row("one evaluation, fresh python3 process loading kcl_lib", one_python);
+    row(
+        &format!("one render, in-process (every-app, google; apps.k is {lines} lines)"),
+        one,
+    );
+    row(
+        "one render, fresh `cargo xtask render` process",
+        one_process,
+    );
+    row(
+        "one evaluation, fresh python3 process loading kcl_lib",
+        one_python,
+    );
     row("whole matrix, in-process", matrix_in_process);
-    row("whole matrix, one fresh process per render", matrix_per_process);
+    row(
+        "whole matrix, one fresh process per render",
+        matrix_per_process,
+    );
     row("`cargo xtask codegen --check` (built)", codegen_check);
     println!();
     println!(
@@ -99,17 +113,30 @@ fn matrix(root: &Path) -> Result<Vec<Case>, String> {
         .collect();
     files.sort();
     let scratch = std::env::temp_dir().join(format!("dot-kubernetes-bench-{}", std::process::id()));
-    std::fs::create_dir_all(&scratch).map_err(|e| format!("cannot create {}: {e}", scratch.display()))?;
+    std::fs::create_dir_all(&scratch)
+        .map_err(|e| format!("cannot create {}: {e}", scratch.display()))?;
     let mut cases = Vec::new();
     for file in files {
-        let name = file.file_stem().unwrap_or_default().to_string_lossy().into_owned();
-        let text = std::fs::read_to_string(&file).map_err(|e| format!("cannot read {}: {e}", file.display()))?;
-        let parameters: Value = serde_saphyr::from_str(&text).map_err(|e| format!("{}: {e}", file.display()))?;
+        let name = file
+            .file_stem()
+            .unwrap_or_default()
+            .to_string_lossy()
+            .into_owned();
+        let text = std::fs::read_to_string(&file)
+            .map_err(|e| format!("cannot read {}: {e}", file.display()))?;
+        let parameters: Value =
+            serde_saphyr::from_str(&text).map_err(|e| format!("{}: {e}", file.display()))?;
         for provider in Provider::ALL {
             let xr = scenario_xr(&name, provider, parameters.clone());
             let path = scratch.join(format!("{provider}-{name}.json"));
-            std::fs::write(&path, xr.to_string()).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
-            cases.push(Case { name: name.clone(), provider, xr, path });
+            std::fs::write(&path, xr.to_string())
+                .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+            cases.push(Case {
+                name: name.clone(),
+                provider,
+                xr,
+                path,
+            });
         }
     }
     Ok(cases)

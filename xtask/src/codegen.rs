@@ -12,8 +12,7 @@ use crate::TaskResult;
 /// run before anything is written; then write (or compare) them all.
 pub fn run(root: &Path, check: bool) -> TaskResult {
     // Paths stay relative to the repository root, so that diffs read `a/kcl/apps.k`.
-    std::env::set_current_dir(root)
-        .map_err(|e| format!("cannot enter {}: {e}", root.display()))?;
+    std::env::set_current_dir(root).map_err(|e| format!("cannot enter {}: {e}", root.display()))?;
     let updates = generated_files()
         .map_err(|e| e.to_string())?
         .iter()

@@ -12,16 +12,28 @@ pub fn ensure_runtime(root: &Path) -> Result<(), String> {
     if dir.join("kcl_lib").is_dir() && dir.join(LIBPYTHON_RECORD).is_file() {
         return Ok(());
     }
-    eprintln!("Installing the KCL runtime (kcl-lib {KCL_LIB_VERSION}) into {}", dir.display());
+    eprintln!(
+        "Installing the KCL runtime (kcl-lib {KCL_LIB_VERSION}) into {}",
+        dir.display()
+    );
     let libpython = libpython()?;
     let parent = dir.parent().ok_or("the install directory has no parent")?;
-    std::fs::create_dir_all(parent).map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
+    std::fs::create_dir_all(parent)
+        .map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
     // Install next to the final place, then rename: an interrupted install leaves no
     // half-filled directory that would be taken for a good one.
     let staging = parent.join(format!(".{KCL_LIB_VERSION}.partial"));
     let _ = std::fs::remove_dir_all(&staging);
     let status = Command::new("python3")
-        .args(["-m", "pip", "install", "--quiet", "--disable-pip-version-check", "--no-deps", "--target"])
+        .args([
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--disable-pip-version-check",
+            "--no-deps",
+            "--target",
+        ])
         .arg(&staging)
         .arg(format!("kcl-lib=={KCL_LIB_VERSION}"))
         .status()
@@ -31,8 +43,11 @@ pub fn ensure_runtime(root: &Path) -> Result<(), String> {
             "pip could not install kcl-lib=={KCL_LIB_VERSION} ({status}). {PYTHON_HINT}"
         ));
     }
-    std::fs::write(staging.join(LIBPYTHON_RECORD), libpython.to_string_lossy().as_bytes())
-        .map_err(|e| format!("cannot write {}: {e}", staging.display()))?;
+    std::fs::write(
+        staging.join(LIBPYTHON_RECORD),
+        libpython.to_string_lossy().as_bytes(),
+    )
+    .map_err(|e| format!("cannot write {}: {e}", staging.display()))?;
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::rename(&staging, &dir)
         .map_err(|e| format!("cannot move the install into {}: {e}", dir.display()))?;

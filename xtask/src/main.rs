@@ -46,8 +46,9 @@ fn main() -> ExitCode {
     let result = match cli.task {
         Task::Codegen { check } => codegen::run(&root, check),
         Task::Render(args) => render::run(&root, &args),
-        Task::Test { cargo_args } => install::ensure_runtime(&root)
-            .and_then(|()| run_tests(&root, &cargo_args)),
+        Task::Test { cargo_args } => {
+            install::ensure_runtime(&root).and_then(|()| run_tests(&root, &cargo_args))
+        }
         Task::Bench(args) => bench::run(&root, &args),
     };
     match result {

@@ -24,7 +24,8 @@ pub struct RenderArgs {
 }
 
 fn parse_provider(name: &str) -> Result<Provider, String> {
-    Provider::from_name(name).ok_or_else(|| format!("unknown provider `{name}`: expected aws, azure or google"))
+    Provider::from_name(name)
+        .ok_or_else(|| format!("unknown provider `{name}`: expected aws, azure or google"))
 }
 
 pub fn run(root: &Path, args: &RenderArgs) -> TaskResult {
@@ -44,7 +45,8 @@ pub fn run(root: &Path, args: &RenderArgs) -> TaskResult {
 
 fn read_xr(path: &Path) -> Result<String, String> {
     if path == Path::new("-") {
-        std::io::read_to_string(std::io::stdin()).map_err(|e| format!("cannot read standard input: {e}"))
+        std::io::read_to_string(std::io::stdin())
+            .map_err(|e| format!("cannot read standard input: {e}"))
     } else {
         std::fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))
     }

@@ -93,14 +93,19 @@ impl Composition {
     /// The schema of `spec.parameters` in the XRD.
     pub fn parameters_schema(&self) -> &Value {
         self.xrd
-            .pointer("/spec/versions/0/schema/openAPIV3Schema/properties/spec/properties/parameters")
+            .pointer(
+                "/spec/versions/0/schema/openAPIV3Schema/properties/spec/properties/parameters",
+            )
             .unwrap_or(&Value::Null)
     }
 
     /// Render a `Cluster` given as YAML (or JSON); see [`Composition::render`].
-    pub fn render_yaml(&self, xr: &str, provider: Option<Provider>) -> Result<Vec<Value>, RenderError> {
-        let xr: Value = serde_saphyr::from_str(xr).map_err(|e| RenderError::Parse(e.to_string()))?;
-        self.render(xr, provider)
+    pub fn render_yaml(
+        &self,
+        xr: &str,
+        provider: Option<Provider>,
+    ) -> Result<Vec<Value>, RenderError> {
+        self.render(parse_yaml(xr)?, provider)
     }
 
     /// Render a `Cluster`: the composed resources, in order.
@@ -134,11 +139,19 @@ impl Composition {
 
     /// Check the XR's shape, settle the provider, then prune, default and validate its
     /// parameters.
-    fn admit(&self, mut xr: Value, provider: Option<Provider>) -> Result<(Value, Provider), RenderError> {
+    fn admit(
+        &self,
+        mut xr: Value,
+        provider: Option<Provider>,
+    ) -> Result<(Value, Provider), RenderError> {
         let Value::Object(fields) = &xr else {
             return Err(RenderError::NotACluster("it is not a mapping".into()));
         };
-        if !fields.get("metadata").and_then(|m| m.get("name")).is_some_and(Value::is_string) {
+        if !fields
+            .get("metadata")
+            .and_then(|m| m.get("name"))
+            .is_some_and(Value::is_string)
+        {
             return Err(RenderError::NotACluster("it has no metadata.name".into()));
         }
         if !fields.get("spec").is_some_and(Value::is_object) {
@@ -162,7 +175,11 @@ impl Composition {
                 })?
             }
         };
-        if xr.get("metadata").and_then(|m| m.get("namespace")).is_none() {
+        if xr
+            .get("metadata")
+            .and_then(|m| m.get("namespace"))
+            .is_none()
+        {
             xr["metadata"]["namespace"] = Value::String("default".into());
         }
         xr["spec"]["crossplane"]["compositionSelector"]["matchLabels"]["provider"] =
@@ -183,6 +200,17 @@ impl Composition {
             Err(RenderError::Invalid(violations))
         }
     }
+}
+
+/// Parse YAML (or JSON) into a value; the error is one line with its line and column.
+pub fn parse_yaml(text: &str) -> Result<Value, RenderError> {
+    let options = serde_saphyr::options! {
+        // `.inf` and `.nan` have no JSON form.
+        non_finite_float_policy: serde_saphyr::NonFiniteFloatPolicy::Reject,
+        with_snippet: false,
+    };
+    serde_saphyr::from_str_with_options(text, options)
+        .map_err(|e| RenderError::Parse(e.to_string()))
 }
 
 /// A `Cluster` named after a scenario, for a provider, with the scenario's parameters
