@@ -277,6 +277,8 @@ impl Expr {
     }
 
     /// `not self`.
+    // The name reads like KCL; `std::ops::Not` would spell it `!`, which KCL does not have.
+    #[allow(clippy::should_implement_trait)]
     pub fn not(self) -> Expr {
         Expr::Unary {
             op: UnaryOp::Not,

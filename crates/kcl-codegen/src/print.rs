@@ -1,1 +1,1021 @@
-//! Printing the syntax tree.
+//! Printing the syntax tree in the canonical form of the KCL formatter (`kcl fmt`).
+//!
+//! Printed text is a fixed point of the formatter: formatting it changes nothing. The
+//! layout rules below were found by formatting programs with the real runtime (kcl-lib
+//! 0.13.2); `tests/print.rs` checks them against it.
+//!
+//! - A dict or schema body is `{}` when empty, otherwise one entry per line, indented by
+//!   four spaces, without commas. A list is `[]` when empty, on one line (`["a", 1]`) when
+//!   every item is a scalar (`None`, a bool, a number, a string or a name), otherwise one
+//!   item per line.
+//! - `if`/`elif`/`else` blocks (statements, dict entries, list items) put their body on the
+//!   following lines. A branch with nothing in it gets a no-op (`assert True`, `**{}`,
+//!   `*[]`), because KCL has no empty blocks; an empty `else` is left out, and a chain
+//!   without branches is replaced by its `else` part.
+//! - Blank lines: at most one in a row, none at the start or end of a block. The formatter
+//!   puts the blank line that separates two statements before the comments of the second
+//!   one, adds one where two or more comment lines separate them, drops one after an `if`
+//!   or a `name: Schema {...}`, and always leaves one after an `if` without `else`; all of
+//!   this is mirrored here.
+//!   Comments at the end of a branch would be moved by the formatter, so they are printed
+//!   after the whole `if`, at its indentation.
+//! - Strings are always double-quoted. `\\`, `"`, newline, tab and carriage return use
+//!   their short escapes, other control characters `\xNN` (a code point, as in Python),
+//!   and the `$` of `${` is written `\x24` so that it cannot start an interpolation.
+//!   U+17D8 is written `\u17d8` (KCL's source reader panics on it, even in a comment,
+//!   where it is spelled out the same way). Everything else is written as is, except in a
+//!   literal longer than 16 KiB, which is written in ASCII (`\u00e9`, `\U0001f600`)
+//!   because KCL cannot read a string token of about 64 KiB of multi-byte characters.
+//! - Names that are KCL keywords take a `$` prefix (`$type`). A dict key that is not a
+//!   plain identifier, or is a keyword, is quoted. An attribute that is not an identifier
+//!   is selected by index (`x?["a-b"]`). A key path with a part that is not an identifier
+//!   becomes nested dicts (`"a-b": {c = 1}` for `"a-b".c = 1`, which means the same).
+//! - Operands are parenthesised exactly where KCL's precedence would otherwise regroup
+//!   them. Note that `not` and unary `-` bind tighter than any binary operator in KCL
+//!   (`not a == b` is `(not a) == b`), and that their operand must be a primary
+//!   expression.
+//! - Floats: the formatter rewrites a float literal with Rust's `{}` (so `1.0` would become
+//!   the integer `1`, and `1e20` an integer literal KCL rejects). Floats with a fraction
+//!   are printed that way; whole floats as `float(3)`, or `float("1e20")` beyond 2^53 or
+//!   below 1e-6 in magnitude; `-0.0`, infinities and NaN through `float("...")` too (KCL
+//!   reports an infinity as an overflow error when it evaluates it).
+//!
+//! A name that KCL cannot spell (empty, or not an identifier such as `a-b`) cannot be
+//! printed faithfully. It is printed as `<invalid name "a-b">`, which the KCL parser
+//! rejects, so the mistake surfaces as a syntax error at that line instead of as
+//! different code.
+
+use std::fmt;
+
+use crate::ast::{AssignOp, BinOp, Entry, Expr, IfChain, Key, ListItem, Module, Stmt, UnaryOp};
+
+const INDENT: &str = "    ";
+
+/// KCL's keywords (`kclvm_span::symbol::Keywords`): as names they need a `$` prefix.
+const KEYWORDS: &[&str] = &[
+    "as",
+    "import",
+    "rule",
+    "schema",
+    "mixin",
+    "protocol",
+    "check",
+    "for",
+    "assert",
+    "if",
+    "elif",
+    "else",
+    "or",
+    "and",
+    "not",
+    "in",
+    "is",
+    "lambda",
+    "all",
+    "any",
+    "filter",
+    "map",
+    "type",
+    "True",
+    "False",
+    "None",
+    "Undefined",
+];
+
+impl fmt::Display for Module {
+    /// The module as `kcl fmt` would print it; empty, or ending with one newline.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&print_module(&self.body))
+    }
+}
+
+impl fmt::Display for Stmt {
+    /// The statement as a module of its own (so a lone [`Stmt::Blank`] prints nothing).
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&print_module(std::slice::from_ref(self)))
+    }
+}
+
+impl fmt::Display for Expr {
+    /// The expression at indentation zero, without a trailing newline.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut printer = Printer::default();
+        printer.expr(self);
+        f.write_str(&printer.out)
+    }
+}
+
+fn print_module(body: &[Stmt]) -> String {
+    let mut printer = Printer::default();
+    printer.block(&flatten(body), true);
+    // An `if` without `else` leaves a blank line behind it, even at the end.
+    let len = printer.out.trim_end_matches('\n').len();
+    printer.out.truncate(len);
+    if !printer.out.is_empty() {
+        printer.out.push('\n');
+    }
+    printer.out
+}
+
+/// A line-level element of a block, after normalisation.
+enum Item<'a> {
+    Blank,
+    /// One line of a comment.
+    Comment(&'a str),
+    /// An assignment, an expression or an `if` with at least one branch.
+    Stmt(&'a Stmt),
+    /// `assert True`: the body of a branch that has no statements.
+    Pass,
+}
+
+impl Item<'_> {
+    fn is_stmt(&self) -> bool {
+        matches!(self, Item::Stmt(_) | Item::Pass)
+    }
+}
+
+/// The items of a block: comments split into lines, chains without branches replaced by
+/// their `else` part, and the trailing comments of branches moved after their `if`.
+fn flatten(body: &[Stmt]) -> Vec<Item<'_>> {
+    let mut items = Vec::new();
+    flatten_into(body, &mut items);
+    items
+}
+
+fn flatten_into<'a>(body: &'a [Stmt], items: &mut Vec<Item<'a>>) {
+    for stmt in body {
+        match stmt {
+            Stmt::Blank => items.push(Item::Blank),
+            Stmt::Comment(text) => items.extend(comment_lines(text).map(Item::Comment)),
+            Stmt::If(chain) if chain.branches.is_empty() => {
+                flatten_into(chain.orelse.as_deref().unwrap_or_default(), items);
+            }
+            Stmt::If(chain) => {
+                items.push(Item::Stmt(stmt));
+                // The formatter would move a comment at the end of a branch into the next
+                // branch or out of the `if`; printing it after the `if` is stable.
+                for body in chain_bodies(chain) {
+                    let body = branch_items(body);
+                    let end = body.iter().rposition(Item::is_stmt).map_or(0, |i| i + 1);
+                    items.extend(
+                        body.into_iter()
+                            .skip(end)
+                            .filter(|item| matches!(item, Item::Comment(_))),
+                    );
+                }
+            }
+            Stmt::Assign { .. } | Stmt::Expr(_) => items.push(Item::Stmt(stmt)),
+        }
+    }
+}
+
+/// The bodies of a chain's branches, then of its `else` (when it is printed).
+fn chain_bodies<T>(chain: &IfChain<T>) -> impl Iterator<Item = &[T]> {
+    chain
+        .branches
+        .iter()
+        .map(|(_, body)| body.as_slice())
+        .chain(chain.orelse.as_deref())
+}
+
+/// A condition and the body it guards.
+type Branch<'a, T> = (&'a Expr, &'a [T]);
+
+/// The branches of a chain of dict entries or list items and its final `else`, with an
+/// `else` whose body is a lone `if` merged in as `elif` branches, as the formatter does.
+fn unroll<'a, T>(
+    chain: &'a IfChain<T>,
+    lone_if: impl Fn(&'a [T]) -> Option<&'a IfChain<T>>,
+) -> (Vec<Branch<'a, T>>, Option<&'a [T]>) {
+    let mut branches: Vec<_> = chain
+        .branches
+        .iter()
+        .map(|(c, b)| (c, b.as_slice()))
+        .collect();
+    let mut orelse = chain.orelse.as_deref();
+    while let Some(inner) = orelse.and_then(&lone_if) {
+        branches.extend(inner.branches.iter().map(|(c, b)| (c, b.as_slice())));
+        orelse = inner.orelse.as_deref();
+    }
+    (branches, orelse)
+}
+
+/// The `if` that a block of statements consists of, if it has no other statement, with the
+/// comment lines before it. (Comments after it are printed after the whole chain anyway.)
+fn lone_if_stmt(body: &[Stmt]) -> Option<(Vec<&str>, &IfChain<Stmt>)> {
+    let items = flatten(body);
+    let mut comments = Vec::new();
+    let mut rest = items.iter();
+    for item in rest.by_ref() {
+        match item {
+            Item::Blank => {}
+            Item::Comment(text) => comments.push(*text),
+            Item::Stmt(Stmt::If(chain)) if !rest.clone().any(Item::is_stmt) => {
+                return Some((comments, chain));
+            }
+            _ => return None,
+        }
+    }
+    None
+}
+
+/// A condition and the items of the body it guards.
+type StmtBranch<'a> = (&'a Expr, Vec<Item<'a>>);
+
+/// The branches of a statement chain, each with the items of its body, and its final
+/// `else`. An `else` whose body is a lone `if` becomes `elif` branches, with the comments
+/// before that `if` at the start of its first branch: the formatter prints it that way.
+fn unroll_stmts(chain: &IfChain<Stmt>) -> (Vec<StmtBranch<'_>>, Option<&[Stmt]>) {
+    let mut branches: Vec<_> = chain
+        .branches
+        .iter()
+        .map(|(cond, body)| (cond, branch_items(body)))
+        .collect();
+    let mut orelse = chain.orelse.as_deref();
+    while let Some((comments, inner)) = orelse.and_then(lone_if_stmt) {
+        for (i, (cond, body)) in inner.branches.iter().enumerate() {
+            let mut items = Vec::new();
+            if i == 0 {
+                items.extend(comments.iter().map(|text| Item::Comment(text)));
+            }
+            items.extend(branch_items(body));
+            branches.push((cond, items));
+        }
+        orelse = inner.orelse.as_deref();
+    }
+    (branches, orelse)
+}
+
+/// The items of a branch's body: never without a statement.
+fn branch_items(body: &[Stmt]) -> Vec<Item<'_>> {
+    let mut items = flatten(body);
+    if !items.iter().any(Item::is_stmt) {
+        items.push(Item::Pass);
+    }
+    items
+}
+
+/// Whether an `else` body prints as nothing at all, so that it can be left out.
+fn else_is_empty(body: &[Stmt]) -> bool {
+    flatten(body).iter().all(|item| matches!(item, Item::Blank))
+}
+
+/// The lines of a comment: a line break inside the text starts a new comment line.
+fn comment_lines(text: &str) -> impl Iterator<Item = &str> {
+    text.split("\r\n").flat_map(|part| part.split(['\n', '\r']))
+}
+
+/// Binding strength, loosest first. Comparisons chain in KCL (`a < b < c`), so an operand
+/// of a comparison that is itself a comparison needs parentheses on either side.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Prec {
+    IfElse,
+    Or,
+    And,
+    Compare,
+    BitOr,
+    Sum,
+    Product,
+    /// `not x`, `-x`, and negative number literals.
+    Unary,
+    /// Calls, selections, indexing, and atoms other than numbers.
+    Primary,
+}
+
+fn bin_prec(op: BinOp) -> Prec {
+    match op {
+        BinOp::Or => Prec::Or,
+        BinOp::And => Prec::And,
+        BinOp::Eq
+        | BinOp::NotEq
+        | BinOp::Lt
+        | BinOp::LtE
+        | BinOp::Gt
+        | BinOp::GtE
+        | BinOp::In
+        | BinOp::NotIn => Prec::Compare,
+        BinOp::BitOr => Prec::BitOr,
+        BinOp::Add | BinOp::Sub => Prec::Sum,
+        BinOp::Mul => Prec::Product,
+    }
+}
+
+fn bin_symbol(op: BinOp) -> &'static str {
+    match op {
+        BinOp::And => "and",
+        BinOp::Or => "or",
+        BinOp::Eq => "==",
+        BinOp::NotEq => "!=",
+        BinOp::Lt => "<",
+        BinOp::LtE => "<=",
+        BinOp::Gt => ">",
+        BinOp::GtE => ">=",
+        BinOp::In => "in",
+        BinOp::NotIn => "not in",
+        BinOp::Add => "+",
+        BinOp::Sub => "-",
+        BinOp::Mul => "*",
+        BinOp::BitOr => "|",
+    }
+}
+
+fn prec(expr: &Expr) -> Prec {
+    match expr {
+        Expr::IfElse { .. } => Prec::IfElse,
+        Expr::Binary { op, .. } => bin_prec(*op),
+        Expr::Unary { .. } => Prec::Unary,
+        Expr::Int(i64::MIN) => Prec::Sum,
+        Expr::Int(i) if *i < 0 => Prec::Unary,
+        Expr::Float(x) if float_is_literal(*x) && x.is_sign_negative() => Prec::Unary,
+        _ => Prec::Primary,
+    }
+}
+
+/// Whether `expr` can be followed by `.attr`, `[index]` or `(args)` without parentheses.
+fn is_postfix_operand(expr: &Expr) -> bool {
+    match expr {
+        // `1.x` would lex as a float.
+        Expr::Int(_) => false,
+        Expr::Float(x) => !float_is_literal(*x),
+        other => prec(other) == Prec::Primary,
+    }
+}
+
+fn is_scalar(expr: &Expr) -> bool {
+    matches!(
+        expr,
+        Expr::None | Expr::Bool(_) | Expr::Int(_) | Expr::Float(_) | Expr::Str(_) | Expr::Name(_)
+    )
+}
+
+/// The largest magnitude up to which every whole float is an exact `i64`.
+const EXACT_INTEGERS: f64 = 9_007_199_254_740_992.0; // 2^53
+
+/// Whether a float prints as a plain decimal literal (rather than through `float(...)`).
+fn float_is_literal(x: f64) -> bool {
+    x.is_finite() && x.fract() != 0.0 && x.abs() >= 1e-6
+}
+
+/// KCL text that evaluates to exactly `x`.
+fn float_text(x: f64) -> String {
+    if float_is_literal(x) {
+        // The formatter prints float literals with Rust's `{}` too: the shortest decimal
+        // that reads back as the same float, without an exponent.
+        format!("{x}")
+    } else if x.is_nan() {
+        "float(\"nan\")".to_owned()
+    } else if x.is_infinite() {
+        format!("float(\"{}inf\")", if x < 0.0 { "-" } else { "" })
+    } else if x == 0.0 && x.is_sign_negative() {
+        "float(\"-0.0\")".to_owned()
+    } else if x.fract() == 0.0 && x.abs() < EXACT_INTEGERS {
+        // Lossless: `x` is a whole number that fits an i64.
+        format!("float({})", x as i64)
+    } else {
+        format!("float(\"{x:e}\")")
+    }
+}
+
+/// A plain KCL identifier (ASCII, as the formatter's own check is).
+fn is_identifier(s: &str) -> bool {
+    let mut chars = s.chars();
+    chars
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
+}
+
+fn is_keyword(s: &str) -> bool {
+    KEYWORDS.contains(&s)
+}
+
+/// The one character that KCL's source reader cannot take raw anywhere, even in a comment:
+/// its display width is 3, and measuring it panics (`width 3 given for non-narrow
+/// character`) so that formatting returns nothing and compiling fails. Found by trying
+/// every character; it is written as its `\u` escape instead.
+const UNREADABLE: char = '\u{17D8}';
+const UNREADABLE_ESCAPED: &str = "\\u17d8";
+
+/// Beyond this many bytes, a string literal is written in ASCII only: KCL's source reader
+/// fails on a single string token of about 64 KiB of multi-byte characters (a 65,536-byte
+/// run of `é` already does), and escapes are plain ASCII.
+const LONG_LITERAL: usize = 16 * 1024;
+
+/// Append `s` as a double-quoted KCL string literal that evaluates to exactly `s`.
+fn push_quoted(out: &mut String, s: &str) {
+    let start = out.len();
+    push_escaped(out, s, false);
+    if out.len() - start > LONG_LITERAL && !out[start..].is_ascii() {
+        out.truncate(start);
+        push_escaped(out, s, true);
+    }
+}
+
+fn push_escaped(out: &mut String, s: &str, ascii_only: bool) {
+    out.push('"');
+    let mut chars = s.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '"' => out.push_str("\\\""),
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            '\r' => out.push_str("\\r"),
+            // `\${` would be the documented escape, but KCL still looks for the closing
+            // `}` after it and rejects `"\${"`; `\x24` is a plain `$` to the lexer.
+            '$' if chars.peek() == Some(&'{') => out.push_str("\\x24"),
+            // A raw control character ends or breaks the literal. All of them are below
+            // U+0100, so `\xNN` (a code point, not a byte) reaches them.
+            c if c.is_control() => out.push_str(&format!("\\x{:02x}", u32::from(c))),
+            c if c == UNREADABLE || (ascii_only && !c.is_ascii()) => {
+                let code = u32::from(c);
+                if code <= 0xFFFF {
+                    out.push_str(&format!("\\u{code:04x}"));
+                } else {
+                    out.push_str(&format!("\\U{code:08x}"));
+                }
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+}
+
+#[derive(Default)]
+struct Printer {
+    out: String,
+    indent: usize,
+}
+
+impl Printer {
+    fn line_start(&mut self) {
+        for _ in 0..self.indent {
+            self.out.push_str(INDENT);
+        }
+    }
+
+    fn push(&mut self, s: &str) {
+        self.out.push_str(s);
+    }
+
+    // ------------------------------------------------------------------ statements
+
+    /// Print the items of a block; the module's own block keeps its trailing comments
+    /// and the blank lines between comments (inside a branch the formatter would fill
+    /// such a line with indentation, so there they join the blank line before the group).
+    fn block(&mut self, items: &[Item<'_>], top_level: bool) {
+        let end = items.iter().rposition(Item::is_stmt).map_or(0, |i| i + 1);
+        let mut printed_stmt = false;
+        let mut drops_blank = false;
+        let mut blank_in_gap = false;
+        let mut blank_since_comment = false;
+        let mut comments: Vec<(bool, &str)> = Vec::new();
+        for item in &items[..end] {
+            match item {
+                Item::Blank => {
+                    blank_in_gap = true;
+                    blank_since_comment = true;
+                }
+                Item::Comment(text) => {
+                    comments.push((blank_since_comment && !comments.is_empty(), text));
+                    blank_since_comment = false;
+                }
+                Item::Stmt(_) | Item::Pass => {
+                    // The formatter separates two statements with a blank line when there
+                    // are at least two lines between them, comments included, except after an
+                    // `if` (one without `else` gets its own) or `name: Schema {...}`.
+                    if printed_stmt && !drops_blank && (blank_in_gap || comments.len() > 1) {
+                        self.push("\n");
+                    }
+                    for (blank_before, text) in comments.drain(..) {
+                        if blank_before && top_level {
+                            self.push("\n");
+                        }
+                        self.comment(text);
+                    }
+                    match item {
+                        Item::Stmt(stmt) => self.stmt(stmt),
+                        _ => {
+                            self.line_start();
+                            self.push("assert True\n");
+                        }
+                    }
+                    printed_stmt = true;
+                    drops_blank = matches!(
+                        item,
+                        Item::Stmt(
+                            Stmt::If(_)
+                                | Stmt::Assign {
+                                    op: AssignOp::Union,
+                                    ..
+                                }
+                        )
+                    );
+                    blank_in_gap = false;
+                    blank_since_comment = false;
+                }
+            }
+        }
+        if top_level {
+            for item in &items[end..] {
+                if let Item::Comment(text) = item {
+                    self.comment(text);
+                }
+            }
+        }
+    }
+
+    fn comment(&mut self, text: &str) {
+        self.line_start();
+        self.push("#");
+        if !text.is_empty() {
+            self.push(" ");
+            // A comment has no escapes: the one character KCL cannot read is spelled out.
+            self.push(&text.replace(UNREADABLE, UNREADABLE_ESCAPED));
+        }
+        self.push("\n");
+    }
+
+    fn stmt(&mut self, stmt: &Stmt) {
+        match stmt {
+            Stmt::Assign { target, op, value } => {
+                self.line_start();
+                self.name(target);
+                self.assign_op(*op);
+                self.expr(value);
+                self.push("\n");
+            }
+            Stmt::Expr(expr) => {
+                self.line_start();
+                let start = self.out.len();
+                self.expr(expr);
+                // KCL rejects a statement that starts with `-`.
+                if self.out[start..].starts_with('-') {
+                    self.out.insert(start, '(');
+                    self.push(")");
+                }
+                self.push("\n");
+            }
+            Stmt::If(chain) => self.if_stmt(chain),
+            // Flattened away before printing.
+            Stmt::Comment(_) | Stmt::Blank => {}
+        }
+    }
+
+    fn if_stmt(&mut self, chain: &IfChain<Stmt>) {
+        let (branches, orelse) = unroll_stmts(chain);
+        for (i, (cond, items)) in branches.into_iter().enumerate() {
+            self.line_start();
+            self.push(if i == 0 { "if " } else { "elif " });
+            self.expr(cond);
+            self.push(":\n");
+            self.indent += 1;
+            self.block(&items, false);
+            self.indent -= 1;
+        }
+        match orelse {
+            Some(body) if !else_is_empty(body) => {
+                self.line_start();
+                self.push("else:\n");
+                self.indent += 1;
+                self.block(&branch_items(body), false);
+                self.indent -= 1;
+            }
+            // The formatter always leaves a blank line after an `if` without `else`.
+            _ => self.push("\n"),
+        }
+    }
+
+    fn assign_op(&mut self, op: AssignOp) {
+        self.push(match op {
+            AssignOp::Override => " = ",
+            AssignOp::Union => ": ",
+            AssignOp::Append => " += ",
+        });
+    }
+
+    // ------------------------------------------------------------------ names and keys
+
+    /// A variable or schema name, possibly qualified (`pkg.Name`).
+    fn name(&mut self, name: &str) {
+        if name.split('.').all(is_identifier) {
+            for (i, part) in name.split('.').enumerate() {
+                if i > 0 {
+                    self.push(".");
+                }
+                self.identifier(part);
+            }
+        } else {
+            self.invalid_name(name);
+        }
+    }
+
+    /// A single identifier: a keyword takes a `$` prefix.
+    fn identifier(&mut self, name: &str) {
+        if is_identifier(name) {
+            if is_keyword(name) {
+                self.push("$");
+            }
+            self.push(name);
+        } else {
+            self.invalid_name(name);
+        }
+    }
+
+    /// Text that the KCL parser rejects, naming what could not be printed.
+    fn invalid_name(&mut self, name: &str) {
+        self.push("<invalid name ");
+        push_quoted(&mut self.out, name);
+        self.push(">");
+    }
+
+    /// A dict key that stands for exactly the string `key`.
+    fn key_name(&mut self, key: &str) {
+        if is_identifier(key) && !is_keyword(key) {
+            self.push(key);
+        } else {
+            push_quoted(&mut self.out, key);
+        }
+    }
+
+    fn pair(&mut self, key: &Key, op: AssignOp, value: &Expr) {
+        match key {
+            Key::Name(name) => {
+                self.key_name(name);
+                self.assign_op(op);
+                self.expr(value);
+            }
+            Key::Path(parts) if parts.is_empty() => {
+                self.push("<invalid name: empty key path>");
+                self.assign_op(op);
+                self.expr(value);
+            }
+            Key::Path(parts) if parts.iter().all(|p| is_identifier(p)) => {
+                for (i, part) in parts.iter().enumerate() {
+                    if i > 0 {
+                        self.push(".");
+                    }
+                    self.identifier(part);
+                }
+                self.assign_op(op);
+                self.expr(value);
+            }
+            Key::Path(parts) => self.nested_path(parts, op, value),
+        }
+    }
+
+    /// `a.b.c = v` as `a: {b: {c = v}}`, which KCL evaluates the same way, for paths that
+    /// a dotted key cannot spell.
+    fn nested_path(&mut self, parts: &[String], op: AssignOp, value: &Expr) {
+        match parts {
+            [last] => {
+                self.key_name(last);
+                self.assign_op(op);
+                self.expr(value);
+            }
+            [first, rest @ ..] => {
+                self.key_name(first);
+                self.push(": {\n");
+                self.indent += 1;
+                self.line_start();
+                self.nested_path(rest, op, value);
+                self.push("\n");
+                self.indent -= 1;
+                self.line_start();
+                self.push("}");
+            }
+            [] => {}
+        }
+    }
+
+    // ------------------------------------------------------------------ expressions
+
+    fn expr(&mut self, expr: &Expr) {
+        match expr {
+            Expr::None => self.push("None"),
+            Expr::Bool(b) => self.push(if *b { "True" } else { "False" }),
+            // The formatter turns `-9223372036854775808` into `--9223372036854775808`: the
+            // literal after the minus does not fit an i64.
+            Expr::Int(i64::MIN) => self.push("-9223372036854775807 - 1"),
+            Expr::Int(i) => self.push(&i.to_string()),
+            Expr::Float(x) => self.push(&float_text(*x)),
+            Expr::Str(s) => push_quoted(&mut self.out, s),
+            Expr::Name(name) => self.name(name),
+            Expr::Select {
+                value,
+                attr,
+                null_safe,
+            } => {
+                self.postfix_operand(value);
+                if is_identifier(attr) {
+                    self.push(if *null_safe { "?." } else { "." });
+                    self.identifier(attr);
+                } else {
+                    // `x["a-b"]` selects what `x.a-b` cannot spell.
+                    self.push(if *null_safe { "?[" } else { "[" });
+                    push_quoted(&mut self.out, attr);
+                    self.push("]");
+                }
+            }
+            Expr::Index {
+                value,
+                index,
+                null_safe,
+            } => {
+                self.postfix_operand(value);
+                self.push(if *null_safe { "?[" } else { "[" });
+                self.expr(index);
+                self.push("]");
+            }
+            Expr::Call { func, args, kwargs } => {
+                self.postfix_operand(func);
+                self.push("(");
+                for (i, arg) in args.iter().enumerate() {
+                    if i > 0 {
+                        self.push(", ");
+                    }
+                    self.expr(arg);
+                }
+                for (i, (name, value)) in kwargs.iter().enumerate() {
+                    if i > 0 || !args.is_empty() {
+                        self.push(", ");
+                    }
+                    self.identifier(name);
+                    self.push("=");
+                    self.expr(value);
+                }
+                self.push(")");
+            }
+            Expr::List(items) => self.list(items),
+            Expr::Dict(entries) => self.dict(entries),
+            Expr::Schema { name, body } => {
+                self.name(name);
+                self.push(" ");
+                self.dict(body);
+            }
+            Expr::Binary { left, op, right } => {
+                let p = bin_prec(*op);
+                let left_prec = prec(left);
+                let left_parens = left_prec < p || (p == Prec::Compare && left_prec == p);
+                self.operand(left, left_parens);
+                self.push(" ");
+                self.push(bin_symbol(*op));
+                self.push(" ");
+                self.operand(right, prec(right) <= p);
+            }
+            Expr::Unary { op, operand } => {
+                self.push(match op {
+                    UnaryOp::Not => "not ",
+                    UnaryOp::Neg => "-",
+                });
+                // KCL accepts only a primary expression here: not even `- -1`.
+                self.operand(operand, prec(operand) < Prec::Primary);
+            }
+            Expr::IfElse { cond, then, orelse } => {
+                self.operand(then, prec(then) == Prec::IfElse);
+                self.push(" if ");
+                self.operand(cond, prec(cond) == Prec::IfElse);
+                self.push(" else ");
+                self.expr(orelse);
+            }
+            Expr::ListComp {
+                element,
+                vars,
+                iter,
+                cond,
+            } => {
+                self.push("[");
+                self.expr(element);
+                self.comp_clause(vars, iter, cond.as_deref());
+                self.push("]");
+            }
+            Expr::DictComp {
+                key,
+                value,
+                vars,
+                iter,
+                cond,
+            } => {
+                self.push("{");
+                self.operand(key, prec(key) == Prec::IfElse);
+                self.push(": ");
+                self.expr(value);
+                self.comp_clause(vars, iter, cond.as_deref());
+                self.push("}");
+            }
+            Expr::Paren(inner) => self.operand(inner, true),
+        }
+    }
+
+    fn operand(&mut self, expr: &Expr, parens: bool) {
+        if parens {
+            self.push("(");
+        }
+        self.expr(expr);
+        if parens {
+            self.push(")");
+        }
+    }
+
+    /// After `*` or `**`: inside an `if` entry KCL accepts only a primary expression there,
+    /// so anything else is parenthesised everywhere.
+    fn unpack_operand(&mut self, expr: &Expr) {
+        self.operand(expr, prec(expr) < Prec::Primary);
+    }
+
+    fn postfix_operand(&mut self, expr: &Expr) {
+        self.operand(expr, !is_postfix_operand(expr));
+    }
+
+    fn comp_clause(&mut self, vars: &[String], iter: &Expr, cond: Option<&Expr>) {
+        self.push(" for ");
+        if vars.is_empty() {
+            self.push("<invalid name: no loop variable>");
+        }
+        for (i, var) in vars.iter().enumerate() {
+            if i > 0 {
+                self.push(", ");
+            }
+            self.identifier(var);
+        }
+        self.push(" in ");
+        // The iterable and the filter cannot be a bare `x if c else y`.
+        self.operand(iter, prec(iter) == Prec::IfElse);
+        if let Some(cond) = cond {
+            self.push(" if ");
+            self.operand(cond, prec(cond) == Prec::IfElse);
+        }
+    }
+
+    fn list(&mut self, items: &[ListItem]) {
+        let items = ListItem::flatten(items);
+        let scalars = items
+            .iter()
+            .all(|item| matches!(item, ListItem::Expr(e) if is_scalar(e)));
+        if items.is_empty() {
+            self.push("[]");
+        } else if scalars {
+            self.push("[");
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    self.push(", ");
+                }
+                if let ListItem::Expr(expr) = item {
+                    self.expr(expr);
+                }
+            }
+            self.push("]");
+        } else {
+            self.push("[\n");
+            self.indent += 1;
+            for item in items {
+                self.list_item_lines(item);
+            }
+            self.indent -= 1;
+            self.line_start();
+            self.push("]");
+        }
+    }
+
+    /// The line(s) of a list item in a multi-line list, each ending with a newline.
+    fn list_item_lines(&mut self, item: &ListItem) {
+        match item {
+            ListItem::Expr(expr) => {
+                self.line_start();
+                self.expr(expr);
+                self.push("\n");
+            }
+            ListItem::Unpack(expr) => {
+                self.line_start();
+                self.push("*");
+                self.unpack_operand(expr);
+                self.push("\n");
+            }
+            ListItem::If(chain) => self.if_lines(chain, "*[]", Printer::list_item_lines),
+        }
+    }
+
+    fn dict(&mut self, entries: &[Entry]) {
+        let entries = Entry::flatten(entries);
+        if entries.is_empty() {
+            self.push("{}");
+            return;
+        }
+        self.push("{\n");
+        self.indent += 1;
+        for entry in entries {
+            self.entry_lines(entry);
+        }
+        self.indent -= 1;
+        self.line_start();
+        self.push("}");
+    }
+
+    /// The line(s) of a dict entry, each ending with a newline.
+    fn entry_lines(&mut self, entry: &Entry) {
+        match entry {
+            Entry::Pair { key, op, value } => {
+                self.line_start();
+                self.pair(key, *op, value);
+                self.push("\n");
+            }
+            Entry::Unpack(expr) => {
+                self.line_start();
+                self.push("**");
+                self.unpack_operand(expr);
+                self.push("\n");
+            }
+            Entry::If(chain) => self.if_lines(chain, "**{}", Printer::entry_lines),
+        }
+    }
+
+    /// An `if` chain of dict entries or list items. `noop` stands in for an empty branch
+    /// (KCL has no empty blocks); `lines` prints one entry or item.
+    fn if_lines<T: Inline>(&mut self, chain: &IfChain<T>, noop: &str, lines: fn(&mut Self, &T)) {
+        let (branches, orelse) = unroll(chain, |body| match T::flatten(body)[..] {
+            [item] => item.as_chain(),
+            _ => None,
+        });
+        let branch = |p: &mut Self, body: &[T]| {
+            p.indent += 1;
+            let body = T::flatten(body);
+            if body.is_empty() {
+                p.line_start();
+                p.push(noop);
+                p.push("\n");
+            }
+            for item in body {
+                lines(p, item);
+            }
+            p.indent -= 1;
+        };
+        for (i, (cond, body)) in branches.into_iter().enumerate() {
+            self.line_start();
+            self.push(if i == 0 { "if " } else { "elif " });
+            self.expr(cond);
+            self.push(":\n");
+            branch(self, body);
+        }
+        if let Some(body) = orelse
+            && !T::flatten(body).is_empty()
+        {
+            self.line_start();
+            self.push("else:\n");
+            branch(self, body);
+        }
+    }
+}
+
+/// Dict entries and list items, which can hold `if` chains of their own kind.
+trait Inline: Sized {
+    /// The entries or items with the chains that have no branch replaced by their `else`
+    /// part (KCL would evaluate them the same way, and `if` needs a condition).
+    fn flatten(items: &[Self]) -> Vec<&Self>;
+
+    /// The chain this entry or item is, if it is one.
+    fn as_chain(&self) -> Option<&IfChain<Self>>;
+}
+
+impl Inline for Entry {
+    fn as_chain(&self) -> Option<&IfChain<Self>> {
+        match self {
+            Entry::If(chain) => Some(chain),
+            _ => None,
+        }
+    }
+
+    fn flatten(items: &[Self]) -> Vec<&Self> {
+        let mut out = Vec::new();
+        for item in items {
+            match item {
+                Entry::If(chain) if chain.branches.is_empty() => {
+                    out.extend(Self::flatten(chain.orelse.as_deref().unwrap_or_default()));
+                }
+                other => out.push(other),
+            }
+        }
+        out
+    }
+}
+
+impl Inline for ListItem {
+    fn as_chain(&self) -> Option<&IfChain<Self>> {
+        match self {
+            ListItem::If(chain) => Some(chain),
+            _ => None,
+        }
+    }
+
+    fn flatten(items: &[Self]) -> Vec<&Self> {
+        let mut out = Vec::new();
+        for item in items {
+            match item {
+                ListItem::If(chain) if chain.branches.is_empty() => {
+                    out.extend(Self::flatten(chain.orelse.as_deref().unwrap_or_default()));
+                }
+                other => out.push(other),
+            }
+        }
+        out
+    }
+}
