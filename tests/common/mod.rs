@@ -1,0 +1,278 @@
+//! Shared by the end-to-end tests: the scenarios of `tests/scenarios/`, the composition in
+//! `kcl/` (loaded once per test binary), and the renders of the provider × scenario
+//! matrix (each case rendered at most once per test binary, on first use).
+
+// Every test binary compiles this module and uses a different part of it.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use dot_kubernetes_apps::Provider;
+use dot_kubernetes_apps::render::{Composition, scenario_xr};
+use serde_json::Value;
+
+/// The annotation function-kcl keys composed resources by.
+pub const RESOURCE_NAME: &str = "krm.kcl.dev/composition-resource-name";
+
+/// The repository root.
+pub fn root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// The composition, loaded from `kcl/` once per test binary.
+pub fn composition() -> &'static Composition {
+    static COMPOSITION: OnceLock<Composition> = OnceLock::new();
+    COMPOSITION.get_or_init(|| {
+        Composition::load(&root().join("kcl"))
+            .unwrap_or_else(|e| panic!("cannot load the composition in kcl/: {e}"))
+    })
+}
+
+/// A file of `tests/scenarios/`: the `spec.parameters` of a `Cluster`.
+#[derive(Debug)]
+pub struct Scenario {
+    /// The file name without `.yaml`; also the name of the XR.
+    pub name: String,
+    /// The parameters, as written (nulls and all).
+    pub parameters: Value,
+}
+
+/// Every scenario, sorted by name.
+pub fn scenarios() -> &'static [Scenario] {
+    static SCENARIOS: OnceLock<Vec<Scenario>> = OnceLock::new();
+    SCENARIOS.get_or_init(|| {
+        let dir = root().join("tests/scenarios");
+        let mut scenarios: Vec<Scenario> = yaml_files(&dir)
+            .into_iter()
+            .map(|path| {
+                let name = path
+                    .file_stem()
+                    .and_then(|s| s.to_str())
+                    .unwrap_or_else(|| panic!("{}: not a UTF-8 file name", path.display()))
+                    .to_owned();
+                let text = std::fs::read_to_string(&path)
+                    .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
+                let parameters = serde_saphyr::from_str(&text)
+                    .unwrap_or_else(|e| panic!("{} does not parse: {e}", path.display()));
+                Scenario { name, parameters }
+            })
+            .collect();
+        scenarios.sort_by(|a, b| a.name.cmp(&b.name));
+        assert!(!scenarios.is_empty(), "no scenarios in {}", dir.display());
+        scenarios
+    })
+}
+
+/// The `*.yaml` files directly in a directory.
+pub fn yaml_files(dir: &Path) -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = walkdir::WalkDir::new(dir)
+        .max_depth(1)
+        .into_iter()
+        .map(|entry| entry.unwrap_or_else(|e| panic!("cannot list {}: {e}", dir.display())))
+        .filter(|entry| entry.file_type().is_file())
+        .map(|entry| entry.into_path())
+        .filter(|path| path.extension().is_some_and(|e| e == "yaml"))
+        .collect();
+    files.sort();
+    files
+}
+
+/// One cell of the matrix: a scenario rendered for a provider.
+#[derive(Debug)]
+pub struct Case {
+    /// The scenario.
+    pub scenario: &'static Scenario,
+    /// The provider.
+    pub provider: Provider,
+    /// The composed resources, or why rendering failed.
+    pub result: Result<Vec<Value>, String>,
+}
+
+impl Case {
+    /// `<provider>-<scenario>`: the snapshot name, and how failures name the case.
+    pub fn name(&self) -> String {
+        format!("{}-{}", self.provider.name(), self.scenario.name)
+    }
+
+    /// The XR's name (the scenario's).
+    pub fn xr(&self) -> &str {
+        &self.scenario.name
+    }
+
+    /// The composed resources; panics, naming the case, when rendering failed.
+    pub fn items(&self) -> &[Value] {
+        match &self.result {
+            Ok(items) => items,
+            Err(e) => panic!("{} does not render: {e}", self.name()),
+        }
+    }
+
+    /// The resource with this composition resource name (`<xr>-` is prepended).
+    pub fn get(&self, suffix: &str) -> Option<&Value> {
+        let name = format!("{}-{suffix}", self.xr());
+        self.items()
+            .iter()
+            .find(|item| resource_name(item) == Some(name.as_str()))
+    }
+
+    /// The resource `<xr>-<suffix>`; panics, naming the case, when it is missing.
+    pub fn resource(&self, suffix: &str) -> &Value {
+        self.get(suffix).unwrap_or_else(|| {
+            panic!(
+                "{}: no resource `{}-{suffix}`; the resources are {:?}",
+                self.name(),
+                self.xr(),
+                self.resource_names()
+            )
+        })
+    }
+
+    /// Whether the resource `<xr>-<suffix>` exists.
+    pub fn has(&self, suffix: &str) -> bool {
+        self.get(suffix).is_some()
+    }
+
+    /// The manifest of the `Object` `<xr>-<suffix>`.
+    pub fn manifest(&self, suffix: &str) -> &Value {
+        let object = self.resource(suffix);
+        object
+            .pointer("/spec/forProvider/manifest")
+            .unwrap_or_else(|| panic!("{}: `{suffix}` has no manifest", self.name()))
+    }
+
+    /// Every composition resource name, in order.
+    pub fn resource_names(&self) -> Vec<&str> {
+        self.items().iter().filter_map(resource_name).collect()
+    }
+
+    /// The composition resource names of the app resources (`<xr>-app-...`), Usages left
+    /// out.
+    pub fn app_resource_names(&self) -> Vec<&str> {
+        let prefix = format!("{}-app-", self.xr());
+        self.items()
+            .iter()
+            .filter(|item| item["kind"] != "Usage")
+            .filter_map(resource_name)
+            .filter(|name| name.starts_with(&prefix))
+            .collect()
+    }
+
+    /// The items of a kind.
+    pub fn of_kind<'a>(&'a self, kind: &'a str) -> impl Iterator<Item = &'a Value> + 'a {
+        self.items().iter().filter(move |item| item["kind"] == kind)
+    }
+
+    /// The whole render as JSON text, for searching.
+    pub fn text(&self) -> String {
+        serde_json::to_string(self.items()).expect("JSON values serialise")
+    }
+}
+
+/// The composition resource name of an item.
+pub fn resource_name(item: &Value) -> Option<&str> {
+    item.pointer("/metadata/annotations")
+        .and_then(|a| a.get(RESOURCE_NAME))
+        .and_then(Value::as_str)
+}
+
+fn provider_index(provider: Provider) -> usize {
+    Provider::ALL
+        .iter()
+        .position(|p| *p == provider)
+        .expect("every provider is in Provider::ALL")
+}
+
+fn cells() -> &'static [OnceLock<Case>] {
+    static CELLS: OnceLock<Vec<OnceLock<Case>>> = OnceLock::new();
+    CELLS.get_or_init(|| {
+        (0..scenarios().len() * Provider::ALL.len())
+            .map(|_| OnceLock::new())
+            .collect()
+    })
+}
+
+fn cell(index: usize) -> &'static Case {
+    let per_scenario = Provider::ALL.len();
+    let scenario = &scenarios()[index / per_scenario];
+    let provider = Provider::ALL[index % per_scenario];
+    cells()[index].get_or_init(|| Case {
+        scenario,
+        provider,
+        result: render(scenario, provider),
+    })
+}
+
+/// Render a scenario for a provider, as `cargo xtask render` does.
+pub fn render(scenario: &Scenario, provider: Provider) -> Result<Vec<Value>, String> {
+    let xr = scenario_xr(&scenario.name, provider, scenario.parameters.clone());
+    composition()
+        .render(xr, Some(provider))
+        .map_err(|e| e.to_string())
+}
+
+/// A scenario rendered for a provider (rendered on first use in this test binary).
+pub fn case(scenario: &str, provider: Provider) -> &'static Case {
+    let index = scenarios()
+        .iter()
+        .position(|s| s.name == scenario)
+        .unwrap_or_else(|| panic!("no scenario `{scenario}` in tests/scenarios"));
+    cell(index * Provider::ALL.len() + provider_index(provider))
+}
+
+/// A scenario rendered for every provider.
+pub fn cases(scenario: &str) -> Vec<&'static Case> {
+    Provider::ALL
+        .into_iter()
+        .map(|provider| case(scenario, provider))
+        .collect()
+}
+
+/// Every scenario for every provider, by scenario then provider; rendered in parallel the
+/// first time.
+pub fn matrix() -> Vec<&'static Case> {
+    let count = cells().len();
+    let next = AtomicUsize::new(0);
+    let workers = std::thread::available_parallelism().map_or(2, |n| n.get());
+    std::thread::scope(|scope| {
+        for _ in 0..workers {
+            scope.spawn(|| {
+                loop {
+                    let index = next.fetch_add(1, Ordering::Relaxed);
+                    if index >= count {
+                        break;
+                    }
+                    cell(index);
+                }
+            });
+        }
+    });
+    (0..count).map(cell).collect()
+}
+
+/// Run a check on every case of the matrix and fail once, listing every problem of every
+/// case (a case that does not render is a problem too).
+pub fn check_every_case(check: impl Fn(&Case, &[Value], &mut Vec<String>)) {
+    let mut failures = Vec::new();
+    for case in matrix() {
+        match &case.result {
+            Err(e) => failures.push(format!("{}: does not render: {e}", case.name())),
+            Ok(items) => {
+                let mut problems = Vec::new();
+                check(case, items, &mut problems);
+                failures.extend(
+                    problems
+                        .into_iter()
+                        .map(|problem| format!("{}: {problem}", case.name())),
+                );
+            }
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} problems:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}

@@ -1,0 +1,81 @@
+//! The checked-in `kcl/*.k` files are what the Rust types generate, in the KCL formatter's
+//! canonical form, and generating is deterministic: `cargo test` catches drift as
+//! `cargo xtask codegen --check` does.
+
+mod common;
+
+use dot_kubernetes_apps::codegen::{GeneratedFile, generated_files};
+use kcl_codegen::regions::{self, Generated, Mode};
+use kcl_runtime::Runtime;
+
+use common::root;
+
+fn generate() -> Vec<GeneratedFile> {
+    generated_files().unwrap_or_else(|e| panic!("the Rust types do not generate KCL: {e}"))
+}
+
+/// Each generated file's whole new contents: its regions spliced into the file on disk.
+fn splice(files: &[GeneratedFile]) -> Vec<Generated> {
+    files
+        .iter()
+        .map(|file| {
+            regions::splice_file(&root().join(file.path), &file.regions)
+                .unwrap_or_else(|e| panic!("cannot splice {}: {e}", file.path))
+        })
+        .collect()
+}
+
+#[test]
+fn the_checked_in_kcl_files_are_up_to_date_with_the_rust_types() {
+    let files = generate();
+    let paths: Vec<&str> = files.iter().map(|f| f.path).collect();
+    assert_eq!(paths, ["kcl/data.k", "kcl/definition.k", "kcl/apps.k"]);
+    let report = regions::update(&splice(&files), Mode::Check)
+        .unwrap_or_else(|e| panic!("cannot compare the generated files: {e}"));
+    assert!(
+        report.is_up_to_date(),
+        "stale generated KCL; run `cargo xtask codegen`:\n{report}"
+    );
+}
+
+#[test]
+fn every_generated_kcl_file_is_in_the_formatters_canonical_form() {
+    let runtime = Runtime::global().unwrap_or_else(|e| panic!("no KCL runtime: {e}"));
+    let mut unformatted = Vec::new();
+    for file in splice(&generate()) {
+        let formatted = runtime
+            .format(&file.contents)
+            .unwrap_or_else(|e| panic!("{} does not format: {e}", file.path.display()));
+        if formatted != file.contents {
+            let diff = similar_lines(&file.contents, &formatted);
+            unformatted.push(format!("{}:\n{diff}", file.path.display()));
+        }
+    }
+    assert!(
+        unformatted.is_empty(),
+        "kcl fmt changes the generated files:\n{}",
+        unformatted.join("\n")
+    );
+}
+
+/// A unified diff from the generated text to the formatted one.
+fn similar_lines(generated: &str, formatted: &str) -> String {
+    similar::TextDiff::from_lines(generated, formatted)
+        .unified_diff()
+        .header("generated", "kcl fmt")
+        .to_string()
+}
+
+#[test]
+fn generating_twice_gives_identical_bytes() {
+    let (first, second) = (generate(), generate());
+    assert_eq!(first, second);
+    let (first, second) = (splice(&first), splice(&second));
+    assert_eq!(first, second);
+    assert!(
+        first
+            .iter()
+            .all(|file| file.contents.contains("# BEGIN GENERATED")),
+        "every generated file has its regions"
+    );
+}
