@@ -150,7 +150,7 @@ pub fn data_dicts(apps: &[AppSpec]) -> Result<Module, ComposeError> {
         }
         let mut dict =
             schema::data_dict(&app.parameters).map_err(|e| error(&app.key, e.to_string()))?;
-        set_description(&mut dict, &full_description(app, apps));
+        set_description(&mut dict, &full_description(app));
         body.push(Stmt::assign(
             data_dict_name(&app.key),
             Expr::from_json(&dict),
@@ -177,15 +177,14 @@ pub fn xrd_properties(apps: &[AppSpec]) -> Result<serde_json::Map<String, Value>
     for app in apps {
         let mut schema =
             schema::structural(&app.parameters).map_err(|e| error(&app.key, e.to_string()))?;
-        set_description(&mut schema, &full_description(app, apps));
+        set_description(&mut schema, &full_description(app));
         properties.insert(app.key.clone(), schema);
     }
     Ok(properties)
 }
 
 /// The app's description, followed by what enabling it switches on.
-pub fn full_description(app: &AppSpec, apps: &[AppSpec]) -> String {
-    let _ = apps;
+pub fn full_description(app: &AppSpec) -> String {
     if app.requires.is_empty() {
         return app.description.clone();
     }
@@ -221,11 +220,8 @@ fn check_apps(apps: &[AppSpec]) -> Result<(), ComposeError> {
         if !keys.insert(app.key.as_str()) {
             return Err(error(&app.key, "the key is declared by two apps"));
         }
-        if field_default(app, &["enabled".into()])?.is_none()
-            && property(app, &["enabled".into()]).is_none()
-        {
-            return Err(error(&app.key, "the parameters have no `enabled` field"));
-        }
+        // Every app is switched on by a boolean `enabled`.
+        field_default(app, &["enabled".into()])?;
         for release in &app.releases {
             if let Some(other) = pins.insert(release.pin.as_str(), app.key.as_str()) {
                 return Err(error(
@@ -604,4 +600,143 @@ pub fn parameter_reference(s: &str) -> Option<Vec<String>> {
             && p.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
     };
     parts.iter().all(is_identifier).then_some(parts)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn app(key: &str, requires: &[&str]) -> AppSpec {
+        AppSpec {
+            key: key.into(),
+            description: format!("Install {key}."),
+            parameters: schemars::Schema::try_from(json!({
+                "title": key,
+                "type": "object",
+                "properties": {
+                    "enabled": {"type": "boolean", "default": false},
+                    "size": {"type": "string"}
+                }
+            }))
+            .unwrap(),
+            releases: Vec::new(),
+            objects: Vec::new(),
+            requires: requires.iter().map(|r| r.to_string()).collect(),
+        }
+    }
+
+    fn release(name: &str) -> Release {
+        Release {
+            name: name.into(),
+            chart: name.into(),
+            source: ChartSource::Repository("https://charts.example.com".into()),
+            version: "1.0.0".into(),
+            pin: name.into(),
+            namespace: name.into(),
+            values: Vec::new(),
+            when: None,
+        }
+    }
+
+    fn lower(apps: &[AppSpec]) -> Result<Module, ComposeError> {
+        apps_block(apps, &Conventions::default())
+    }
+
+    #[test]
+    fn requirements_that_form_a_cycle_are_an_error() {
+        let err = lower(&[app("a", &["b"]), app("b", &["a"])]).unwrap_err();
+        assert!(err.message.contains("cycle"), "{err}");
+    }
+
+    #[test]
+    fn requiring_an_unknown_app_is_an_error_naming_it() {
+        let err = lower(&[app("a", &["nope"])]).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "app `a`: requires `nope`, which is not one of the apps"
+        );
+    }
+
+    #[test]
+    fn a_condition_on_a_field_that_is_not_a_boolean_is_an_error() {
+        let mut a = app("a", &[]);
+        let mut r = release("r");
+        r.when = Some(Condition::Field(vec!["size".into()]));
+        a.releases.push(r);
+        let err = lower(&[a]).unwrap_err();
+        assert!(
+            err.message
+                .contains("`size` is used as a condition but is not a boolean"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn an_app_without_an_enabled_field_is_an_error() {
+        let mut a = app("a", &[]);
+        a.parameters =
+            schemars::Schema::try_from(json!({"title": "a", "type": "object", "properties": {}}))
+                .unwrap();
+        let err = lower(&[a]).unwrap_err();
+        assert!(err.message.contains("enabled"), "{err}");
+    }
+
+    #[test]
+    fn two_apps_with_the_same_release_name_are_an_error() {
+        let mut a = app("a", &[]);
+        a.releases.push(release("shared"));
+        let mut b = app("b", &[]);
+        let mut r = release("shared");
+        r.pin = "other".into();
+        b.releases.push(r);
+        let err = lower(&[a, b]).unwrap_err();
+        assert!(
+            err.message
+                .contains("release `shared` is also declared by `a`"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn an_app_is_enabled_by_every_app_that_requires_it_transitively() {
+        let module = lower(&[app("c", &[]), app("b", &["c"]), app("a", &["b"])]).unwrap();
+        let text = module.to_string();
+        assert!(
+            text.contains("_aEnabled = _apps?.a?.enabled == True\n"),
+            "{text}"
+        );
+        assert!(
+            text.contains("_bEnabled = _apps?.b?.enabled == True or _aEnabled\n"),
+            "{text}"
+        );
+        assert!(
+            text.contains("_cEnabled = _apps?.c?.enabled == True or _bEnabled\n"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn oci_charts_get_a_docker_renovate_comment_without_the_scheme() {
+        let mut r = release("gw");
+        r.source = ChartSource::Oci("oci://docker.io/envoyproxy/gateway-helm".into());
+        assert_eq!(
+            renovate_comment(&r),
+            "renovate: datasource=docker depName=docker.io/envoyproxy/gateway-helm"
+        );
+    }
+
+    #[test]
+    fn parameter_references_are_whole_strings_of_identifiers() {
+        assert_eq!(
+            parameter_reference("{{ host }}"),
+            Some(vec!["host".to_string()])
+        );
+        assert_eq!(
+            parameter_reference("{{a.b}}"),
+            Some(vec!["a".to_string(), "b".to_string()])
+        );
+        assert_eq!(parameter_reference("x {{ host }}"), None);
+        assert_eq!(parameter_reference("{{ a-b }}"), None);
+    }
 }

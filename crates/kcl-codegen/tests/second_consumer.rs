@@ -1,0 +1,260 @@
+//! A second consumer, unrelated to dot-kubernetes, proves the crate is generic: an
+//! `Application` composite resource with its own parameter types and its own add-ons,
+//! compiled to a data dict, a structural XRD schema and composition code, all run through
+//! the real KCL runtime.
+
+use kcl_codegen::App;
+use kcl_codegen::ast::{Expr, Module, Stmt};
+use kcl_codegen::compose::{self, Conventions};
+use kcl_codegen::schema;
+use kcl_runtime::{Program, Runtime};
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+use serde_json::{Value, json};
+
+/// An application: one container image behind a host name.
+#[derive(Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+#[allow(dead_code)]
+struct ApplicationParameters {
+    /// The container image.
+    image: String,
+    /// The port the container listens on.
+    #[serde(default = "port")]
+    port: u16,
+    /// The host name the application is reached at.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    host: Option<String>,
+    /// How the application scales.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    scaling: Option<Scaling>,
+}
+
+/// Horizontal scaling.
+#[derive(Serialize, Deserialize, JsonSchema)]
+#[allow(dead_code)]
+struct Scaling {
+    /// The fewest replicas.
+    #[serde(default = "one")]
+    min: u32,
+    /// The most replicas.
+    #[serde(default = "five")]
+    max: u32,
+}
+
+fn port() -> u16 {
+    80
+}
+fn one() -> u32 {
+    1
+}
+fn five() -> u32 {
+    5
+}
+
+/// A Redis cache next to the application.
+#[derive(Serialize, Deserialize, JsonSchema, App)]
+#[serde(rename_all = "camelCase")]
+#[app(
+    key = "redis",
+    release(
+        chart = "redis",
+        repository = "https://charts.bitnami.com/bitnami",
+        version = "20.1.0",
+        namespace = "cache",
+        values(inline = "architecture: standalone"),
+        values(inline = "enabled: true", at = "metrics", when(field = metrics)),
+    ),
+    object(
+        inline = "{apiVersion: v1, kind: ConfigMap, metadata: {name: redis-url}, data: {url: '{{ namespace }}'}}",
+        name = "redis-url",
+        when(app = Tracing),
+    )
+)]
+#[allow(dead_code)]
+struct Redis {
+    /// Add the cache.
+    #[serde(default)]
+    enabled: bool,
+    /// Export metrics.
+    #[serde(default)]
+    metrics: bool,
+    /// Where the cache goes.
+    #[serde(default = "default_namespace")]
+    namespace: String,
+}
+
+fn default_namespace() -> String {
+    "cache".into()
+}
+
+/// Tracing for the application; it needs the cache.
+#[derive(Serialize, Deserialize, JsonSchema, App)]
+#[app(
+    key = "tracing",
+    requires = Redis,
+    release(chart = "tempo", url = "oci://example.com/charts/tempo", version = "1.2.3", namespace = "tracing")
+)]
+#[allow(dead_code)]
+struct Tracing {
+    /// Add tracing.
+    #[serde(default)]
+    enabled: bool,
+}
+
+fn runtime() -> &'static Runtime {
+    Runtime::global().unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// Evaluate `name = <value>` and read the value back.
+fn round_trip(value: &Value) -> Value {
+    let module = Module {
+        body: vec![Stmt::assign("value", Expr::from_json(value))],
+    };
+    let printed = module.to_string();
+    assert_eq!(
+        runtime().format(&printed).unwrap(),
+        printed,
+        "not canonical"
+    );
+    runtime()
+        .run(&Program::new().source("main.k", printed))
+        .unwrap()
+        .json["value"]
+        .clone()
+}
+
+#[test]
+fn the_parameters_compile_to_a_data_dict_that_kcl_reads_back() {
+    let dict = schema::data_dict(&schemars::schema_for!(ApplicationParameters)).unwrap();
+    assert_eq!(dict["properties"]["port"]["default"], 80);
+    assert_eq!(
+        dict["properties"]["scaling"]["properties"]["max"]["default"],
+        5
+    );
+    assert_eq!(dict["required"], json!(["image"]));
+    assert_eq!(round_trip(&dict), dict);
+}
+
+#[test]
+fn the_parameters_compile_to_a_structural_schema_that_kcl_reads_back() {
+    let structural = schema::structural(&schemars::schema_for!(ApplicationParameters)).unwrap();
+    assert_eq!(structural["type"], "object");
+    assert_eq!(structural["properties"]["host"]["type"], "string");
+    assert_eq!(
+        structural["properties"]["scaling"]["properties"]["min"]["type"],
+        "integer"
+    );
+    assert_eq!(
+        structural["properties"]["scaling"]["description"],
+        "How the application scales."
+    );
+    assert_eq!(round_trip(&structural), structural);
+}
+
+/// The hand-written part another composition would keep: its own resource shapes.
+const PRELUDE: &str = r#"oxr = option("params").oxr
+_items: [any] = []
+
+schema release:
+    _name: str
+    _chart: str
+    _repository?: str
+    _url?: str
+    _version: str
+    _namespace: str
+    _values?: {str:}
+    kind = "Release"
+    name = oxr.metadata.name + "-addon-" + _name
+    chart = {name = _chart, repository = _repository, url = _url, version = _version}
+    namespace = _namespace
+    values = _values
+
+schema object:
+    _name: str
+    _externalName: str
+    _manifest: {str:}
+    _retain: bool = False
+    kind = "Object"
+    name = oxr.metadata.name + "-addon-" + _name
+    manifest = _manifest
+
+schema usage:
+    _nameSuffix: str
+    _kind: str
+    kind = "Usage"
+    of = oxr.metadata.name + "-" + _nameSuffix
+"#;
+
+fn render(apps: Value) -> Vec<Value> {
+    let addons = vec![Redis::spec(), Tracing::spec()];
+    let conventions = Conventions {
+        apps: Expr::name("oxr").attr("spec").attr_opt("addons"),
+        resource_prefix: "addon-".into(),
+        ..Conventions::default()
+    };
+    let generated = format!(
+        "{}\n{}\n{}\nitems = _items\n",
+        compose::pins(&addons),
+        PRELUDE,
+        compose::apps_block(&addons, &conventions).unwrap()
+    );
+    let params = json!({"oxr": {"metadata": {"name": "shop"}, "spec": {"addons": apps}}});
+    let output = runtime()
+        .run(
+            &Program::new()
+                .source("main.k", generated)
+                .option("params", params.to_string()),
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+    output.json["items"].as_array().cloned().unwrap_or_default()
+}
+
+fn names(items: &[Value]) -> Vec<&str> {
+    items
+        .iter()
+        .filter_map(|i| i["name"].as_str().or(i["of"].as_str()))
+        .collect()
+}
+
+#[test]
+fn an_app_with_its_own_apps_parameter_path_renders_its_release_and_usage() {
+    let items = render(json!({"redis": {"enabled": true, "namespace": "cache"}}));
+    assert_eq!(names(&items), ["shop-addon-redis", "shop-addon-redis"]);
+    assert_eq!(items[0]["chart"]["version"], "20.1.0");
+    assert_eq!(items[0]["namespace"], "cache");
+    assert_eq!(items[0]["values"], json!({"architecture": "standalone"}));
+    assert_eq!(items[1]["kind"], "Usage");
+}
+
+#[test]
+fn a_field_condition_adds_values_only_when_the_field_is_true() {
+    let items = render(json!({"redis": {"enabled": true, "metrics": true}}));
+    assert_eq!(
+        items[0]["values"],
+        json!({"architecture": "standalone", "metrics": {"enabled": true}})
+    );
+}
+
+#[test]
+fn a_required_app_is_enabled_by_the_app_that_requires_it() {
+    let items = render(json!({"tracing": {"enabled": true}, "redis": {"namespace": "cache"}}));
+    assert_eq!(
+        names(&items),
+        [
+            "shop-addon-redis",
+            "shop-addon-redis",
+            "shop-addon-redis-url",
+            "shop-addon-redis-url",
+            "shop-addon-tempo",
+            "shop-addon-tempo"
+        ]
+    );
+    assert_eq!(items[2]["manifest"]["data"]["url"], "cache");
+}
+
+#[test]
+fn nothing_renders_when_the_apps_are_absent_null_or_empty() {
+    assert!(render(Value::Null).is_empty());
+    assert!(render(json!({"redis": null, "tracing": {}})).is_empty());
+}
