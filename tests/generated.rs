@@ -19,7 +19,7 @@ fn splice(files: &[GeneratedFile]) -> Vec<Generated> {
     files
         .iter()
         .map(|file| {
-            regions::splice_file(&root().join(file.path), &file.regions)
+            regions::splice_kcl_file(&root().join(file.path), &file.regions)
                 .unwrap_or_else(|e| panic!("cannot splice {}: {e}", file.path))
         })
         .collect()

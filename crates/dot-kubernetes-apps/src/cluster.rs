@@ -286,7 +286,12 @@ mod tests {
             gateway_inference_extension: Some(Default::default()),
         })
         .unwrap();
-        let keys: Vec<&str> = value.as_object().unwrap().keys().map(String::as_str).collect();
+        let keys: Vec<&str> = value
+            .as_object()
+            .unwrap()
+            .keys()
+            .map(String::as_str)
+            .collect();
         let expected: Vec<&str> = app_fields().into_iter().map(|(_, key)| key).collect();
         assert_eq!(keys, expected);
     }

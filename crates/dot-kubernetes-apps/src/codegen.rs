@@ -5,22 +5,22 @@
 
 use std::fmt;
 
+use kcl_codegen::AppSpec;
 use kcl_codegen::ast::{Expr, Module, Stmt};
 use kcl_codegen::compose::{self, ComposeError, Conventions};
 use kcl_codegen::schema::{self, SchemaError};
-use kcl_codegen::AppSpec;
 use schemars::JsonSchema;
 use serde_json::Value;
 
 use crate::cluster::{Creds, Gpu, Parameters};
 
-/// A KCL file, relative to the repository root, and the bodies of its generated regions.
+/// A KCL file, relative to the repository root, and the contents of its generated regions.
 #[derive(Debug, Clone, PartialEq)]
 pub struct GeneratedFile {
     /// The file, for example `kcl/apps.k`.
     pub path: &'static str,
-    /// Each region's name and body, in the order they appear in the file.
-    pub regions: Vec<(&'static str, String)>,
+    /// Each region's name and KCL, in the order they appear in the file.
+    pub regions: Vec<(&'static str, Module)>,
 }
 
 /// The Rust types cannot be turned into KCL as they are.
@@ -62,8 +62,8 @@ pub fn generated_files() -> Result<Vec<GeneratedFile>, CodegenError> {
         GeneratedFile {
             path: "kcl/data.k",
             regions: vec![
-                ("cluster", cluster_data_dicts()?.to_string()),
-                ("apps", compose::data_dicts(&apps)?.to_string()),
+                ("cluster", cluster_data_dicts()?),
+                ("apps", compose::data_dicts(&apps)?),
             ],
         },
         GeneratedFile {
@@ -75,18 +75,14 @@ pub fn generated_files() -> Result<Vec<GeneratedFile>, CodegenError> {
                         "_parameters",
                         Expr::from_json(&parameters_schema(&apps)?),
                     )],
-                }
-                .to_string(),
+                },
             )],
         },
         GeneratedFile {
             path: "kcl/apps.k",
             regions: vec![
-                ("pins", compose::pins(&apps).to_string()),
-                (
-                    "apps",
-                    compose::apps_block(&apps, &Conventions::default())?.to_string(),
-                ),
+                ("pins", compose::pins(&apps)),
+                ("apps", compose::apps_block(&apps, &Conventions::default())?),
             ],
         },
     ])

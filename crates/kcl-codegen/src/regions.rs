@@ -24,6 +24,8 @@ use std::io::{self, Write};
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 
+use crate::ast::Module;
+
 const BEGIN: &str = "# BEGIN GENERATED";
 const END: &str = "# END GENERATED";
 
@@ -483,4 +485,49 @@ fn io_error(path: &Path, source: io::Error) -> Error {
         path: path.to_owned(),
         source,
     }
+}
+
+/// Reads a KCL file and replaces the bodies of its regions with printed modules, laid out
+/// as the KCL formatter lays them out (see [`kcl_body`]); writes nothing.
+pub fn splice_kcl_file<N: AsRef<str>>(
+    path: &Path,
+    modules: &[(N, Module)],
+) -> Result<Generated, Error> {
+    let text = fs::read_to_string(path).map_err(|source| io_error(path, source))?;
+    let regions = find(path, &text)?;
+    let bodies: Vec<(&str, String)> = modules
+        .iter()
+        .map(|(name, module)| {
+            let ends_file = regions
+                .iter()
+                .find(|r| r.name == name.as_ref())
+                .is_some_and(|r| only_comments_after(&text, r.end_line));
+            (name.as_ref(), kcl_body(module, ends_file))
+        })
+        .collect();
+    let contents = replace(path, &text, &bodies)?;
+    Ok(Generated {
+        path: path.to_owned(),
+        contents,
+    })
+}
+
+/// The body of a region that holds KCL. The KCL formatter separates a statement from a
+/// following END marker comment with a blank line, except at the end of a file, where it
+/// keeps trailing comments right under the last statement; `ends_file` says which.
+pub fn kcl_body(module: &Module, ends_file: bool) -> String {
+    let printed = module.to_string();
+    if printed.is_empty() || ends_file {
+        printed
+    } else {
+        format!("{printed}\n")
+    }
+}
+
+/// Whether nothing but comments and blank lines follows the 1-based line `line`.
+fn only_comments_after(text: &str, line: usize) -> bool {
+    text.lines().skip(line).all(|l| {
+        let l = l.trim();
+        l.is_empty() || l.starts_with('#')
+    })
 }

@@ -125,7 +125,10 @@ fn library_in_package(package: &Path) -> Option<PathBuf> {
 
 /// libpython: [`KCL_LIBPYTHON_PATH_ENV`], then the record a local install left, then
 /// what `python3` reports of itself.
-fn libpython_for(install_dir: Option<&Path>, tried: &mut Vec<PathBuf>) -> Result<PathBuf, LoadError> {
+fn libpython_for(
+    install_dir: Option<&Path>,
+    tried: &mut Vec<PathBuf>,
+) -> Result<PathBuf, LoadError> {
     if let Some(path) = std::env::var_os(KCL_LIBPYTHON_PATH_ENV) {
         return Ok(PathBuf::from(path));
     }

@@ -185,7 +185,10 @@ mod tests {
                 column: Some(8)
             })
         );
-        let e = KclError::parse(KclErrorKind::Evaluation, "EvaluationError\n---> File main.k:1: boom");
+        let e = KclError::parse(
+            KclErrorKind::Evaluation,
+            "EvaluationError\n---> File main.k:1: boom",
+        );
         assert_eq!(e.location().map(|l| (l.line, l.column)), Some((1, None)));
     }
 }

@@ -73,8 +73,9 @@ impl KclLibrary {
         };
         // SAFETY: the symbol types match the KCL C service API (kcl/kclvm/api/src/capi).
         unsafe {
-            let service_new: Symbol<ServiceNew> =
-                kcl.get(b"kcl_service_new\0").map_err(|e| missing("kcl_service_new", e))?;
+            let service_new: Symbol<ServiceNew> = kcl
+                .get(b"kcl_service_new\0")
+                .map_err(|e| missing("kcl_service_new", e))?;
             let service_delete: Symbol<ServiceDelete> = kcl
                 .get(b"kcl_service_delete\0")
                 .map_err(|e| missing("kcl_service_delete", e))?;
@@ -126,10 +127,7 @@ impl KclLibrary {
         };
         self.put_service(service);
         let bytes = bytes.ok_or_else(|| {
-            Error::Protocol(format!(
-                "{} returned no result",
-                method.to_string_lossy()
-            ))
+            Error::Protocol(format!("{} returned no result", method.to_string_lossy()))
         })?;
         if let Some(text) = bytes.strip_prefix(ERROR_PREFIX) {
             let text = String::from_utf8_lossy(text);

@@ -12,6 +12,9 @@ fn kcl_lib_path_pointing_nowhere_is_a_load_error_naming_the_path() {
     let err = Runtime::global().unwrap_err();
     assert_eq!(err.tried, vec![nowhere.clone()]);
     let message = err.to_string();
-    assert!(message.contains(&nowhere.display().to_string()), "{message}");
+    assert!(
+        message.contains(&nowhere.display().to_string()),
+        "{message}"
+    );
     assert!(message.contains("cargo xtask test"), "{message}");
 }

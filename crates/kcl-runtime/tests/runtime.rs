@@ -120,7 +120,10 @@ fn formatting_gives_the_canonical_text_and_is_a_fixed_point() {
 #[test]
 fn the_runtime_reports_its_version() {
     let v = runtime().version().unwrap();
-    assert!(v.version.chars().next().is_some_and(|c| c.is_ascii_digit()), "{v:?}");
+    assert!(
+        v.version.chars().next().is_some_and(|c| c.is_ascii_digit()),
+        "{v:?}"
+    );
 }
 
 #[test]
