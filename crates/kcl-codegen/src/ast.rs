@@ -1,7 +1,7 @@
 //! A typed KCL syntax tree: generated KCL is built as values, never by gluing strings.
 //!
 //! The tree covers what generators need, not the whole language. [`Module`]'s `Display`
-//! prints it in the canonical form of the KCL formatter (see [`crate::print`]).
+//! prints it in the canonical form of the KCL formatter (the rules are on that impl).
 
 /// A KCL file: a list of statements.
 #[derive(Debug, Clone, PartialEq, Default)]

@@ -1,49 +1,7 @@
 //! Printing the syntax tree in the canonical form of the KCL formatter (`kcl fmt`).
 //!
-//! Printed text is a fixed point of the formatter: formatting it changes nothing. The
-//! layout rules below were found by formatting programs with the real runtime (kcl-lib
-//! 0.13.2); `tests/print.rs` checks them against it.
-//!
-//! - A dict or schema body is `{}` when empty, otherwise one entry per line, indented by
-//!   four spaces, without commas. A list is `[]` when empty, on one line (`["a", 1]`) when
-//!   every item is a scalar (`None`, a bool, a number, a string or a name), otherwise one
-//!   item per line.
-//! - `if`/`elif`/`else` blocks (statements, dict entries, list items) put their body on the
-//!   following lines. A branch with nothing in it gets a no-op (`assert True`, `**{}`,
-//!   `*[]`), because KCL has no empty blocks; an empty `else` is left out, and a chain
-//!   without branches is replaced by its `else` part.
-//! - Blank lines: at most one in a row, none at the start or end of a block. The formatter
-//!   puts the blank line that separates two statements before the comments of the second
-//!   one, adds one where two or more comment lines separate them, drops one after an `if`
-//!   or a `name: Schema {...}`, and always leaves one after an `if` without `else`; all of
-//!   this is mirrored here.
-//!   Comments at the end of a branch would be moved by the formatter, so they are printed
-//!   after the whole `if`, at its indentation.
-//! - Strings are always double-quoted. `\\`, `"`, newline, tab and carriage return use
-//!   their short escapes, other control characters `\xNN` (a code point, as in Python),
-//!   and the `$` of `${` is written `\x24` so that it cannot start an interpolation.
-//!   U+17D8 is written `\u17d8` (KCL's source reader panics on it, even in a comment,
-//!   where it is spelled out the same way). Everything else is written as is, except in a
-//!   literal longer than 16 KiB, which is written in ASCII (`\u00e9`, `\U0001f600`)
-//!   because KCL cannot read a string token of about 64 KiB of multi-byte characters.
-//! - Names that are KCL keywords take a `$` prefix (`$type`). A dict key that is not a
-//!   plain identifier, or is a keyword, is quoted. An attribute that is not an identifier
-//!   is selected by index (`x?["a-b"]`). A key path with a part that is not an identifier
-//!   becomes nested dicts (`"a-b": {c = 1}` for `"a-b".c = 1`, which means the same).
-//! - Operands are parenthesised exactly where KCL's precedence would otherwise regroup
-//!   them. Note that `not` and unary `-` bind tighter than any binary operator in KCL
-//!   (`not a == b` is `(not a) == b`), and that their operand must be a primary
-//!   expression.
-//! - Floats: the formatter rewrites a float literal with Rust's `{}` (so `1.0` would become
-//!   the integer `1`, and `1e20` an integer literal KCL rejects). Floats with a fraction
-//!   are printed that way; whole floats as `float(3)`, or `float("1e20")` beyond 2^53 or
-//!   below 1e-6 in magnitude; `-0.0`, infinities and NaN through `float("...")` too (KCL
-//!   reports an infinity as an overflow error when it evaluates it).
-//!
-//! A name that KCL cannot spell (empty, or not an identifier such as `a-b`) cannot be
-//! printed faithfully. It is printed as `<invalid name "a-b">`, which the KCL parser
-//! rejects, so the mistake surfaces as a syntax error at that line instead of as
-//! different code.
+//! The rules are documented on the `Display` implementation for [`Module`], where users of
+//! the (public) syntax tree see them.
 
 use std::fmt;
 
@@ -82,6 +40,63 @@ const KEYWORDS: &[&str] = &[
     "Undefined",
 ];
 
+/// Printing in the canonical form of `kcl fmt`: formatting printed text changes nothing,
+/// and it evaluates to what the tree says. The rules were found by formatting and running
+/// programs with the real runtime (kcl-lib 0.13.2); `tests/print.rs` and
+/// `tests/escaping.rs` check them against it.
+///
+/// Layout:
+/// - A dict or schema body is `{}` when empty, otherwise one entry per line, indented by
+///   four spaces, without commas. A list is `[]` when empty, on one line (`["a", 1]`) when
+///   every item is a scalar (`None`, a bool, a number, a string or a name), otherwise one
+///   item per line.
+/// - `if`/`elif`/`else` (statements, dict entries, list items) put their bodies on the
+///   following lines. A branch with nothing in it gets a no-op (`assert True`, `**{}`,
+///   `*[]`): KCL has no empty blocks. An empty `else` is left out, a chain without branches
+///   is replaced by its `else` part, and an `else` holding only an `if` prints as `elif`
+///   (the formatter does that).
+/// - Blank lines: at most one in a row, none at the start or end of a block. As the
+///   formatter does, the blank line between two statements goes before the comments of the
+///   second; two or more comment lines between statements bring one; there is none after an
+///   `if` or a `name: Schema {...}`, except the one that always follows an `if` without
+///   `else`. Comments at the end of a branch are printed after the whole `if` (the
+///   formatter would move them), and blank lines between comments are kept at top level
+///   only (inside a branch the formatter fills them with spaces).
+///
+/// Escaping:
+/// - Strings are double-quoted. `\`, `"`, newline, tab and carriage return take their short
+///   escapes, other control characters `\xNN` (a code point, not a byte), and the `$` of
+///   `${` is written `\x24`: KCL would interpolate `${`, and the documented `\${` still
+///   needs a closing `}`. U+17D8 is written `\u17d8`: KCL's source reader panics on it (its
+///   display width is 3), even in a comment, where it is spelled out the same way.
+///   Everything else is written as is, except in literals longer than 16 KiB, which are
+///   written in ASCII (`\u00e9`, `\U0001f600`): KCL cannot read a string token of about
+///   64 KiB of multi-byte characters.
+/// - Names that are KCL keywords take a `$` prefix (`$type`); qualified names (`pkg.Name`)
+///   are allowed. A dict key that is not a plain identifier, or is a keyword, is quoted. An
+///   attribute that is not an identifier is selected by index (`x?["a-b"]`). A key path
+///   with a part that is not an identifier becomes nested dicts (`"a-b": {c = 1}` for
+///   `"a-b".c = 1`, which KCL evaluates the same way).
+///
+/// Expressions:
+/// - Operands are parenthesised exactly where KCL's grammar would otherwise regroup them.
+///   In KCL `not` and unary `-` bind tighter than every binary operator (`not a == b` is
+///   `(not a) == b`) and take only a primary operand (`-(-a)`), comparisons chain
+///   (`(a < b) == c` needs its parentheses), and `*`/`**` inside an `if` entry take only a
+///   primary operand (so unpacked expressions are parenthesised everywhere). A statement
+///   that would start with `-` is parenthesised.
+/// - Floats: the formatter rewrites float literals with Rust's `{}`, so `1.0` would become
+///   the integer `1` and `1e20` an integer literal KCL rejects. Floats with a fraction are
+///   printed that way (the shortest decimal that reads back exactly); whole ones as
+///   `float(3)`, or `float("1e20")` from 2^53 on; magnitudes below 1e-6, `-0.0`, NaN and the
+///   infinities through `float("...")` too (KCL reports an infinity as an overflow error
+///   when it evaluates it). `i64::MIN` is `-9223372036854775807 - 1`: its literal after
+///   the minus does not fit an i64.
+///
+/// What KCL cannot express is printed so that KCL rejects it, never as different code: a
+/// name that is not an identifier (`a-b`, empty) prints as `<invalid name "a-b">`, and
+/// `name: value` as a statement exists only for a schema instantiation, so it is printed
+/// as is for any other value and fails to parse.
 impl fmt::Display for Module {
     /// The module as `kcl fmt` would print it; empty, or ending with one newline.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

@@ -1219,6 +1219,38 @@ fn names_kcl_cannot_spell_print_as_syntax_errors_not_as_other_code() {
     }
 }
 
+#[test]
+fn a_statement_union_with_anything_but_a_schema_is_a_syntax_error() {
+    // `name: value` exists only as `name: Schema {...}` at statement level.
+    let printed = Stmt::Assign {
+        target: "a".into(),
+        op: AssignOp::Union,
+        value: dict(vec![("b", int(1))]),
+    }
+    .to_string();
+    assert_eq!(printed, "a: {\n    b = 1\n}\n");
+    let result = runtime().run(&Program::new().source("main.k", printed.as_str()));
+    assert!(
+        matches!(&result, Err(Error::Kcl(e)) if e.message.contains("InvalidSyntax")),
+        "{result:?}"
+    );
+    let schema = Stmt::Assign {
+        target: "a".into(),
+        op: AssignOp::Union,
+        value: Expr::Schema {
+            name: "R".into(),
+            body: vec![Entry::pair("b", int(1))],
+        },
+    };
+    let printed = module(vec![schema.clone(), schema]).to_string();
+    assert_eq!(printed, "a: R {\n    b = 1\n}\na: R {\n    b = 1\n}\n");
+    assert_canonical(&printed);
+    assert_eq!(
+        eval(&format!("schema R:\n    b: int\n\n{printed}"))["a"],
+        json!({"b": 1})
+    );
+}
+
 // ---------------------------------------------------------------------------- whole modules
 
 #[test]
@@ -1315,21 +1347,16 @@ fn a_realistic_composition_module_is_canonical_and_evaluates() {
                 cond: None,
             },
         ),
-        Stmt::assign("values", name("_items").attr("0").attr("values")),
+        Stmt::assign(
+            "values",
+            Expr::Index {
+                value: Box::new(name("_items")),
+                index: Box::new(int(0)),
+                null_safe: false,
+            }
+            .attr("values"),
+        ),
     ];
-    // `_items.0` is not an attribute KCL can spell: the printer indexes with "0", which a
-    // list rejects; use a real index instead.
-    let mut body = body;
-    body.pop();
-    body.push(Stmt::assign(
-        "values",
-        Expr::Index {
-            value: Box::new(name("_items")),
-            index: Box::new(int(0)),
-            null_safe: false,
-        }
-        .attr("values"),
-    ));
     let printed = module(body).to_string();
     assert_eq!(
         printed,
@@ -1405,6 +1432,203 @@ fn json_values_print_as_literals_that_evaluate_back_to_them() {
     let printed = module(vec![Stmt::assign("x", Expr::from_json(&value))]).to_string();
     assert_canonical(&printed);
     assert_eq!(eval(&printed)["x"], value);
+}
+
+// ---------------------------------------------------------------------------- operators, at random
+
+/// A value of the small typed language the next property draws expressions from.
+#[derive(Debug, Clone, PartialEq)]
+enum Val {
+    Int(i64),
+    Bool(bool),
+}
+
+impl Val {
+    fn int(self) -> i64 {
+        match self {
+            Val::Int(i) => i,
+            Val::Bool(_) => unreachable!("typed by construction"),
+        }
+    }
+
+    fn bool(self) -> bool {
+        match self {
+            Val::Bool(b) => b,
+            Val::Int(_) => unreachable!("typed by construction"),
+        }
+    }
+}
+
+/// What the tree means, computed in Rust.
+fn meaning(expr: &Expr) -> Val {
+    match expr {
+        Expr::Int(i) => Val::Int(*i),
+        Expr::Bool(b) => Val::Bool(*b),
+        Expr::Paren(inner) => meaning(inner),
+        Expr::Unary { op, operand } => match op {
+            UnaryOp::Neg => Val::Int(-meaning(operand).int()),
+            UnaryOp::Not => Val::Bool(!meaning(operand).bool()),
+        },
+        Expr::IfElse { cond, then, orelse } => {
+            if meaning(cond).bool() {
+                meaning(then)
+            } else {
+                meaning(orelse)
+            }
+        }
+        Expr::Binary { left, op, right } => {
+            let (l, r) = (meaning(left), meaning(right));
+            match op {
+                BinOp::And => Val::Bool(l.bool() && r.bool()),
+                BinOp::Or => Val::Bool(l.bool() || r.bool()),
+                BinOp::Eq => Val::Bool(l == r),
+                BinOp::NotEq => Val::Bool(l != r),
+                BinOp::Lt => Val::Bool(l.int() < r.int()),
+                BinOp::LtE => Val::Bool(l.int() <= r.int()),
+                BinOp::Gt => Val::Bool(l.int() > r.int()),
+                BinOp::GtE => Val::Bool(l.int() >= r.int()),
+                BinOp::Add => Val::Int(l.int() + r.int()),
+                BinOp::Sub => Val::Int(l.int() - r.int()),
+                BinOp::Mul => Val::Int(l.int() * r.int()),
+                BinOp::BitOr => Val::Int(l.int() | r.int()),
+                BinOp::In | BinOp::NotIn => unreachable!("not generated"),
+            }
+        }
+        other => unreachable!("not generated: {other:?}"),
+    }
+}
+
+/// Integer expressions (small enough never to overflow) and boolean ones, every operator
+/// mixed with every other, parentheses only where the tree has `Expr::Paren`.
+fn arb_typed(want_bool: bool, depth: u32) -> BoxedStrategy<Expr> {
+    let leaf = if want_bool {
+        any::<bool>().prop_map(Expr::Bool).boxed()
+    } else {
+        (-9i64..10).prop_map(Expr::Int).boxed()
+    };
+    if depth == 0 {
+        return leaf;
+    }
+    let int = || arb_typed(false, depth - 1);
+    let boolean = || arb_typed(true, depth - 1);
+    let b = |e: Expr| Box::new(e);
+    let if_else = (
+        boolean(),
+        arb_typed(want_bool, depth - 1),
+        arb_typed(want_bool, depth - 1),
+    )
+        .prop_map(move |(cond, then, orelse)| Expr::IfElse {
+            cond: b(cond),
+            then: b(then),
+            orelse: b(orelse),
+        });
+    let paren = arb_typed(want_bool, depth - 1).prop_map(|e| Expr::Paren(Box::new(e)));
+    if want_bool {
+        let logic = (
+            boolean(),
+            prop_oneof![
+                Just(BinOp::And),
+                Just(BinOp::Or),
+                Just(BinOp::Eq),
+                Just(BinOp::NotEq)
+            ],
+            boolean(),
+        )
+            .prop_map(|(l, op, r)| bin(l, op, r));
+        let compare = (
+            int(),
+            prop_oneof![
+                Just(BinOp::Eq),
+                Just(BinOp::NotEq),
+                Just(BinOp::Lt),
+                Just(BinOp::LtE),
+                Just(BinOp::Gt),
+                Just(BinOp::GtE)
+            ],
+            int(),
+        )
+            .prop_map(|(l, op, r)| bin(l, op, r));
+        let not = boolean().prop_map(Expr::not);
+        prop_oneof![1 => leaf, 3 => logic, 3 => compare, 1 => not, 1 => if_else, 1 => paren].boxed()
+    } else {
+        let arith = (
+            int(),
+            prop_oneof![
+                Just(BinOp::Add),
+                Just(BinOp::Sub),
+                Just(BinOp::Mul),
+                Just(BinOp::BitOr)
+            ],
+            int(),
+        )
+            .prop_map(|(l, op, r)| bin(l, op, r));
+        let negate = int().prop_map(neg);
+        prop_oneof![1 => leaf, 4 => arith, 1 => negate, 1 => if_else, 1 => paren].boxed()
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+
+    /// Precedence, proved by evaluation: KCL computes what the tree means.
+    #[test]
+    fn printed_operators_evaluate_to_what_the_tree_means(
+        exprs in prop::collection::vec(any::<bool>().prop_flat_map(|b| arb_typed(b, 4)), 1..8),
+    ) {
+        let body = exprs
+            .iter()
+            .enumerate()
+            .map(|(i, e)| Stmt::assign(format!("x{i}"), e.clone()))
+            .collect();
+        let printed = module(body).to_string();
+        assert_canonical(&printed);
+        let out = eval(&printed);
+        for (i, expr) in exprs.iter().enumerate() {
+            let expected = match meaning(expr) {
+                Val::Int(v) => json!(v),
+                Val::Bool(v) => json!(v),
+            };
+            prop_assert_eq!(&out[format!("x{i}")], &expected, "x{} = {}", i, expr);
+        }
+    }
+}
+
+/// JSON values with nasty keys and strings. Keys never start with `_`: KCL keeps such keys
+/// in a dict but leaves them out of its output. Floats are short binary fractions, which
+/// serde_json reads back exactly.
+fn arb_json() -> impl Strategy<Value = Value> {
+    let text = "[a-z\"\\$\\{\\}\n\t\x00-\x1f\u{80}-\u{10ffff}./ -]{0,8}";
+    let leaf = prop_oneof![
+        Just(Value::Null),
+        any::<bool>().prop_map(Value::Bool),
+        any::<i64>().prop_map(|i| json!(i)),
+        (-1000i32..1000).prop_map(|i| json!(f64::from(i) / 8.0 + 0.125)),
+        text.prop_map(Value::String),
+    ];
+    leaf.prop_recursive(4, 48, 6, move |inner| {
+        prop_oneof![
+            prop::collection::vec(inner.clone(), 0..5).prop_map(Value::Array),
+            prop::collection::vec(
+                (
+                    text.prop_filter("no hidden keys", |k| !k.starts_with('_')),
+                    inner
+                ),
+                0..5
+            )
+            .prop_map(|pairs| Value::Object(pairs.into_iter().collect())),
+        ]
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+
+    #[test]
+    fn any_json_value_prints_as_a_literal_that_evaluates_back_to_it(value in arb_json()) {
+        let printed = module(vec![Stmt::assign("x", Expr::from_json(&value))]).to_string();
+        assert_canonical(&printed);
+        prop_assert_eq!(&eval(&printed)["x"], &value, "{}", printed);
+    }
 }
 
 // ---------------------------------------------------------------------------- random trees
