@@ -612,8 +612,8 @@ fn is_identifier(name: &str) -> bool {
         && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
 }
 
-/// The struct's doc comment: lines trimmed, the lines of a paragraph joined with spaces,
-/// paragraphs separated by a blank line.
+/// The struct's doc comment, as written; `kcl_codegen::schema::prose` turns it into one
+/// description at run time, by the same rule as the fields' doc comments.
 fn description(attrs: &[syn::Attribute]) -> String {
     let docs: Vec<String> = (attrs.iter())
         .filter_map(|attr| match &attr.meta {
@@ -627,13 +627,7 @@ fn description(attrs: &[syn::Attribute]) -> String {
             _ => None,
         })
         .collect();
-    let text = docs.join("\n");
-    let lines: Vec<&str> = text.split('\n').map(str::trim).collect();
-    (lines.split(|line| line.is_empty()))
-        .filter(|paragraph| !paragraph.is_empty())
-        .map(|paragraph| paragraph.join(" "))
-        .collect::<Vec<_>>()
-        .join("\n\n")
+    docs.join("\n").trim().to_owned()
 }
 
 #[cfg(test)]
@@ -649,7 +643,7 @@ mod tests {
     }
 
     #[test]
-    fn descriptions_join_lines_and_keep_paragraphs() {
+    fn descriptions_are_the_doc_comment_lines() {
         let input: DeriveInput = syn::parse_quote! {
             /// Install KEDA,
             ///   the autoscaler.
@@ -659,7 +653,7 @@ mod tests {
         };
         assert_eq!(
             description(&input.attrs),
-            "Install KEDA, the autoscaler.\n\nMore."
+            "Install KEDA,\n   the autoscaler.\n\n More."
         );
     }
 

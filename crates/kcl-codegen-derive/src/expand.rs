@@ -66,7 +66,7 @@ fn expand(app: &App) -> TokenStream {
                 #(const _: &[u8] = ::std::include_bytes!(#files);)*
                 ::kcl_codegen::AppSpec {
                     key: ::std::string::String::from(#key),
-                    description: ::std::string::String::from(#description),
+                    description: ::kcl_codegen::schema::prose(#description),
                     parameters: ::kcl_codegen::__private::schemars::schema_for!(Self),
                     releases: ::std::vec![#(#releases),*],
                     objects: ::std::vec![#(#objects),*],

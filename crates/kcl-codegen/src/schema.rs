@@ -350,10 +350,7 @@ impl Compiler<'_> {
                 return Err(unsupported_keyword(key, path));
             }
         }
-        node.description = object
-            .get("description")
-            .and_then(Value::as_str)
-            .map(str::to_owned);
+        node.description = object.get("description").and_then(Value::as_str).map(prose);
         node.default = object.get("default").filter(|d| !d.is_null()).cloned();
         node.shape = match schema_type(object, path)? {
             None => Shape::Any,
@@ -773,4 +770,16 @@ fn implied_by_parts(node: &Node, value: &Value) -> bool {
         (Shape::Map(_), Value::Object(entries)) => entries.is_empty(),
         _ => false,
     }
+}
+
+/// Doc-comment text as one description: the lines of a paragraph trimmed and joined with
+/// spaces, paragraphs separated by a blank line.
+pub fn prose(text: &str) -> String {
+    let lines: Vec<&str> = text.lines().map(str::trim).collect();
+    lines
+        .split(|line| line.is_empty())
+        .filter(|paragraph| !paragraph.is_empty())
+        .map(|paragraph| paragraph.join(" "))
+        .collect::<Vec<_>>()
+        .join("\n\n")
 }
