@@ -55,19 +55,33 @@ pub fn run(root: &Path, args: &BenchArgs) -> TaskResult {
 
     let one = median(runs, || render(every_app))?;
     let one_process = median(runs, || render_in_process_per_call(&exe, every_app))?;
+
     let runtime = kcl_runtime::Runtime::global().map_err(|e| e.to_string())?;
-    let request = composition
-        .program(every_app.xr.clone(), Some(every_app.provider))
-        .and_then(|program| Ok(program.to_protobuf()?))
-        .map_err(|e| e.to_string())?;
-    let one_python = median(runs, || {
-        python_eval_per_process(runtime.library_path(), &request)
-    })?;
+    let requests = cases
+        .iter()
+        .map(|case| {
+            let program = composition
+                .program(case.xr.clone(), Some(case.provider))
+                .map_err(|e| e.to_string())?;
+            program.to_protobuf().map_err(|e| e.to_string())
+        })
+        .collect::<Result<Vec<_>, String>>()?;
+    let every_app_request = &requests[cases
+        .iter()
+        .position(|c| std::ptr::eq(c, every_app))
+        .unwrap_or_default()];
+    let library = runtime.library_path();
+    let one_python = median(runs, || python_eval_per_process(library, every_app_request))?;
     let matrix_in_process = median(runs, || cases.iter().try_for_each(render))?;
     let matrix_per_process = median(1, || {
         cases
             .iter()
             .try_for_each(|case| render_in_process_per_call(&exe, case))
+    })?;
+    let matrix_python = median(1, || {
+        requests
+            .iter()
+            .try_for_each(|request| python_eval_per_process(library, request))
     })?;
     let codegen_check = median(runs, || codegen_check(&exe))?;
 
@@ -87,8 +101,12 @@ pub fn run(root: &Path, args: &BenchArgs) -> TaskResult {
     );
     row("whole matrix, in-process", matrix_in_process);
     row(
-        "whole matrix, one fresh process per render",
+        "whole matrix, a fresh `cargo xtask render` process per render",
         matrix_per_process,
+    );
+    row(
+        "whole matrix, a fresh python3 process per render (`kcl run` per case)",
+        matrix_python,
     );
     row("`cargo xtask codegen --check` (built)", codegen_check);
     println!();
@@ -97,7 +115,11 @@ pub fn run(root: &Path, args: &BenchArgs) -> TaskResult {
         ratio(one_python, one)
     );
     println!(
-        "whole matrix, in-process vs a process per render: {:.1}x faster",
+        "whole matrix, in-process vs a python3 process per render: {:.1}x faster",
+        ratio(matrix_python, matrix_in_process)
+    );
+    println!(
+        "whole matrix, in-process vs a `cargo xtask render` process per render: {:.1}x faster",
         ratio(matrix_per_process, matrix_in_process)
     );
     Ok(ExitCode::SUCCESS)
