@@ -7,7 +7,7 @@
 
 /// A type that describes an app. Implemented by `#[derive(App)]`.
 pub trait App {
-    /// The app's key under the composition's apps parameters, for example `keda`.
+    /// The app's key under the composition's apps parameters, for example `redis`.
     const KEY: &'static str;
 
     /// The whole description of the app.
@@ -42,7 +42,7 @@ pub struct Release {
     pub source: ChartSource,
     /// The pinned chart version.
     pub version: String,
-    /// The KCL variable the pin is generated as, for example `keda`.
+    /// The KCL variable the pin is generated as, for example `redis`.
     pub pin: String,
     /// The namespace the release is installed in.
     pub namespace: String,

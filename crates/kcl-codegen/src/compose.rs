@@ -159,7 +159,7 @@ pub fn data_dicts(apps: &[AppSpec]) -> Result<Module, ComposeError> {
     Ok(Module { body })
 }
 
-/// The variable a data dict is generated as: `keda` -> `appKeda`.
+/// The variable a data dict is generated as: `redis` -> `appRedis`.
 pub fn data_dict_name(key: &str) -> String {
     let mut chars = key.chars();
     let first = chars.next().map(|c| c.to_ascii_uppercase());
@@ -719,10 +719,10 @@ mod tests {
     #[test]
     fn oci_charts_get_a_docker_renovate_comment_without_the_scheme() {
         let mut r = release("gw");
-        r.source = ChartSource::Oci("oci://docker.io/envoyproxy/gateway-helm".into());
+        r.source = ChartSource::Oci("oci://registry.example.com/charts/gateway".into());
         assert_eq!(
             renovate_comment(&r),
-            "renovate: datasource=docker depName=docker.io/envoyproxy/gateway-helm"
+            "renovate: datasource=docker depName=registry.example.com/charts/gateway"
         );
     }
 

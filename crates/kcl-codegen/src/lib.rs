@@ -8,6 +8,43 @@
 //! - [`validate`]: admit a value as the API server does (prune nulls, default, validate);
 //! - [`app`] and [`compose`]: apps (Helm releases and Kubernetes objects switched on by a
 //!   composite resource's parameters), described with `#[derive(App)]` and lowered to KCL.
+//!
+//! A Rust type becomes a KCL data dict and a structural schema:
+//!
+//! ```
+//! use kcl_codegen::ast::{Expr, Module, Stmt};
+//! use kcl_codegen::schema;
+//!
+//! /// How an application scales.
+//! #[derive(schemars::JsonSchema)]
+//! struct Scaling {
+//!     /// The fewest replicas.
+//!     #[serde(default = "one")]
+//!     min: u32,
+//! }
+//! fn one() -> u32 { 1 }
+//!
+//! let parameters = schemars::schema_for!(Scaling);
+//! let dict = schema::data_dict(&parameters)?;
+//! let module = Module { body: vec![Stmt::assign("scaling", Expr::from_json(&dict))] };
+//! assert_eq!(module.to_string(), r#"scaling = {
+//!     "type" = "object"
+//!     description = "How an application scales."
+//!     properties = {
+//!         min = {
+//!             "type" = "integer"
+//!             description = "The fewest replicas."
+//!             default = 1
+//!         }
+//!     }
+//!     required = []
+//! }
+//! "#);
+//!
+//! let structural = schema::structural(&parameters)?;
+//! assert_eq!(structural["properties"]["min"]["default"], 1);
+//! # Ok::<(), kcl_codegen::schema::SchemaError>(())
+//! ```
 
 pub mod app;
 pub mod ast;

@@ -1,6 +1,7 @@
 //! The schema compiler: from the JSON Schema schemars derives for a Rust type to
 //!
-//! - a KCL data dict in the "dot format" of dot-kubernetes' `kcl/data.k` ([`data_dict`]);
+//! - a KCL data dict in the "dot format" (`type`, `description`, `properties`, `default`, ...) that
+//!   forms and templates read ([`data_dict`]);
 //! - a Kubernetes structural OpenAPI v3 schema for an XRD ([`structural`]).
 //!
 //! Both go through one private intermediate form, a tree of `Node`s, built by

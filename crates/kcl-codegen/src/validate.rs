@@ -23,7 +23,7 @@ use std::fmt;
 
 use serde_json::{Map, Value};
 
-/// One problem with a value, at a path such as `spec.parameters.apps.keda.enabled`.
+/// One problem with a value, at a path such as `spec.parameters.apps.redis.enabled`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Violation {
     /// Where, as a dotted path (list items as `[i]`).
