@@ -19,16 +19,11 @@ pub mod render;
 pub use apps::{GATEWAY_NAME, GATEWAY_NAMESPACE, PROMETHEUS_URL};
 pub use cluster::{Apps, Cluster, Parameters, Provider};
 
-use kcl_codegen::{App, AppSpec};
+use kcl_codegen::AppSpec;
 
 /// Every app, in the order the composition installs them.
 pub fn registry() -> Vec<AppSpec> {
     cluster::app_specs()
-}
-
-/// The key of an app type, for example `keda` for [`apps::Keda`].
-pub fn key_of<A: App>() -> &'static str {
-    A::KEY
 }
 
 /// `#[serde(default = "crate::yes")]`: a boolean that is on unless switched off.

@@ -16,7 +16,7 @@ const FILE: &str = "\
 import regex
 
 # BEGIN GENERATED pins (cargo xtask codegen): do not edit
-keda = \"2.18.0\"
+redis = \"2.18.0\"
 # END GENERATED pins
 
 _items = []
@@ -27,7 +27,7 @@ _items = []
 #[test]
 fn find_reports_names_body_ranges_and_marker_lines() {
     let regions = find(path(), FILE).unwrap();
-    let pins_body = FILE.find("keda").unwrap()..FILE.find("# END GENERATED pins").unwrap();
+    let pins_body = FILE.find("redis").unwrap()..FILE.find("# END GENERATED pins").unwrap();
     let apps_body = FILE.find("# END GENERATED apps").unwrap();
     assert_eq!(
         regions,
@@ -50,7 +50,7 @@ fn find_reports_names_body_ranges_and_marker_lines() {
 
 #[test]
 fn replace_swaps_bodies_and_adds_a_missing_final_newline() {
-    let bodies = [("pins", "keda = \"2.19.0\"\n"), ("apps", "_items += []")];
+    let bodies = [("pins", "redis = \"2.19.0\"\n"), ("apps", "_items += []")];
     let replaced = replace(path(), FILE, &bodies).unwrap();
     assert_eq!(
         replaced,
@@ -58,7 +58,7 @@ fn replace_swaps_bodies_and_adds_a_missing_final_newline() {
 import regex
 
 # BEGIN GENERATED pins (cargo xtask codegen): do not edit
-keda = \"2.19.0\"
+redis = \"2.19.0\"
 # END GENERATED pins
 
 _items = []
@@ -82,7 +82,7 @@ fn replace_keeps_text_outside_the_bodies_byte_for_byte() {
 
 #[test]
 fn replace_twice_gives_the_same_bytes() {
-    let bodies = [("pins", "keda = \"2.19.0\"\n"), ("apps", "_items += []\n")];
+    let bodies = [("pins", "redis = \"2.19.0\"\n"), ("apps", "_items += []\n")];
     let once = replace(path(), FILE, &bodies).unwrap();
     let twice = replace(path(), &once, &bodies).unwrap();
     assert_eq!(once, twice);
@@ -233,7 +233,7 @@ fn project() -> (tempfile::TempDir, PathBuf, PathBuf) {
     fs::write(&apps, FILE).unwrap();
     fs::write(
         &data,
-        "# BEGIN GENERATED data\nappKeda = {}\n# END GENERATED data\n",
+        "# BEGIN GENERATED data\nappRedis = {}\n# END GENERATED data\n",
     )
     .unwrap();
     (dir, apps, data)
@@ -241,10 +241,10 @@ fn project() -> (tempfile::TempDir, PathBuf, PathBuf) {
 
 /// New contents for both files: `apps.k` changes, `data.k` does not.
 fn generate(apps: &Path, data: &Path) -> Vec<Generated> {
-    let apps_bodies = [("pins", "keda = \"2.19.0\"\n"), ("apps", "")];
+    let apps_bodies = [("pins", "redis = \"2.19.0\"\n"), ("apps", "")];
     vec![
         splice_file(apps, &apps_bodies).unwrap(),
-        splice_file(data, &[("data", "appKeda = {}\n")]).unwrap(),
+        splice_file(data, &[("data", "appRedis = {}\n")]).unwrap(),
     ]
 }
 
@@ -263,8 +263,8 @@ fn check_mode_reports_a_unified_diff_and_writes_nothing() {
         " import regex",
         " ",
         " # BEGIN GENERATED pins (cargo xtask codegen): do not edit",
-        "-keda = \"2.18.0\"",
-        "+keda = \"2.19.0\"",
+        "-redis = \"2.18.0\"",
+        "+redis = \"2.19.0\"",
         " # END GENERATED pins",
         " ",
         " _items = []",
@@ -286,7 +286,7 @@ fn write_mode_replaces_stale_files_atomically_and_keeps_their_permissions() {
     assert!(
         fs::read_to_string(&apps)
             .unwrap()
-            .contains("keda = \"2.19.0\"\n")
+            .contains("redis = \"2.19.0\"\n")
     );
     // A new inode: the file was renamed over, not rewritten in place.
     assert_ne!(inode(&apps), before);
@@ -324,12 +324,12 @@ fn crlf_on_disk_counts_as_lf() {
     let (_dir, _apps, data) = project();
     fs::write(
         &data,
-        "# BEGIN GENERATED data\r\nappKeda = {}\r\n# END GENERATED data\r\n",
+        "# BEGIN GENERATED data\r\nappRedis = {}\r\n# END GENERATED data\r\n",
     )
     .unwrap();
     let generated = Generated {
         path: data.clone(),
-        contents: "# BEGIN GENERATED data\nappKeda = {}\n# END GENERATED data\n".into(),
+        contents: "# BEGIN GENERATED data\nappRedis = {}\n# END GENERATED data\n".into(),
     };
     let report = update(&[generated], Mode::Check).unwrap();
     assert!(report.is_up_to_date(), "{report}");

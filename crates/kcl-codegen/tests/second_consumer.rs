@@ -1,4 +1,4 @@
-//! A second consumer, unrelated to dot-kubernetes, proves the crate is generic: an
+//! A second consumer proves the crate is generic: an
 //! `Application` composite resource with its own parameter types and its own add-ons,
 //! compiled to a data dict, a structural XRD schema and composition code, all run through
 //! the real KCL runtime.

@@ -13,7 +13,7 @@ fn schema() -> Value {
             "apps": {
                 "type": "object",
                 "properties": {
-                    "keda": {
+                    "redis": {
                         "type": "object",
                         "properties": {
                             "enabled": {"type": "boolean", "default": false},
@@ -39,12 +39,12 @@ fn messages(violations: &[Violation]) -> Vec<String> {
 
 #[test]
 fn defaults_fill_absent_fields_of_present_objects_only() {
-    let mut value = json!({"apps": {"keda": {"enabled": true}}});
+    let mut value = json!({"apps": {"redis": {"enabled": true}}});
     assert!(admit(&schema(), &mut value, "spec.parameters").is_empty());
     assert_eq!(
         value,
         json!({
-            "apps": {"keda": {"enabled": true, "httpAddon": true}},
+            "apps": {"redis": {"enabled": true, "httpAddon": true}},
             "nodeSize": "small",
             "minNodeCount": 1,
             "namespaces": ["dev"]
@@ -58,9 +58,9 @@ fn nulls_count_as_absent_and_take_the_default() {
     assert!(admit(&schema(), &mut value, "p").is_empty());
     assert_eq!(value.get("apps"), None);
     assert_eq!(value["nodeSize"], "small");
-    let mut value = json!({"apps": {"keda": {"enabled": null}}});
+    let mut value = json!({"apps": {"redis": {"enabled": null}}});
     assert!(admit(&schema(), &mut value, "p").is_empty());
-    assert_eq!(value["apps"]["keda"]["enabled"], false);
+    assert_eq!(value["apps"]["redis"]["enabled"], false);
 }
 
 #[test]
@@ -68,7 +68,7 @@ fn every_problem_is_reported_with_its_path() {
     let mut value = json!({
         "nodeSize": "huge",
         "minNodeCount": "two",
-        "apps": {"keda": {"enabled": "yes"}, "kedaa": {}},
+        "apps": {"redis": {"enabled": "yes"}, "redisa": {}},
         "creds": {"keys": ["a", "b", "c"]},
         "labels": {"team": 7}
     });
@@ -77,8 +77,8 @@ fn every_problem_is_reported_with_its_path() {
         [
             "spec.parameters.nodeSize: Unsupported value: \"huge\": supported values: \"small\", \"medium\", \"large\"",
             "spec.parameters.minNodeCount: Invalid value: \"string\": spec.parameters.minNodeCount in body must be of type integer: \"string\"",
-            "spec.parameters.apps.keda.enabled: Invalid value: \"string\": spec.parameters.apps.keda.enabled in body must be of type boolean: \"string\"",
-            "spec.parameters.apps.kedaa: field not declared in schema",
+            "spec.parameters.apps.redis.enabled: Invalid value: \"string\": spec.parameters.apps.redis.enabled in body must be of type boolean: \"string\"",
+            "spec.parameters.apps.redisa: field not declared in schema",
             "spec.parameters.creds.name: Required value",
             "spec.parameters.creds.keys: Invalid value: 3: spec.parameters.creds.keys in body should have at most 2 items",
             "spec.parameters.labels.team: Invalid value: \"integer\": spec.parameters.labels.team in body must be of type string: \"integer\"",
