@@ -423,6 +423,7 @@ fn object_expr(
             format!("the manifest of `{}` has no metadata.name", object.name),
         )
     })?;
+    check_visible_keys(app, &object.manifest, &object.name)?;
     let mut body = vec![
         Entry::pair("_name", Expr::str(object.name.clone())),
         Entry::pair("_externalName", template_expr(app, external_name)),
@@ -450,6 +451,28 @@ fn usage_expr(name: &str, kind: &str, conventions: &Conventions) -> Expr {
     }
 }
 
+/// KCL leaves keys that start with `_` out of its output, so such a key in a manifest or
+/// in values would silently vanish: refuse it instead.
+fn check_visible_keys(app: &AppSpec, value: &Value, path: &str) -> Result<(), ComposeError> {
+    match value {
+        Value::Object(map) => map.iter().try_for_each(|(key, v)| {
+            let path = format!("{path}.{key}");
+            if key.starts_with('_') {
+                return Err(error(
+                    &app.key,
+                    format!("`{path}`: KCL drops keys that start with `_` from its output"),
+                ));
+            }
+            check_visible_keys(app, v, &path)
+        }),
+        Value::Array(items) => items
+            .iter()
+            .enumerate()
+            .try_for_each(|(i, v)| check_visible_keys(app, v, &format!("{path}[{i}]"))),
+        _ => Ok(()),
+    }
+}
+
 /// A node of merged values: plain JSON plus entries that exist only under a condition.
 enum ValuesNode {
     Leaf(Value),
@@ -461,6 +484,7 @@ enum ValuesNode {
 fn values_expr(app: &AppSpec, parts: &[Values]) -> Result<Expr, ComposeError> {
     let mut root = ValuesNode::Map(Vec::new());
     for part in parts {
+        check_visible_keys(app, &part.value, "values")?;
         insert_part(&mut root, &part.at, &part.value, part.when.as_ref())
             .map_err(|message| error(&app.key, message))?;
     }
@@ -713,6 +737,23 @@ mod tests {
         assert!(
             text.contains("_cEnabled = _apps?.c?.enabled == True or _bEnabled\n"),
             "{text}"
+        );
+    }
+
+    #[test]
+    fn a_key_kcl_would_drop_from_the_output_is_an_error() {
+        let mut a = app("a", &[]);
+        let mut r = release("r");
+        r.values.push(Values {
+            at: Vec::new(),
+            value: json!({"server": {"_hidden": true}}),
+            when: None,
+        });
+        a.releases.push(r);
+        let err = lower(&[a]).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "app `a`: `values.server._hidden`: KCL drops keys that start with `_` from its output"
         );
     }
 
