@@ -10,7 +10,7 @@ use std::sync::OnceLock;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use dot_kubernetes_apps::Provider;
-use dot_kubernetes_apps::render::{Composition, scenario_xr};
+use dot_kubernetes_apps::render::{Composition, Scenario, read_scenarios, scenario_xr};
 use serde_json::Value;
 
 /// The annotation function-kcl keys composed resources by.
@@ -30,36 +30,12 @@ pub fn composition() -> &'static Composition {
     })
 }
 
-/// A file of `tests/scenarios/`: the `spec.parameters` of a `Cluster`.
-#[derive(Debug)]
-pub struct Scenario {
-    /// The file name without `.yaml`; also the name of the XR.
-    pub name: String,
-    /// The parameters, as written (nulls and all).
-    pub parameters: Value,
-}
-
-/// Every scenario, sorted by name.
+/// Every scenario of `tests/scenarios/`, sorted by name.
 pub fn scenarios() -> &'static [Scenario] {
     static SCENARIOS: OnceLock<Vec<Scenario>> = OnceLock::new();
     SCENARIOS.get_or_init(|| {
         let dir = root().join("tests/scenarios");
-        let mut scenarios: Vec<Scenario> = yaml_files(&dir)
-            .into_iter()
-            .map(|path| {
-                let name = path
-                    .file_stem()
-                    .and_then(|s| s.to_str())
-                    .unwrap_or_else(|| panic!("{}: not a UTF-8 file name", path.display()))
-                    .to_owned();
-                let text = std::fs::read_to_string(&path)
-                    .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
-                let parameters = serde_saphyr::from_str(&text)
-                    .unwrap_or_else(|e| panic!("{} does not parse: {e}", path.display()));
-                Scenario { name, parameters }
-            })
-            .collect();
-        scenarios.sort_by(|a, b| a.name.cmp(&b.name));
+        let scenarios = read_scenarios(&dir).unwrap_or_else(|e| panic!("{e}"));
         assert!(!scenarios.is_empty(), "no scenarios in {}", dir.display());
         scenarios
     })

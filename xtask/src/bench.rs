@@ -7,7 +7,7 @@ use std::process::{Command, ExitCode, Stdio};
 use std::time::{Duration, Instant};
 
 use dot_kubernetes_apps::Provider;
-use dot_kubernetes_apps::render::{Composition, scenario_xr};
+use dot_kubernetes_apps::render::{Composition, read_scenarios, scenario_xr};
 use serde_json::Value;
 
 use crate::TaskResult;
@@ -122,39 +122,28 @@ pub fn run(root: &Path, args: &BenchArgs) -> TaskResult {
         "whole matrix, in-process vs a `cargo xtask render` process per render: {:.1}x faster",
         ratio(matrix_per_process, matrix_in_process)
     );
+    if let Some(dir) = cases.first().and_then(|c| c.path.parent()) {
+        let _ = std::fs::remove_dir_all(dir);
+    }
     Ok(ExitCode::SUCCESS)
 }
 
-/// Every scenario of `tests/scenarios` for every provider.
+/// Every scenario of `tests/scenarios` for every provider, each also written to a file
+/// for the runs that render in a fresh process.
 fn matrix(root: &Path) -> Result<Vec<Case>, String> {
-    let dir = root.join("tests/scenarios");
-    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
-        .map_err(|e| format!("cannot read {}: {e}", dir.display()))?
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|x| x == "yaml"))
-        .collect();
-    files.sort();
+    let scenarios = read_scenarios(&root.join("tests/scenarios")).map_err(|e| e.to_string())?;
     let scratch = std::env::temp_dir().join(format!("dot-kubernetes-bench-{}", std::process::id()));
     std::fs::create_dir_all(&scratch)
         .map_err(|e| format!("cannot create {}: {e}", scratch.display()))?;
     let mut cases = Vec::new();
-    for file in files {
-        let name = file
-            .file_stem()
-            .unwrap_or_default()
-            .to_string_lossy()
-            .into_owned();
-        let text = std::fs::read_to_string(&file)
-            .map_err(|e| format!("cannot read {}: {e}", file.display()))?;
-        let parameters: Value =
-            serde_saphyr::from_str(&text).map_err(|e| format!("{}: {e}", file.display()))?;
+    for scenario in scenarios {
         for provider in Provider::ALL {
-            let xr = scenario_xr(&name, provider, parameters.clone());
-            let path = scratch.join(format!("{provider}-{name}.json"));
+            let xr = scenario_xr(&scenario.name, provider, scenario.parameters.clone());
+            let path = scratch.join(format!("{provider}-{}.json", scenario.name));
             std::fs::write(&path, xr.to_string())
                 .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
             cases.push(Case {
-                name: name.clone(),
+                name: scenario.name.clone(),
                 provider,
                 xr,
                 path,
