@@ -155,16 +155,29 @@ fn matrix(root: &Path) -> Result<Vec<Case>, String> {
 
 /// `cargo xtask render` as a fresh process: start, load the runtime, admit, render, print.
 fn render_in_process_per_call(exe: &Path, case: &Case) -> Result<(), String> {
+    let path = case.path.to_string_lossy();
+    run_xtask(exe, &["render", "--provider", case.provider.name(), &path])
+}
+
+fn codegen_check(exe: &Path) -> Result<(), String> {
+    run_xtask(exe, &["codegen", "--check"])
+}
+
+/// Run this program again with `args`, its output discarded.
+fn run_xtask(exe: &Path, args: &[&str]) -> Result<(), String> {
     let status = Command::new(exe)
-        .args(["render", "--provider", case.provider.name()])
-        .arg(&case.path)
+        .args(args)
         .stdout(Stdio::null())
         .status()
         .map_err(|e| format!("cannot run {}: {e}", exe.display()))?;
+    succeeded(status, &format!("`cargo xtask {}`", args.join(" ")))
+}
+
+fn succeeded(status: std::process::ExitStatus, what: &str) -> Result<(), String> {
     status
         .success()
         .then_some(())
-        .ok_or_else(|| format!("render of {} failed", case.name))
+        .ok_or_else(|| format!("{what} failed ({status})"))
 }
 
 /// What one `kcl run` per case costs: a fresh python3 that loads the KCL library and
@@ -194,22 +207,7 @@ sys.exit(1 if ctypes.string_at(result, size.value).startswith(b'ERROR:') else 0)
         stdin.write_all(request).map_err(|e| e.to_string())?;
     }
     let status = child.wait().map_err(|e| e.to_string())?;
-    status
-        .success()
-        .then_some(())
-        .ok_or_else(|| "the python3 evaluation failed".into())
-}
-
-fn codegen_check(exe: &Path) -> Result<(), String> {
-    let status = Command::new(exe)
-        .args(["codegen", "--check"])
-        .stdout(Stdio::null())
-        .status()
-        .map_err(|e| format!("cannot run {}: {e}", exe.display()))?;
-    status
-        .success()
-        .then_some(())
-        .ok_or_else(|| "codegen --check failed: the generated KCL is stale".into())
+    succeeded(status, "the python3 evaluation")
 }
 
 /// The median wall time of `runs` calls.

@@ -14,6 +14,7 @@ use serde_json::Value;
 
 use crate::app::{AppSpec, ChartSource, Condition, Object, Release, Values};
 use crate::ast::{AssignOp, BinOp, Entry, Expr, IfChain, Key, ListItem, Module, Stmt};
+use crate::print::is_identifier;
 use crate::schema;
 
 /// The names the generated code shares with the hand-written part of the composition.
@@ -617,13 +618,10 @@ fn template_expr(app: &AppSpec, value: &Value) -> Expr {
 pub fn parameter_reference(s: &str) -> Option<Vec<String>> {
     let inner = s.strip_prefix("{{")?.strip_suffix("}}")?.trim();
     let parts: Vec<String> = inner.split('.').map(str::to_owned).collect();
-    let is_identifier = |p: &String| {
-        p.chars()
-            .next()
-            .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
-            && p.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
-    };
-    parts.iter().all(is_identifier).then_some(parts)
+    parts
+        .iter()
+        .all(|part| is_identifier(part))
+        .then_some(parts)
 }
 
 #[cfg(test)]

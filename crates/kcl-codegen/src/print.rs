@@ -392,7 +392,7 @@ fn float_text(x: f64) -> String {
 }
 
 /// A plain KCL identifier (ASCII, as the formatter's own check is).
-fn is_identifier(s: &str) -> bool {
+pub(crate) fn is_identifier(s: &str) -> bool {
     let mut chars = s.chars();
     chars
         .next()
