@@ -13,12 +13,17 @@ use serde_json::{Value, json};
 
 use crate::Provider;
 
+/// Where the XRD keeps the schema of `spec.parameters`.
+const PARAMETERS_SCHEMA: &str =
+    "/spec/versions/0/schema/openAPIV3Schema/properties/spec/properties/parameters";
+
 /// The composition's KCL, loaded once and rendered many times.
 #[derive(Debug, Clone)]
 pub struct Composition {
     kcl_dir: PathBuf,
     apps_source: String,
     xrd: Value,
+    parameters_schema: Value,
 }
 
 /// Why a `Cluster` could not be rendered.
@@ -78,10 +83,21 @@ impl Composition {
         let apps_source = std::fs::read_to_string(&apps_path)
             .map_err(|e| RenderError::Io(apps_path.clone(), e))?;
         let xrd = definition(kcl_dir)?;
+        let parameters_schema = xrd
+            .pointer(PARAMETERS_SCHEMA)
+            .filter(|schema| schema.is_object())
+            .cloned()
+            .ok_or_else(|| {
+                RenderError::Kcl(kcl_runtime::Error::Protocol(format!(
+                    "{} produces no schema at {PARAMETERS_SCHEMA}",
+                    kcl_dir.join("definition.k").display()
+                )))
+            })?;
         Ok(Composition {
             kcl_dir: kcl_dir.to_path_buf(),
             apps_source,
             xrd,
+            parameters_schema,
         })
     }
 
@@ -184,11 +200,11 @@ impl Composition {
         }
         xr["spec"]["crossplane"]["compositionSelector"]["matchLabels"]["provider"] =
             Value::String(provider.name().into());
-        let schema = self.parameters_schema().clone();
+        let schema = &self.parameters_schema;
         let spec = &mut xr["spec"];
         let mut violations = Vec::new();
         match spec.get_mut("parameters") {
-            Some(parameters) => violations.extend(admit(&schema, parameters, "spec.parameters")),
+            Some(parameters) => violations.extend(admit(schema, parameters, "spec.parameters")),
             None => violations.push(Violation {
                 path: "spec.parameters".into(),
                 message: "Required value".into(),
