@@ -42,7 +42,7 @@ const KEYWORDS: &[&str] = &[
 
 /// Printing in the canonical form of `kcl fmt`: formatting printed text changes nothing,
 /// and it evaluates to what the tree says. The rules were found by formatting and running
-/// programs with the real runtime (kcl-lib 0.13.2); `tests/print.rs` and
+/// programs with the real runtime (kcl-lib 0.12.3); `tests/print.rs` and
 /// `tests/escaping.rs` check them against it.
 ///
 /// Layout:

@@ -6,7 +6,7 @@ use std::process::Command;
 use crate::error::LoadError;
 
 /// The pinned version of PyPI's `kcl-lib`, whose wheel carries the runtime.
-pub const KCL_LIB_VERSION: &str = "0.13.2";
+pub const KCL_LIB_VERSION: &str = "0.12.3";
 
 /// Environment variable naming the KCL library file (`_kcl_lib*.so`) to load.
 pub const KCL_LIB_PATH_ENV: &str = "KCL_LIB_PATH";
@@ -28,7 +28,7 @@ pub struct LibraryPaths {
 
 /// The command that installs the pinned runtime for this project.
 pub fn install_command() -> &'static str {
-    "cargo xtask test (or: python3 -m pip install --no-deps --target target/kcl-lib/0.13.2 kcl-lib==0.13.2)"
+    "cargo xtask test (or: python3 -m pip install --no-deps --target target/kcl-lib/0.12.3 kcl-lib==0.12.3)"
 }
 
 /// The project-local install directory below a Cargo target directory:
