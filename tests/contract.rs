@@ -1,37 +1,73 @@
 //! The facts of `composition-contract.md`, asserted on the scenarios that show them.
 //!
-//! Releases are found by their contract name (`<xr>-app-<release>`); objects by what their
-//! manifest is, so that these tests do not depend on how objects are named.
+//! Pins, chart sources, values and manifests are read from the registry (the Rust types and
+//! their YAML files), never restated here: these tests pin down behaviour, the composed
+//! names that Crossplane keys resources by, and the deliberate fixes.
 
 mod common;
 
-use dot_kubernetes_apps::Provider;
+use dot_kubernetes_apps::{GATEWAY_NAME, GATEWAY_NAMESPACE, Provider, registry};
+use kcl_codegen::app::{ChartSource, Object, Release};
 use serde_json::{Value, json};
 
 use common::{Case, case, cases, matrix, resource_name, root};
 
 const RETAIN: [&str; 3] = ["Create", "Update", "Observe"];
 
-fn repo_chart(name: &str, repository: &str, version: &str) -> Value {
-    json!({"name": name, "repository": repository, "version": version})
+/// The release named `name` in the registry.
+fn declared_release(name: &str) -> Release {
+    registry()
+        .into_iter()
+        .flat_map(|app| app.releases)
+        .find(|r| r.name == name)
+        .unwrap_or_else(|| panic!("no release `{name}` in the registry"))
 }
 
-fn oci_chart(name: &str, url: &str, version: &str) -> Value {
-    json!({"name": name, "url": url, "version": version})
+/// The object named `name` in the registry.
+fn declared_object(name: &str) -> Object {
+    registry()
+        .into_iter()
+        .flat_map(|app| app.objects)
+        .find(|o| o.name == name)
+        .unwrap_or_else(|| panic!("no object `{name}` in the registry"))
 }
 
-/// Assert that `<xr>-app-<name>` is the contract's Release of `chart` in `namespace`;
-/// returns its values, which each test checks itself.
-fn assert_release<'a>(
-    case: &'a Case,
-    name: &str,
-    chart: Value,
-    namespace: &str,
-) -> Option<&'a Value> {
+/// The values a release declares, merged, when none of them is conditional or templated.
+fn declared_values(release: &Release) -> Value {
+    let mut merged = json!({});
+    for part in &release.values {
+        assert!(part.when.is_none() && part.at.is_empty(), "plain values");
+        for (key, value) in part.value.as_object().expect("values are a mapping") {
+            merged[key] = value.clone();
+        }
+    }
+    merged
+}
+
+/// The `chart` of the composed Release of a declared release.
+fn expected_chart(release: &Release) -> Value {
+    match &release.source {
+        ChartSource::Repository(repository) | ChartSource::Oci(repository) => json!({
+            "name": release.chart,
+            "repository": repository,
+            "version": release.version,
+        }),
+        ChartSource::Archive(url) => json!({
+            "name": release.chart,
+            "url": ChartSource::archive_url(url, &release.version),
+        }),
+    }
+}
+
+/// Assert that `<xr>-app-<name>` is the contract's Release of the declared release, with
+/// its usage; returns its values, which each test checks itself.
+fn assert_release<'a>(case: &'a Case, name: &str) -> Option<&'a Value> {
+    let declared = declared_release(name);
     let xr = case.xr();
     let actual = case.resource(&format!("app-{name}"));
     let values = actual.pointer("/spec/forProvider/values");
-    let mut for_provider = json!({"chart": chart, "namespace": namespace});
+    let mut for_provider =
+        json!({"chart": expected_chart(&declared), "namespace": declared.namespace});
     if let Some(values) = values {
         for_provider["values"] = values.clone();
     }
@@ -53,7 +89,61 @@ fn assert_release<'a>(
         },
     });
     assert_eq!(actual, &expected, "{}: release `{name}`", case.name());
+    assert!(
+        case.has(&format!("app-{name}-usage")),
+        "{}: release `{name}` has no usage",
+        case.name()
+    );
     values
+}
+
+/// Assert that `<xr>-app-<name>` is the Object of the declared object, with `external_name`
+/// as its external name and the declared retention and usage; returns its manifest.
+fn assert_object<'a>(case: &'a Case, name: &str, external_name: &str) -> &'a Value {
+    let declared = declared_object(name);
+    let object = case.resource(&format!("app-{name}"));
+    assert_eq!(object["apiVersion"], "kubernetes.m.crossplane.io/v1alpha1");
+    assert_eq!(
+        object.pointer("/metadata/annotations/crossplane.io~1external-name"),
+        Some(&json!(external_name)),
+        "{}: the external name of `{name}`",
+        case.name()
+    );
+    assert_eq!(
+        object["spec"]["providerConfigRef"],
+        json!({"name": case.xr(), "kind": "ProviderConfig"}),
+        "{}: the provider config of `{name}`",
+        case.name()
+    );
+    let retained = object["spec"]["managementPolicies"] == json!(RETAIN);
+    assert_eq!(
+        retained,
+        declared.retain,
+        "{}: `{name}` retention",
+        case.name()
+    );
+    assert_eq!(
+        case.has(&format!("app-{name}-usage")),
+        declared.usage,
+        "{}: the usage of `{name}`",
+        case.name()
+    );
+    manifest(object)
+}
+
+/// The manifest of an object whose declared manifest has no template: exactly that.
+fn assert_plain_object(case: &Case, name: &str, external_name: &str) {
+    let manifest = assert_object(case, name, external_name);
+    assert_eq!(
+        manifest,
+        &declared_object(name).manifest,
+        "{}: the manifest of `{name}`",
+        case.name()
+    );
+}
+
+fn manifest(object: &Value) -> &Value {
+    &object["spec"]["forProvider"]["manifest"]
 }
 
 /// The Objects (`<xr>-app-...`) whose manifest is of this kind.
@@ -65,151 +155,27 @@ fn objects_holding<'a>(case: &'a Case, kind: &str) -> Vec<&'a Value> {
         .collect()
 }
 
-/// The one Object holding a `kind` named `name`; checks the contract's Object shape.
-fn object_holding<'a>(case: &'a Case, kind: &str, name: &str) -> &'a Value {
-    let found: Vec<&Value> = objects_holding(case, kind)
-        .into_iter()
-        .filter(|o| o.pointer("/spec/forProvider/manifest/metadata/name") == Some(&json!(name)))
-        .collect();
-    let [object] = found.as_slice() else {
-        panic!(
-            "{}: {} Objects hold the {kind} `{name}`, not one",
-            case.name(),
-            found.len()
-        );
-    };
-    assert_eq!(object["apiVersion"], "kubernetes.m.crossplane.io/v1alpha1");
+/// Everything Envoy Gateway brings, under the keys and external names deployed today.
+fn assert_envoy_gateway(case: &Case) {
+    let values = assert_release(case, "gateway-helm");
     assert_eq!(
-        object.pointer("/metadata/annotations/crossplane.io~1external-name"),
-        Some(&json!(name)),
-        "{}: the external name of the {kind} `{name}`",
+        values,
+        Some(&declared_values(&declared_release("gateway-helm"))),
+        "{}: Envoy Gateway's values (the Envoy AI Gateway extension manager)",
         case.name()
     );
-    assert_eq!(
-        object["spec"]["providerConfigRef"],
-        json!({"name": case.xr(), "kind": "ProviderConfig"}),
-        "{}: the provider config of the {kind} `{name}`",
+    assert!(
+        values.is_some_and(|v| v.pointer("/config/envoyGateway/extensionManager").is_some()),
+        "{}: Envoy Gateway is extended by Envoy AI Gateway",
         case.name()
     );
-    object
-}
-
-fn manifest(object: &Value) -> &Value {
-    &object["spec"]["forProvider"]["manifest"]
-}
-
-fn assert_manifest(case: &Case, kind: &str, name: &str, expected: Value) {
-    let object = object_holding(case, kind, name);
-    assert_eq!(
-        manifest(object),
-        &expected,
-        "{}: the {kind} `{name}`",
-        case.name()
-    );
-}
-
-fn assert_retained(case: &Case, object: &Value) {
-    assert_eq!(
-        object["spec"]["managementPolicies"],
-        json!(RETAIN),
-        "{}: `{}` must survive the deletion of the cluster",
-        case.name(),
-        object["metadata"]["name"]
-    );
-}
-
-fn gateway_class() -> Value {
-    json!({
-        "apiVersion": "gateway.networking.k8s.io/v1",
-        "kind": "GatewayClass",
-        "metadata": {"name": "eg"},
-        "spec": {"controllerName": "gateway.envoyproxy.io/gatewayclass-controller"},
-    })
-}
-
-fn default_gateway() -> Value {
-    json!({
-        "apiVersion": "gateway.networking.k8s.io/v1",
-        "kind": "Gateway",
-        "metadata": {"name": "eg", "namespace": "envoy-gateway-system"},
-        "spec": {
-            "gatewayClassName": "eg",
-            "listeners": [{
-                "name": "http",
-                "protocol": "HTTP",
-                "port": 80,
-                "allowedRoutes": {"namespaces": {"from": "All"}},
-            }],
-        },
-    })
-}
-
-fn ai_gateway_values() -> Value {
-    json!({
-        "config": {"envoyGateway": {
-            "extensionApis": {"enableBackend": true},
-            "extensionManager": {
-                "hooks": {"xdsTranslator": {
-                    "translation": {
-                        "listener": {"includeAll": true},
-                        "route": {"includeAll": true},
-                        "cluster": {"includeAll": true},
-                        "secret": {"includeAll": true},
-                    },
-                    "post": ["Translation", "Cluster", "Route"],
-                }},
-                "service": {"fqdn": {
-                    "hostname": "ai-gateway-controller.envoy-ai-gateway-system.svc.cluster.local",
-                    "port": 1063,
-                }},
-                "backendResources": [
-                    {"group": "inference.networking.k8s.io", "kind": "InferencePool", "version": "v1"},
-                ],
-            },
-        }},
-    })
-}
-
-/// Envoy Gateway's release, GatewayClass and default Gateway, as the contract has them;
-/// returns the release's values.
-fn assert_envoy_gateway(case: &Case) -> Option<&Value> {
-    let values = assert_release(
-        case,
-        "gateway-helm",
-        oci_chart(
-            "gateway-helm",
-            "oci://docker.io/envoyproxy/gateway-helm",
-            "v1.7.0",
-        ),
-        "envoy-gateway-system",
-    );
-    assert_manifest(case, "GatewayClass", "eg", gateway_class());
-    assert_retained(case, object_holding(case, "GatewayClass", "eg"));
-    assert_manifest(case, "Gateway", "eg", default_gateway());
-    values
-}
-
-const EXTENSION_RELEASES: [&str; 3] = [
-    "ai-gateway-crds-helm",
-    "ai-gateway-helm",
-    "body-based-router",
-];
-
-/// Every part of the inference extension: the CRD, Envoy AI Gateway, the Body-Based Router
-/// and its wiring, and the values it adds to Envoy Gateway.
-fn assert_inference_extension(case: &Case) {
     for name in ["ai-gateway-crds-helm", "ai-gateway-helm"] {
-        let values = assert_release(
-            case,
-            name,
-            oci_chart(
-                name,
-                &format!("oci://docker.io/envoyproxy/{name}"),
-                "v0.5.0",
-            ),
-            "envoy-ai-gateway-system",
+        assert_eq!(
+            assert_release(case, name),
+            None,
+            "{}: `{name}` sets no values",
+            case.name()
         );
-        assert_eq!(values, None, "{}: `{name}` sets no values", case.name());
     }
     let names = case.resource_names();
     let position = |name: &str| {
@@ -221,332 +187,126 @@ fn assert_inference_extension(case: &Case) {
         "{}: the AI Gateway CRDs come before the AI Gateway",
         case.name()
     );
-    assert_inference_pool_crd(case);
-    let values = assert_release(
-        case,
-        "body-based-router",
-        oci_chart(
-            "body-based-routing",
-            "oci://registry.k8s.io/gateway-api-inference-extension/charts/body-based-routing",
-            "v1.3.1",
-        ),
-        "gateway-api-inference-extension",
-    );
+    assert_plain_object(case, "envoy-gateway-class", "envoy-gateway-class");
+    assert_plain_object(case, "envoy-gateway", "envoy-gateway");
+    let gateway = manifest(case.resource("app-envoy-gateway"));
     assert_eq!(
-        values,
-        Some(&json!({"provider": {"name": "none"}, "inferenceGateway": {"name": "eg"}})),
-        "{}: the Body-Based Router's values",
+        (&gateway["kind"], &gateway["metadata"]),
+        (
+            &json!("Gateway"),
+            &json!({"name": GATEWAY_NAME, "namespace": GATEWAY_NAMESPACE})
+        ),
+        "{}: the default Gateway consumers attach to",
         case.name()
     );
-    assert_manifest(
-        case,
-        "Backend",
-        "body-based-router",
-        json!({
-            "apiVersion": "gateway.envoyproxy.io/v1alpha1",
-            "kind": "Backend",
-            "metadata": {"name": "body-based-router", "namespace": "envoy-gateway-system"},
-            "spec": {
-                "endpoints": [{"fqdn": {
-                    "hostname": "body-based-router.gateway-api-inference-extension.svc.cluster.local",
-                    "port": 9004,
-                }}],
-                "tls": {"insecureSkipVerify": true},
-            },
-        }),
-    );
-    assert_manifest(
-        case,
-        "EnvoyExtensionPolicy",
-        "body-based-router",
-        json!({
-            "apiVersion": "gateway.envoyproxy.io/v1alpha1",
-            "kind": "EnvoyExtensionPolicy",
-            "metadata": {"name": "body-based-router", "namespace": "envoy-gateway-system"},
-            "spec": {
-                "targetRefs": [{"group": "gateway.networking.k8s.io", "kind": "Gateway", "name": "eg"}],
-                "extProc": [{
-                    "backendRefs": [{"group": "gateway.envoyproxy.io", "kind": "Backend", "name": "body-based-router"}],
-                    "processingMode": {"request": {"body": "FullDuplexStreamed"}},
-                    "failOpen": false,
-                }],
-            },
-        }),
-    );
-    let values = assert_envoy_gateway(case);
-    assert_eq!(
-        values,
-        Some(&ai_gateway_values()),
-        "{}: Envoy Gateway's values while the extension is enabled",
-        case.name()
-    );
-}
-
-fn assert_inference_pool_crd(case: &Case) {
-    let object = object_holding(
-        case,
-        "CustomResourceDefinition",
-        "inferencepools.inference.networking.k8s.io",
-    );
-    assert_retained(case, object);
-    let crd = manifest(object);
-    assert_eq!(crd["apiVersion"], "apiextensions.k8s.io/v1");
-    assert_eq!(
-        crd["metadata"]["annotations"],
-        json!({
-            "api-approved.kubernetes.io": "https://github.com/kubernetes-sigs/gateway-api-inference-extension/pull/1173",
-            "inference.networking.k8s.io/bundle-version": "v1.3.1",
-        })
-    );
-    assert_eq!(crd["spec"]["group"], "inference.networking.k8s.io");
-    assert_eq!(
-        crd["spec"]["names"],
-        json!({
-            "kind": "InferencePool",
-            "listKind": "InferencePoolList",
-            "plural": "inferencepools",
-            "singular": "inferencepool",
-            "shortNames": ["infpool"],
-        })
-    );
-    assert_eq!(crd["spec"]["scope"], "Namespaced");
-    let versions = crd["spec"]["versions"]
-        .as_array()
-        .expect("versions is a list");
-    assert_eq!(versions.len(), 1, "one version, v1: {versions:?}");
-    let v1 = &versions[0];
-    assert_eq!(
-        (
-            &v1["name"],
-            &v1["served"],
-            &v1["storage"],
-            &v1["subresources"]
-        ),
-        (
-            &json!("v1"),
-            &json!(true),
-            &json!(true),
-            &json!({"status": {}})
-        )
-    );
-    let spec = &v1["schema"]["openAPIV3Schema"]["properties"]["spec"];
-    let required: Vec<&str> = spec["required"]
-        .as_array()
-        .expect("spec.required")
-        .iter()
-        .filter_map(Value::as_str)
-        .collect();
-    for field in ["selector", "targetPorts", "endpointPickerRef"] {
-        assert!(
-            required.contains(&field),
-            "spec.{field} is required: {required:?}"
+    for crd in [
+        "inference-crd-inferencepools",
+        "inference-crd-inferenceobjectives",
+    ] {
+        let manifest = &declared_object(crd).manifest;
+        let name = manifest["metadata"]["name"].as_str().expect("a CRD name");
+        assert_plain_object(case, crd, name);
+        let schema = &manifest["spec"]["versions"][0]["schema"]["openAPIV3Schema"];
+        assert_eq!(
+            schema["x-kubernetes-preserve-unknown-fields"],
+            true,
+            "{}: `{crd}` prunes nothing a consumer writes",
+            case.name()
         );
     }
-    let match_labels = &spec["properties"]["selector"]["properties"]["matchLabels"];
+}
+
+/// The Body-Based Router and its wiring into the default Gateway.
+fn assert_body_based_router(case: &Case) {
+    let values = assert_release(case, "body-based-router");
     assert_eq!(
-        spec["properties"]["selector"]["required"],
-        json!(["matchLabels"])
+        values,
+        Some(&declared_values(&declared_release("body-based-router"))),
+        "{}",
+        case.name()
+    );
+    assert_plain_object(case, "body-based-router-backend", "body-based-router");
+    assert_plain_object(case, "body-based-router-policy", "body-based-router");
+    let policy = manifest(case.resource("app-body-based-router-policy"));
+    assert_eq!(
+        policy["spec"]["targetRefs"],
+        json!([{"group": "gateway.networking.k8s.io", "kind": "Gateway", "name": GATEWAY_NAME}]),
+        "{}: the router is wired into the default Gateway",
+        case.name()
     );
     assert_eq!(
-        (
-            &match_labels["minProperties"],
-            &match_labels["maxProperties"]
-        ),
-        (&json!(1), &json!(64))
-    );
-    let target_ports = &spec["properties"]["targetPorts"];
-    assert_eq!(
-        (&target_ports["minItems"], &target_ports["maxItems"]),
-        (&json!(1), &json!(8))
-    );
-    let number = &target_ports["items"]["properties"]["number"];
-    assert_eq!(target_ports["items"]["required"], json!(["number"]));
-    assert_eq!(
-        (&number["minimum"], &number["maximum"]),
-        (&json!(1), &json!(65535))
-    );
-    let picker = &spec["properties"]["endpointPickerRef"];
-    assert_eq!(picker["required"], json!(["name"]));
-    let picker = &picker["properties"];
-    assert_eq!(picker["group"]["default"], "");
-    assert_eq!(picker["kind"]["default"], "Service");
-    assert_eq!(picker["port"]["properties"]["number"]["type"], "integer");
-    assert_eq!(
-        picker["failureMode"]["enum"],
-        json!(["FailOpen", "FailClose"])
-    );
-    assert_eq!(picker["failureMode"]["default"], "FailClose");
-    let other_crds: Vec<&Value> = objects_holding(case, "CustomResourceDefinition")
-        .into_iter()
-        .filter(|o| manifest(o)["metadata"]["name"] != "inferencepools.inference.networking.k8s.io")
-        .collect();
-    assert!(
-        other_crds.is_empty(),
-        "{}: experimental CRDs are not installed: {other_crds:?}",
+        policy["spec"]["extProc"][0]["failOpen"],
+        true,
+        "{}: a router outage must cost model-name routing, not the shared Gateway",
         case.name()
     );
 }
 
-/// No part of the inference extension, nor anything it brings.
-fn assert_no_inference_extension(case: &Case) {
-    for name in EXTENSION_RELEASES {
+fn assert_no_body_based_router(case: &Case) {
+    for name in [
+        "body-based-router",
+        "body-based-router-backend",
+        "body-based-router-policy",
+    ] {
+        assert!(
+            !case.has(&format!("app-{name}")),
+            "{}: `{name}` is composed",
+            case.name()
+        );
+    }
+}
+
+fn assert_no_envoy_gateway(case: &Case) {
+    for name in ["gateway-helm", "ai-gateway-crds-helm", "ai-gateway-helm"] {
         assert!(
             !case.has(&format!("app-{name}")),
             "{}: `{name}` is installed",
             case.name()
         );
     }
-    for kind in [
-        "CustomResourceDefinition",
-        "Backend",
-        "EnvoyExtensionPolicy",
-    ] {
-        assert!(
-            objects_holding(case, kind).is_empty(),
-            "{}: a {kind} is installed",
-            case.name()
-        );
-    }
     assert!(
-        !case.text().contains("extensionManager"),
-        "{}: extension-manager values",
+        objects_holding(case, "CustomResourceDefinition").is_empty(),
+        "{}: CRDs without Envoy Gateway",
         case.name()
     );
-}
-
-fn assert_no_app_resources(case: &Case) {
-    assert_eq!(
-        case.app_resource_names(),
-        Vec::<&str>::new(),
-        "{}",
-        case.name()
-    );
-    let cilium = format!("{}-cilium", case.xr());
-    let releases: Vec<&str> = case.of_kind("Release").filter_map(resource_name).collect();
-    let expected: Vec<&str> = if case.provider == Provider::Aws {
-        vec![]
-    } else {
-        vec![&cilium]
-    };
-    assert_eq!(
-        releases,
-        expected,
-        "{}: only Cilium is released",
-        case.name()
-    );
-    assert_eq!(
-        case.of_kind("Usage").count(),
-        expected.len(),
-        "{}: only Cilium has a usage",
-        case.name()
-    );
+    assert_no_body_based_router(case);
 }
 
 #[test]
-fn every_app_installs_its_pinned_chart_as_the_contract_table_says() {
-    let table = [
-        (
-            "crossplane",
-            repo_chart("crossplane", "https://charts.crossplane.io/stable", "2.1.4"),
-            "crossplane-system",
-        ),
-        (
-            "argo-cd",
-            repo_chart("argo-cd", "https://argoproj.github.io/argo-helm", "9.4.1"),
-            "argocd",
-        ),
-        (
-            "traefik",
-            repo_chart("traefik", "https://helm.traefik.io/traefik", "39.0.0"),
-            "traefik",
-        ),
-        (
-            "dapr",
-            repo_chart("dapr", "https://dapr.github.io/helm-charts/", "1.16.8"),
-            "dapr-system",
-        ),
-        (
-            "external-secrets",
-            repo_chart(
-                "external-secrets",
-                "https://charts.external-secrets.io",
-                "2.0.0",
-            ),
-            "external-secrets",
-        ),
-        (
-            "gpu-operator",
-            repo_chart(
-                "gpu-operator",
-                "https://helm.ngc.nvidia.com/nvidia",
-                "v25.10.1",
-            ),
-            "gpu-operator",
-        ),
-        (
-            "kube-prometheus-stack",
-            repo_chart(
-                "kube-prometheus-stack",
-                "https://prometheus-community.github.io/helm-charts",
-                "82.2.1",
-            ),
-            "prometheus-system",
-        ),
-        (
-            "keda",
-            repo_chart("keda", "https://kedacore.github.io/charts", "2.19.0"),
-            "keda",
-        ),
-        (
-            "keda-add-ons-http",
-            repo_chart(
-                "keda-add-ons-http",
-                "https://kedacore.github.io/charts",
-                "0.12.2",
-            ),
-            "keda",
-        ),
-        (
-            "gateway-helm",
-            oci_chart(
-                "gateway-helm",
-                "oci://docker.io/envoyproxy/gateway-helm",
-                "v1.7.0",
-            ),
-            "envoy-gateway-system",
-        ),
-    ];
+fn every_declared_release_is_composed_under_its_deployed_key_when_every_app_is_enabled() {
     for case in cases("every-app") {
-        for (release, chart, namespace) in &table {
-            assert_release(case, release, chart.clone(), namespace);
+        for release in registry().iter().flat_map(|app| &app.releases) {
+            assert_release(case, &release.name);
         }
-        assert_inference_extension(case);
+        assert_envoy_gateway(case);
+        assert_body_based_router(case);
     }
 }
 
 #[test]
-fn envoy_gateway_alone_brings_its_gateway_class_and_default_gateway_without_extension_values() {
+fn envoy_gateway_alone_brings_envoy_ai_gateway_the_inference_crds_and_the_default_gateway() {
     for case in cases("alone-envoy-gateway") {
-        let values = assert_envoy_gateway(case);
-        assert_eq!(
-            values,
-            None,
-            "{}: Envoy Gateway alone sets no values",
-            case.name()
-        );
+        assert_envoy_gateway(case);
+        assert_no_body_based_router(case);
         assert!(
-            objects_holding(case, "PodMonitor").is_empty(),
+            !case.has("app-envoy-gateway-pod-monitor"),
             "{}: a PodMonitor without Prometheus",
             case.name()
         );
-        assert_no_inference_extension(case);
-        assert_eq!(
-            case.app_resource_names().len(),
-            3,
-            "{}: {:?}",
-            case.name(),
-            case.app_resource_names()
-        );
+        let xr = case.xr();
+        let expected: Vec<String> = [
+            "gateway-helm",
+            "ai-gateway-crds-helm",
+            "ai-gateway-helm",
+            "envoy-gateway-class",
+            "envoy-gateway",
+            "inference-crd-inferencepools",
+            "inference-crd-inferenceobjectives",
+        ]
+        .iter()
+        .map(|name| format!("{xr}-app-{name}"))
+        .collect();
+        assert_eq!(case.app_resource_names(), expected, "{}", case.name());
     }
 }
 
@@ -554,114 +314,34 @@ fn envoy_gateway_alone_brings_its_gateway_class_and_default_gateway_without_exte
 fn envoy_gateway_with_prometheus_adds_the_proxy_pod_monitor() {
     for case in cases("envoy-gateway-prometheus") {
         assert_envoy_gateway(case);
-        assert_manifest(
+        assert_plain_object(
             case,
-            "PodMonitor",
-            "envoy-gateway-proxy",
-            json!({
-                "apiVersion": "monitoring.coreos.com/v1",
-                "kind": "PodMonitor",
-                "metadata": {
-                    "name": "envoy-gateway-proxy",
-                    "namespace": "envoy-gateway-system",
-                    "labels": {"release": "kube-prometheus-stack"},
-                },
-                "spec": {
-                    "selector": {"matchLabels": {"app.kubernetes.io/component": "proxy"}},
-                    "podMetricsEndpoints": [{"port": "metrics", "path": "/stats/prometheus"}],
-                },
-            }),
+            "envoy-gateway-pod-monitor",
+            "envoy-gateway-pod-monitor",
         );
     }
-    for case in cases("alone-prometheus") {
-        assert!(
-            objects_holding(case, "PodMonitor").is_empty(),
-            "{}: a PodMonitor without Envoy Gateway",
-            case.name()
-        );
-    }
-}
-
-#[test]
-fn keda_alone_brings_its_http_add_on() {
-    for case in cases("alone-keda") {
-        for (name, version) in [("keda", "2.19.0"), ("keda-add-ons-http", "0.12.2")] {
-            let values = assert_release(
-                case,
-                name,
-                repo_chart(name, "https://kedacore.github.io/charts", version),
-                "keda",
+    for scenario in ["alone-prometheus", "alone-envoy-gateway"] {
+        for case in cases(scenario) {
+            assert!(
+                objects_holding(case, "PodMonitor").is_empty(),
+                "{}: a PodMonitor without both apps",
+                case.name()
             );
-            assert_eq!(values, None, "{}: `{name}` sets no values", case.name());
         }
-        assert_eq!(
-            case.app_resource_names().len(),
-            2,
-            "{}: {:?}",
-            case.name(),
-            case.app_resource_names()
-        );
     }
 }
 
 #[test]
-fn keda_without_http_addon_leaves_the_add_on_out() {
-    for case in cases("keda-without-http-addon") {
-        assert_release(
-            case,
-            "keda",
-            repo_chart("keda", "https://kedacore.github.io/charts", "2.19.0"),
-            "keda",
-        );
-        assert!(
-            !case.has("app-keda-add-ons-http"),
-            "{}: the add-on is installed",
-            case.name()
-        );
-        assert!(
-            !case.has("app-keda-add-ons-http-usage"),
-            "{}: the add-on's usage is there",
-            case.name()
-        );
-    }
-}
-
-#[test]
-fn envoy_gateway_keda_and_the_inference_extension_install_together() {
-    for case in cases("envoy-gateway-keda-inference") {
-        assert_inference_extension(case);
-        assert_release(
-            case,
-            "keda",
-            repo_chart("keda", "https://kedacore.github.io/charts", "2.19.0"),
-            "keda",
-        );
-        assert_release(
-            case,
-            "keda-add-ons-http",
-            repo_chart(
-                "keda-add-ons-http",
-                "https://kedacore.github.io/charts",
-                "0.12.2",
-            ),
-            "keda",
-        );
-        assert!(
-            objects_holding(case, "PodMonitor").is_empty(),
-            "{}: a PodMonitor without Prometheus",
-            case.name()
-        );
-    }
-}
-
-#[test]
-fn the_inference_extension_enables_envoy_gateway_when_it_is_absent_or_switched_off() {
+fn the_inference_extension_adds_the_body_based_router_and_enables_envoy_gateway() {
     for scenario in [
         "alone-gateway-inference-extension",
         "inference-with-envoy-gateway-disabled",
+        "inference-on-cpu-only",
+        "envoy-gateway-keda-inference",
     ] {
         for case in cases(scenario) {
-            assert_inference_extension(case);
+            assert_envoy_gateway(case);
+            assert_body_based_router(case);
         }
     }
 }
@@ -669,98 +349,130 @@ fn the_inference_extension_enables_envoy_gateway_when_it_is_absent_or_switched_o
 #[test]
 fn the_inference_extension_without_body_based_router_leaves_the_router_and_its_wiring_out() {
     for case in cases("inference-without-body-based-router") {
-        assert!(
-            !case.has("app-body-based-router"),
-            "{}: the router is installed",
+        assert_no_body_based_router(case);
+        assert_envoy_gateway(case);
+    }
+}
+
+#[test]
+fn gpus_with_nvidia_bring_neither_envoy_gateway_nor_the_inference_extension() {
+    for case in cases("gpu-nvidia-without-inference") {
+        assert_eq!(
+            assert_release(case, "gpu-operator"),
+            Some(&declared_values(&declared_release("gpu-operator"))),
+            "{}",
             case.name()
         );
-        for kind in ["Backend", "EnvoyExtensionPolicy"] {
-            assert!(
-                objects_holding(case, kind).is_empty(),
-                "{}: a {kind} is installed",
-                case.name()
-            );
-        }
-        assert_inference_pool_crd(case);
-        for name in ["ai-gateway-crds-helm", "ai-gateway-helm"] {
-            assert!(
-                case.has(&format!("app-{name}")),
-                "{}: `{name}` is missing",
-                case.name()
-            );
-        }
-        assert_eq!(
-            assert_envoy_gateway(case),
-            Some(&ai_gateway_values()),
-            "{}",
+        assert_no_envoy_gateway(case);
+    }
+}
+
+#[test]
+fn keda_alone_brings_its_http_add_on_and_can_leave_it_out() {
+    for case in cases("alone-keda") {
+        assert_release(case, "keda");
+        assert_release(case, "keda-add-ons-http");
+        assert_eq!(case.app_resource_names().len(), 2, "{}", case.name());
+    }
+    for case in cases("keda-without-http-addon") {
+        assert_release(case, "keda");
+        assert!(
+            !case.has("app-keda-add-ons-http") && !case.has("app-keda-add-ons-http-usage"),
+            "{}: the add-on is installed",
             case.name()
         );
     }
 }
 
 #[test]
-fn gpus_with_nvidia_do_not_bring_the_inference_extension() {
-    for case in cases("gpu-nvidia-without-inference") {
-        let values = assert_release(
-            case,
-            "gpu-operator",
-            repo_chart(
-                "gpu-operator",
-                "https://helm.ngc.nvidia.com/nvidia",
-                "v25.10.1",
-            ),
-            "gpu-operator",
-        );
+fn openfunction_is_installed_from_its_archive_whose_name_is_the_pin() {
+    for case in cases("alone-openfunction") {
+        let values = assert_release(case, "openfunction");
         assert_eq!(
             values,
-            Some(&json!({"driver": {"enabled": false}})),
+            Some(&json!({"revisionController": {"enable": true}})),
             "{}",
             case.name()
         );
-        assert_no_inference_extension(case);
-        assert!(
-            !case.has("app-gateway-helm"),
-            "{}: Envoy Gateway is installed",
+        let chart = &case.resource("app-openfunction")["spec"]["forProvider"]["chart"];
+        assert_eq!(
+            chart.get("version"),
+            None,
+            "{}: the archive's name is the pin, as deployed",
             case.name()
         );
     }
 }
 
 #[test]
-fn the_inference_extension_installs_on_cpu_only_clusters() {
-    for case in cases("inference-on-cpu-only") {
-        assert_inference_extension(case);
+fn the_vllm_operator_is_retained_objects_without_usages_running_the_pinned_image() {
+    let vllm = registry()
+        .into_iter()
+        .find(|app| app.key == "vllm")
+        .expect("the vllm app");
+    let [image] = &vllm.images[..] else {
+        panic!("the operator image: {:?}", vllm.images)
+    };
+    for case in cases("alone-vllm") {
+        let xr = case.xr();
+        let expected: Vec<String> = vllm
+            .objects
+            .iter()
+            .map(|o| format!("{xr}-app-{}", o.name))
+            .collect();
+        assert_eq!(case.app_resource_names(), expected, "{}", case.name());
+        assert!(
+            expected
+                .iter()
+                .all(|n| n.starts_with(&format!("{xr}-app-vllm-op-"))),
+            "{}: the deployed keys are `<xr>-app-vllm-op-<part>`",
+            case.name()
+        );
+        let vllm_usages = case
+            .of_kind("Usage")
+            .filter_map(resource_name)
+            .filter(|name| name.starts_with(&format!("{xr}-app-vllm")))
+            .count();
+        assert_eq!(vllm_usages, 0, "{}: no usage, as deployed", case.name());
+        for object in &vllm.objects {
+            let name = object.manifest["metadata"]["name"]
+                .as_str()
+                .expect("a manifest name");
+            let manifest = assert_object(case, &object.name, name);
+            assert!(object.retain && !object.usage, "`{}`", object.name);
+            if manifest["kind"] == "Deployment" {
+                assert_eq!(
+                    manifest["spec"]["template"]["spec"]["containers"][0]["image"],
+                    format!("{}:{}", image.repository, image.tag),
+                    "{}",
+                    case.name()
+                );
+            } else {
+                assert_eq!(
+                    manifest,
+                    &object.manifest,
+                    "{}: `{}`",
+                    case.name(),
+                    object.name
+                );
+            }
+        }
     }
 }
 
 #[test]
 fn argocd_alone_is_not_exposed_and_syncs_the_default_application() {
     for case in cases("alone-argocd") {
-        let values = assert_release(
-            case,
-            "argo-cd",
-            repo_chart("argo-cd", "https://argoproj.github.io/argo-helm", "9.4.1"),
-            "argocd",
-        )
-        .unwrap_or_else(|| panic!("{}: Argo CD has values", case.name()));
-        assert_eq!(
-            values.pointer("/global/domain"),
-            Some(&json!("acme.com")),
-            "{}",
-            case.name()
-        );
+        let values = assert_release(case, "argo-cd")
+            .unwrap_or_else(|| panic!("{}: Argo CD has values", case.name()));
+        assert_eq!(values.pointer("/global/domain"), Some(&json!("acme.com")));
         assert_eq!(
             values.pointer("/server/ingress"),
             None,
             "{}: ingress without Traefik",
             case.name()
         );
-        assert!(
-            !case.text().contains("traefik"),
-            "{}: Traefik is mentioned without Traefik",
-            case.name()
-        );
-        let application = manifest(object_holding(case, "Application", "apps"));
+        let application = assert_object(case, "argo-cd-app", "argo-cd-app");
         assert_eq!(
             application["spec"]["source"],
             json!({"repoURL": "https://github.com/vfarcic/SOMETHING", "targetRevision": "HEAD", "path": "."})
@@ -772,24 +484,12 @@ fn argocd_alone_is_not_exposed_and_syncs_the_default_application() {
 #[test]
 fn argocd_with_traefik_is_exposed_through_traefik_and_syncs_the_given_repository() {
     for case in cases("argocd-with-traefik") {
-        assert_release(
-            case,
-            "traefik",
-            repo_chart("traefik", "https://helm.traefik.io/traefik", "39.0.0"),
-            "traefik",
-        );
-        let values = assert_release(
-            case,
-            "argo-cd",
-            repo_chart("argo-cd", "https://argoproj.github.io/argo-helm", "9.4.1"),
-            "argocd",
-        )
-        .unwrap_or_else(|| panic!("{}: Argo CD has values", case.name()));
+        assert_release(case, "traefik");
+        let values = assert_release(case, "argo-cd")
+            .unwrap_or_else(|| panic!("{}: Argo CD has values", case.name()));
         assert_eq!(
             values.pointer("/global/domain"),
-            Some(&json!("argocd.example.com")),
-            "{}",
-            case.name()
+            Some(&json!("argocd.example.com"))
         );
         assert_eq!(
             values.pointer("/server/ingress"),
@@ -797,9 +497,7 @@ fn argocd_with_traefik_is_exposed_through_traefik_and_syncs_the_given_repository
             "{}",
             case.name()
         );
-        let application = manifest(object_holding(case, "Application", "apps"));
-        assert_eq!(application["apiVersion"], "argoproj.io/v1alpha1");
-        assert_eq!(application["metadata"]["namespace"], "argocd");
+        let application = assert_object(case, "argo-cd-app", "argo-cd-app");
         assert_eq!(
             application["spec"]["source"],
             json!({"repoURL": "https://github.com/example/apps", "targetRevision": "HEAD", "path": "clusters/prod"})
@@ -843,42 +541,68 @@ fn no_password_or_password_hash_ships_in_the_kcl_or_any_render() {
 #[test]
 fn external_secrets_alone_installs_the_operator_with_its_crds_and_no_store() {
     for case in cases("alone-external-secrets") {
-        let values = assert_release(
-            case,
-            "external-secrets",
-            repo_chart(
-                "external-secrets",
-                "https://charts.external-secrets.io",
-                "2.0.0",
-            ),
-            "external-secrets",
-        );
         assert_eq!(
-            values,
-            Some(&json!({"installCRDs": true})),
+            assert_release(case, "external-secrets"),
+            Some(&declared_values(&declared_release("external-secrets"))),
             "{}",
             case.name()
         );
         assert!(
-            objects_holding(case, "ClusterSecretStore").is_empty(),
+            !case.has("app-secret-store"),
             "{}: a store without `store: true`",
             case.name()
         );
-        assert!(
-            objects_holding(case, "ExternalSecret").is_empty(),
-            "{}",
-            case.name()
-        );
     }
+}
+
+/// The ExternalSecret copied into `namespace` as `name`, composed as `<xr>-secret-<name>`
+/// with its usage, as deployed.
+fn assert_copied_secret(case: &Case, name: &str, namespace: &str, from: &str, secret_type: &str) {
+    let object = case.resource(&format!("secret-{name}"));
+    assert_eq!(object["kind"], "Object");
+    assert_eq!(
+        object.pointer("/metadata/annotations/crossplane.io~1external-name"),
+        Some(&json!(name))
+    );
+    assert!(case.has(&format!("secret-{name}-usage")), "{}", case.name());
+    let secret = manifest(object);
+    assert_eq!(
+        (&secret["apiVersion"], &secret["kind"]),
+        (&json!("external-secrets.io/v1"), &json!("ExternalSecret")),
+        "{}: ESO 2 serves v1 only",
+        case.name()
+    );
+    assert_eq!(
+        secret["metadata"],
+        json!({"name": name, "namespace": namespace})
+    );
+    assert_eq!(
+        secret["spec"]["secretStoreRef"],
+        json!({"kind": "ClusterSecretStore", "name": case.provider.name()})
+    );
+    assert_eq!(
+        secret["spec"]["dataFrom"],
+        json!([{"extract": {"key": from}}])
+    );
+    assert_eq!(
+        secret["spec"]["target"],
+        json!({"name": name, "creationPolicy": "Owner", "template": {"type": secret_type}})
+    );
 }
 
 #[test]
 fn external_secrets_store_is_the_providers_and_secrets_are_copied_from_it() {
     for case in cases("external-secrets-store-and-secrets") {
         let provider = case.provider.name();
-        let store = object_holding(case, "ClusterSecretStore", provider);
+        let store = case.resource("app-secret-store");
+        assert_eq!(
+            store.pointer("/metadata/annotations/crossplane.io~1external-name"),
+            Some(&json!(provider))
+        );
         let store_manifest = manifest(store);
         assert_eq!(store_manifest["apiVersion"], "external-secrets.io/v1");
+        assert_eq!(store_manifest["kind"], "ClusterSecretStore");
+        assert_eq!(store_manifest["metadata"]["name"], provider);
         let store_provider = &store_manifest["spec"]["provider"];
         match case.provider {
             Provider::Aws => {
@@ -916,51 +640,24 @@ fn external_secrets_store_is_the_providers_and_secrets_are_copied_from_it() {
                 );
             }
         }
-        for (name, namespace, from, secret_type) in [
-            (
-                "registry-auth",
-                "production",
-                "registry-auth",
-                "kubernetes.io/dockerconfigjson",
-            ),
-            ("db", "dev", "db-password", "Opaque"),
-        ] {
-            let secret = manifest(object_holding(case, "ExternalSecret", name));
-            assert_eq!(
-                secret["metadata"]["namespace"],
-                namespace,
-                "{}: `{name}`",
-                case.name()
-            );
-            assert_eq!(
-                secret["spec"]["secretStoreRef"],
-                json!({"kind": "ClusterSecretStore", "name": provider}),
-                "{}: `{name}`",
-                case.name()
-            );
-            assert_eq!(
-                secret["spec"]["dataFrom"],
-                json!([{"extract": {"key": from}}]),
-                "{}: `{name}`",
-                case.name()
-            );
-            assert_eq!(
-                secret["spec"]["target"]["name"],
-                name,
-                "{}: `{name}`",
-                case.name()
-            );
-            assert_eq!(
-                secret["spec"]["target"]["template"]["type"],
-                secret_type,
-                "{}: `{name}`",
-                case.name()
-            );
-        }
-        assert_eq!(
-            objects_holding(case, "ExternalSecret").len(),
-            2,
-            "{}",
+        assert_copied_secret(
+            case,
+            "registry-auth",
+            "production",
+            "registry-auth",
+            "kubernetes.io/dockerconfigjson",
+        );
+        assert_copied_secret(case, "db", "dev", "db-password", "Opaque");
+    }
+}
+
+#[test]
+fn listed_secrets_are_copied_even_while_external_secrets_is_not_enabled_as_deployed() {
+    for case in cases("secrets-without-external-secrets") {
+        assert_copied_secret(case, "db", "dev", "db-password", "Opaque");
+        assert!(
+            !case.has("app-external-secrets") && !case.has("app-secret-store"),
+            "{}: the operator or a store without `enabled`",
             case.name()
         );
     }
@@ -1034,7 +731,58 @@ fn namespaces_are_created_and_creds_copied_into_the_cluster() {
 fn no_apps_null_apps_and_null_or_empty_apps_render_without_app_resources() {
     for scenario in ["no-apps", "apps-null", "app-null-and-empty"] {
         for case in cases(scenario) {
-            assert_no_app_resources(case);
+            assert_eq!(
+                case.app_resource_names(),
+                Vec::<&str>::new(),
+                "{}",
+                case.name()
+            );
+            let releases: Vec<&str> = case.of_kind("Release").filter_map(resource_name).collect();
+            let cilium = format!("{}-app-cilium", case.xr());
+            let expected: Vec<&str> = if case.provider == Provider::Aws {
+                vec![]
+            } else {
+                vec![&cilium]
+            };
+            assert_eq!(
+                releases,
+                expected,
+                "{}: only Cilium is released",
+                case.name()
+            );
+        }
+    }
+}
+
+#[test]
+fn cilium_keeps_its_deployed_key_so_that_upgrading_never_uninstalls_it() {
+    for provider in [Provider::Azure, Provider::Google] {
+        let case = case("no-apps", provider);
+        let cilium = case.resource("app-cilium");
+        assert_eq!(cilium["metadata"]["name"], format!("{}-cilium", case.xr()));
+        assert_eq!(
+            cilium.pointer("/metadata/annotations/crossplane.io~1external-name"),
+            Some(&json!("cilium"))
+        );
+        assert!(case.has("cilium-usage"), "{}", case.name());
+    }
+}
+
+#[test]
+fn provider_configs_keep_their_deployed_external_names() {
+    for case in matrix() {
+        for (key, external_name) in [
+            ("config-helm", case.xr()),
+            ("config-helm-local", case.xr()),
+            ("config-kubernetes", case.xr()),
+        ] {
+            assert_eq!(
+                case.resource(key)
+                    .pointer("/metadata/annotations/crossplane.io~1external-name"),
+                Some(&json!(external_name)),
+                "{}: `{key}`",
+                case.name()
+            );
         }
     }
 }

@@ -44,18 +44,34 @@ fn metadata_name(item: &Value) -> &str {
         .unwrap_or("")
 }
 
-/// Releases and Objects that must keep the managed cluster alive: the apps' resources,
-/// Cilium and the copied credentials.
+/// The app objects that, as deployed, have no `Usage` (the vLLM operator's), by name.
+fn unprotected_objects() -> BTreeSet<String> {
+    registry()
+        .iter()
+        .flat_map(|app| &app.objects)
+        .filter(|object| !object.usage)
+        .map(|object| object.name.clone())
+        .collect()
+}
+
+/// Releases and Objects that must keep the managed cluster alive: the apps' resources
+/// (but those declared without a usage), the secrets copied by External Secrets, Cilium
+/// and the copied credentials.
 fn protected<'a>(case: &Case, items: &'a [Value]) -> Vec<&'a Value> {
     let xr = case.xr();
     let app_prefix = format!("{xr}-app-");
-    let singles = [format!("{xr}-cilium"), format!("{xr}-creds")];
+    let secret_prefix = format!("{xr}-secret-");
+    let singles = [format!("{xr}-creds")];
+    let unprotected = unprotected_objects();
     items
         .iter()
         .filter(|item| item["kind"] == "Release" || item["kind"] == "Object")
         .filter(|item| {
             resource_name(item).is_some_and(|name| {
-                name.starts_with(&app_prefix) || singles.iter().any(|s| s == name)
+                let app_part = name.strip_prefix(&app_prefix);
+                app_part.is_some_and(|part| !unprotected.contains(part))
+                    || name.starts_with(&secret_prefix)
+                    || singles.iter().any(|s| s == name)
             })
         })
         .collect()
@@ -88,7 +104,9 @@ fn every_app_release_and_object_has_exactly_one_usage() {
         for resource in protected(case, items) {
             let name = metadata_name(resource);
             let composition_name = resource_name(resource).unwrap_or("");
-            if name != composition_name {
+            // Cilium keeps its deployed key, `<xr>-app-cilium`, beside the name `<xr>-cilium`.
+            let cilium = composition_name == format!("{}-app-cilium", case.xr());
+            if name != composition_name && !cilium {
                 problems.push(format!(
                     "`{composition_name}` is named `{name}` in its metadata"
                 ));
@@ -123,6 +141,11 @@ fn every_app_release_and_object_has_exactly_one_usage() {
             if annotation(usage, "krm.kcl.dev/ready") != Some("True") {
                 problems.push(format!("the usage of `{name}` is not ready: \"True\""));
             }
+            if annotation(usage, "crossplane.io/external-name") != Some(expected_name.as_str()) {
+                problems.push(format!(
+                    "the usage of `{name}` is not externally named `{expected_name}`"
+                ));
+            }
             let expected_by = (&resource["apiVersion"], &resource["kind"]);
             if (
                 &usage["spec"]["by"]["apiVersion"],
@@ -136,6 +159,27 @@ fn every_app_release_and_object_has_exactly_one_usage() {
                     resource["apiVersion"],
                     resource["kind"]
                 ));
+            }
+        }
+    });
+}
+
+#[test]
+fn objects_declared_without_a_usage_have_none() {
+    let unprotected = unprotected_objects();
+    assert!(
+        !unprotected.is_empty(),
+        "the vLLM operator's objects have no usage"
+    );
+    check_every_case(|case, items, problems| {
+        for part in &unprotected {
+            let name = format!("{}-app-{part}", case.xr());
+            let by_it = items
+                .iter()
+                .filter(|i| i["kind"] == "Usage")
+                .find(|u| u.pointer("/spec/by/resourceRef/name") == Some(&json!(name)));
+            if let Some(usage) = by_it {
+                problems.push(format!("`{name}` has the usage `{}`", metadata_name(usage)));
             }
         }
     });
@@ -200,20 +244,22 @@ fn every_release_is_pinned_namespaced_and_installed_through_the_clusters_provide
             if release["apiVersion"] != HELM {
                 problems.push(format!("release `{name}` is a {}", release["apiVersion"]));
             }
-            if !is_non_empty_string(&for_provider["chart"]["version"]) {
-                problems.push(format!("release `{name}` has no chart.version"));
-            }
             if !is_non_empty_string(&for_provider["chart"]["name"]) {
                 problems.push(format!("release `{name}` has no chart.name"));
             }
-            let repository = for_provider["chart"]["repository"].as_str();
-            let url = for_provider["chart"]["url"].as_str();
-            match (repository, url) {
-                (Some(_), None) => {}
-                (None, Some(url)) if url.starts_with("oci://") => {}
+            let chart = &for_provider["chart"];
+            let repository = chart["repository"].as_str();
+            let url = chart["url"].as_str();
+            let version = chart["version"].as_str().filter(|v| !v.is_empty());
+            match (repository, url, version) {
+                // A repository (https or OCI) and the version to pull from it.
+                (Some(_), None, Some(_)) => {}
+                // A chart archive whose name is the pin.
+                (None, Some(url), None) if url.starts_with("https://") && url.ends_with(".tgz") => {
+                }
                 _ => problems.push(format!(
-                    "release `{name}` has chart.repository {repository:?} and chart.url {url:?}: \
-                     one of them, and an url is oci://"
+                    "release `{name}` has chart.repository {repository:?}, chart.url {url:?} and \
+                     chart.version {version:?}: a repository with a version, or an archive URL"
                 )),
             }
             if !is_non_empty_string(&for_provider["namespace"]) {
@@ -251,7 +297,58 @@ fn every_release_is_pinned_namespaced_and_installed_through_the_clusters_provide
 }
 
 #[test]
-fn every_app_object_holds_a_manifest_named_as_its_external_name() {
+fn every_oci_release_pins_the_tag_that_the_helm_provider_pulls() {
+    // The Helm provider pulls `<repository>/<name>:<version>` for an OCI repository, but the
+    // newest chart for an untagged `oci://` URL, whatever `version` says.
+    let mut oci = 0;
+    check_every_case(|_, items, problems| {
+        for release in items.iter().filter(|i| i["kind"] == "Release") {
+            let chart = &release["spec"]["forProvider"]["chart"];
+            let name = metadata_name(release);
+            if let Some(url) = chart["url"].as_str().filter(|u| u.starts_with("oci://")) {
+                let tagged = url
+                    .rsplit('/')
+                    .next()
+                    .is_some_and(|last| last.contains(':'));
+                if !tagged {
+                    problems.push(format!("release `{name}` pulls the untagged {url}"));
+                }
+            }
+            if chart["repository"]
+                .as_str()
+                .is_some_and(|r| r.starts_with("oci://"))
+            {
+                oci += 1;
+                let name_ok = is_non_empty_string(&chart["name"]);
+                let tag_ok = chart["version"]
+                    .as_str()
+                    .is_some_and(|v| !v.is_empty() && !v.contains([':', '@', '/']));
+                if !name_ok || !tag_ok || chart.get("url").is_some() {
+                    problems.push(format!("release `{name}` does not pin an OCI tag: {chart}"));
+                }
+            }
+        }
+    });
+    let declared = registry()
+        .iter()
+        .flat_map(|app| &app.releases)
+        .filter(|r| matches!(r.source, kcl_codegen::app::ChartSource::Oci(_)))
+        .count();
+    assert!(
+        declared > 0 && oci >= declared,
+        "the OCI releases are rendered: {oci}"
+    );
+}
+
+#[test]
+fn every_app_object_carries_its_declared_external_name() {
+    // The registry's external name, else the manifest's name (the hand-written secret
+    // store is named after the provider, which is also its manifest's name).
+    let declared: BTreeMap<String, String> = registry()
+        .iter()
+        .flat_map(|app| &app.objects)
+        .filter_map(|o| Some((o.name.clone(), o.external_name.clone()?)))
+        .collect();
     check_every_case(|case, items, problems| {
         let app_prefix = format!("{}-app-", case.xr());
         for object in items.iter().filter(|i| i["kind"] == "Object") {
@@ -263,16 +360,16 @@ fn every_app_object_holds_a_manifest_named_as_its_external_name() {
             if config != &json!({"name": case.xr(), "kind": "ProviderConfig"}) {
                 problems.push(format!("object `{name}` uses the provider config {config}"));
             }
-            if !name.starts_with(&app_prefix) {
+            let Some(part) = name.strip_prefix(&app_prefix) else {
                 continue;
-            }
-            let manifest_name = object.pointer("/spec/forProvider/manifest/metadata/name");
-            if manifest_name.and_then(Value::as_str)
-                != annotation(object, "crossplane.io/external-name")
-                || manifest_name.is_none()
-            {
+            };
+            let manifest_name = object
+                .pointer("/spec/forProvider/manifest/metadata/name")
+                .and_then(Value::as_str);
+            let expected = declared.get(part).map(String::as_str).or(manifest_name);
+            if expected.is_none() || annotation(object, "crossplane.io/external-name") != expected {
                 problems.push(format!(
-                    "object `{name}`: the external name {:?} is not the manifest's name {manifest_name:?}",
+                    "object `{name}`: the external name {:?} is not {expected:?}",
                     annotation(object, "crossplane.io/external-name")
                 ));
             }
@@ -283,7 +380,7 @@ fn every_app_object_holds_a_manifest_named_as_its_external_name() {
 #[test]
 fn cilium_is_installed_exactly_off_aws() {
     check_every_case(|case, items, problems| {
-        let cilium_name = format!("{}-cilium", case.xr());
+        let cilium_name = format!("{}-app-cilium", case.xr());
         let cilium: Vec<&Value> = items
             .iter()
             .filter(|i| resource_name(i) == Some(cilium_name.as_str()))
@@ -300,8 +397,10 @@ fn cilium_is_installed_exactly_off_aws() {
             let for_provider = &release["spec"]["forProvider"];
             let chart = &for_provider["chart"];
             if release["kind"] != "Release"
-                || chart
-                    != &json!({"name": "cilium", "repository": "https://helm.cilium.io", "version": "1.19.0"})
+                || metadata_name(release) != format!("{}-cilium", case.xr())
+                || chart["name"] != "cilium"
+                || chart["repository"] != "https://helm.cilium.io"
+                || !is_non_empty_string(&chart["version"])
                 || for_provider["namespace"] != "kube-system"
                 || annotation(release, "crossplane.io/external-name") != Some("cilium")
             {
@@ -498,7 +597,7 @@ fn expected_app_resources(case: &Case, apps: &[AppSpec]) -> BTreeMap<String, Str
             expected.insert(format!("{}-app-{name}", case.xr()), app.key.clone());
         }
     }
-    // The hand-written part of External Secrets: the store and the secrets copied from it.
+    // The hand-written part of External Secrets: the store.
     let external_secrets = app_parameters(parameters, "externalSecrets");
     if enabled(parameters, apps, "externalSecrets")
         && external_secrets.and_then(|e| e.get("store")) == Some(&json!(true))
@@ -507,20 +606,38 @@ fn expected_app_resources(case: &Case, apps: &[AppSpec]) -> BTreeMap<String, Str
             format!("{}-app-secret-store", case.xr()),
             "externalSecrets".into(),
         );
-        for secret in external_secrets
-            .and_then(|e| e.get("secrets"))
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-        {
-            let name = secret["toSecret"].as_str().expect("toSecret is a string");
-            expected.insert(
-                format!("{}-app-secret-{name}", case.xr()),
-                "externalSecrets".into(),
-            );
-        }
     }
     expected
+}
+
+#[test]
+fn every_listed_secret_is_copied_as_deployed_whether_or_not_external_secrets_is_enabled() {
+    check_every_case(|case, items, problems| {
+        let secrets = app_parameters(&case.scenario.parameters, "externalSecrets")
+            .and_then(|e| e.get("secrets"))
+            .and_then(Value::as_array);
+        let expected: Vec<String> = secrets
+            .into_iter()
+            .flatten()
+            .map(|s| {
+                format!(
+                    "{}-secret-{}",
+                    case.xr(),
+                    s["toSecret"].as_str().unwrap_or("")
+                )
+            })
+            .collect();
+        let prefix = format!("{}-secret-", case.xr());
+        let actual: Vec<&str> = items
+            .iter()
+            .filter(|i| i["kind"] == "Object")
+            .filter_map(resource_name)
+            .filter(|n| n.starts_with(&prefix))
+            .collect();
+        if actual != expected {
+            problems.push(format!("copied secrets {actual:?}, expected {expected:?}"));
+        }
+    });
 }
 
 #[test]

@@ -13,8 +13,9 @@ use dot_kubernetes_apps::render::to_yaml_stream;
 
 use common::{Case, matrix, render, root, scenarios};
 
-/// Snapshots owned by other test files: `xrd` (tests/xrd.rs).
-const OTHER_SNAPSHOTS: &[&str] = &["xrd"];
+/// Snapshots owned by other test files: `xrd` (tests/xrd.rs), `composed-keys`
+/// (tests/composed_keys.rs).
+const OTHER_SNAPSHOTS: &[&str] = &["xrd", "composed-keys"];
 
 fn yaml(case: &Case, items: &[serde_json::Value]) -> Result<String, String> {
     to_yaml_stream(items).map_err(|e| format!("{}: cannot print YAML: {e}", case.name()))

@@ -36,7 +36,7 @@ fn a_typed_cluster_renders_what_its_parameters_ask_for() {
     // The extension brings Envoy Gateway, whose default Gateway consumers attach to.
     let gateway = items
         .iter()
-        .find(|i| resource_name(i) == Some("typed-app-gateway-eg"))
+        .find(|i| resource_name(i) == Some("typed-app-envoy-gateway"))
         .expect("the default Gateway");
     let manifest = &gateway["spec"]["forProvider"]["manifest"];
     assert_eq!(manifest["metadata"]["name"], GATEWAY_NAME);

@@ -31,6 +31,23 @@ pub struct AppAttrs {
     /// `requires = Type` or `requires(A, B)`.
     #[darling(multiple)]
     pub requires: Vec<Requires>,
+    /// `image(...)`, each parsed on its own.
+    #[darling(multiple, rename = "image")]
+    pub images: Vec<darling::Result<Named<ImageAttr>>>,
+}
+
+/// `image(name = ..., repository = ..., tag = ..., pin = ...)`: a container image that
+/// manifests name as `{{ image:<name> }}`.
+#[derive(FromMeta)]
+pub struct ImageAttr {
+    /// The name manifests refer to it by.
+    pub name: LitStr,
+    /// The image without its tag.
+    pub repository: LitStr,
+    /// The pinned tag.
+    pub tag: LitStr,
+    /// The KCL name of the pin; defaults to the lowerCamelCase app key and image name.
+    pub pin: Option<LitStr>,
 }
 
 /// `release(chart = ..., repository = ... | url = ..., version = ..., namespace = ..., ...)`.
@@ -40,9 +57,9 @@ pub struct ReleaseAttr {
     pub name: Option<LitStr>,
     /// The chart's name.
     pub chart: LitStr,
-    /// A classic Helm repository.
+    /// A classic Helm repository, `https://...`, or an OCI one, `oci://...`.
     pub repository: Option<LitStr>,
-    /// An OCI chart, `oci://...`.
+    /// A chart archive whose URL carries the version as `{version}`.
     pub url: Option<LitStr>,
     /// The pinned chart version.
     pub version: LitStr,
@@ -84,7 +101,8 @@ impl ValuesAttr {
     }
 }
 
-/// `object(file = ... | inline = ..., name = ..., retain, when(...))`.
+/// `object(file = ... | inline = ..., name = ..., external_name = ..., retain, no_usage,
+/// when(...))`.
 #[derive(FromMeta)]
 pub struct ObjectAttr {
     /// A YAML manifest file, relative to the crate's directory.
@@ -93,8 +111,12 @@ pub struct ObjectAttr {
     pub inline: Option<LitStr>,
     /// The object's name in the composition; defaults to the file stem.
     pub name: Option<LitStr>,
+    /// The object's external name; defaults to the manifest's `metadata.name`.
+    pub external_name: Option<LitStr>,
     /// Keep the object when the composite resource is deleted.
     pub retain: Flag,
+    /// Compose no `Usage` for the object.
+    pub no_usage: Flag,
     /// The object exists only when this holds.
     pub when: Option<Named<WhenAttr>>,
 }

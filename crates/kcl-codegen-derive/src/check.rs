@@ -14,7 +14,7 @@ use serde_json::Value;
 use syn::spanned::Spanned;
 use syn::{DeriveInput, Ident, LitStr, Path};
 
-use crate::attrs::{AppAttrs, Named, ObjectAttr, ReleaseAttr, ValuesAttr, WhenAttr};
+use crate::attrs::{AppAttrs, ImageAttr, Named, ObjectAttr, ReleaseAttr, ValuesAttr, WhenAttr};
 use crate::yaml;
 
 /// An app with every default filled in and every file read.
@@ -31,6 +31,8 @@ pub struct App {
     pub objects: Vec<Object>,
     /// The types of the apps this one needs.
     pub requires: Vec<Path>,
+    /// The pinned container images.
+    pub images: Vec<Image>,
     /// The files the app was read from, absolute.
     pub files: Vec<PathBuf>,
 }
@@ -51,6 +53,15 @@ pub struct Release {
 pub enum Source {
     Repository(String),
     Oci(String),
+    Archive(String),
+}
+
+/// A pinned container image, as `kcl_codegen::app::Image`.
+pub struct Image {
+    pub name: String,
+    pub repository: String,
+    pub tag: String,
+    pub pin: String,
 }
 
 /// A part of a release's values, as `kcl_codegen::app::Values`.
@@ -63,6 +74,8 @@ pub struct Values {
 /// A Kubernetes object, as `kcl_codegen::app::Object`.
 pub struct Object {
     pub name: String,
+    pub external_name: Option<String>,
+    pub usage: bool,
     pub manifest: Value,
     pub retain: bool,
     pub when: Option<Condition>,
@@ -86,6 +99,8 @@ pub fn check(input: &DeriveInput, attrs: AppAttrs) -> darling::Result<App> {
         release_names: Unique::new("release name"),
         pins: Unique::new("pin"),
         object_names: Unique::new("object name"),
+        image_names: Unique::new("image name"),
+        image_references: Vec::new(),
     };
 
     if !attrs.generics.params.is_empty() {
@@ -115,6 +130,14 @@ pub fn check(input: &DeriveInput, attrs: AppAttrs) -> darling::Result<App> {
         })
         .collect();
     let requires = cx.requires(attrs.requires.into_iter().flat_map(|r| r.0));
+    let key = attrs.key.value();
+    let images: Vec<Image> = (attrs.images.into_iter())
+        .filter_map(|image| {
+            let image = cx.errors.handle(image)?;
+            cx.image(&key, image)
+        })
+        .collect();
+    cx.image_references(&images);
 
     let Checker { errors, files, .. } = cx;
     errors.finish_with(App {
@@ -124,6 +147,7 @@ pub fn check(input: &DeriveInput, attrs: AppAttrs) -> darling::Result<App> {
         releases,
         objects,
         requires,
+        images,
         files,
     })
 }
@@ -139,6 +163,9 @@ struct Checker<'a> {
     release_names: Unique,
     pins: Unique,
     object_names: Unique,
+    image_names: Unique,
+    /// Every `{{ image:<name> }}` in the app's YAML, with the literal that brought it.
+    image_references: Vec<(String, LitStr)>,
 }
 
 impl Checker<'_> {
@@ -219,7 +246,8 @@ impl Checker<'_> {
         Some(pin)
     }
 
-    /// Exactly one of `repository = "https://..."` or `url = "oci://..."`.
+    /// Exactly one of `repository = "https://..." | "oci://..."` or
+    /// `url = "https://.../chart-{version}.tgz"`.
     fn source(
         &mut self,
         repository: Option<&LitStr>,
@@ -232,36 +260,128 @@ impl Checker<'_> {
                 if value.starts_with("https://") || value.starts_with("http://") {
                     return Some(Source::Repository(value));
                 }
-                let hint = if value.starts_with("oci://") {
-                    "; use `url` for an OCI chart"
-                } else {
-                    ""
-                };
+                if let Some(path) = value.strip_prefix("oci://") {
+                    if !path.is_empty() && !path.ends_with('/') && !path.contains(':') {
+                        return Some(Source::Oci(value));
+                    }
+                    self.error(
+                        repository,
+                        "an OCI repository is `oci://<registry>/<path>`, without the chart \
+                         name or a tag: the chart and `version` complete it",
+                    );
+                    return None;
+                }
                 self.error(
                     repository,
-                    format!("a repository is an `https://` URL{hint}"),
+                    "a repository is an `https://` Helm repository or an `oci://` registry",
                 );
             }
             (None, Some(url)) => {
                 let value = url.value();
                 if value.starts_with("oci://") {
-                    return Some(Source::Oci(value));
+                    self.error(
+                        url,
+                        "an untagged OCI `url` pulls the newest chart whatever `version` says; \
+                         use `repository = \"oci://<registry>/<path>\"` with `chart` and `version`",
+                    );
+                } else if !value.contains("{version}") {
+                    self.error(
+                        url,
+                        "`url` is a chart archive whose name carries the version: write the \
+                         version as `{version}`, as in `https://example.com/redis-{version}.tgz`",
+                    );
+                } else {
+                    return Some(Source::Archive(value));
                 }
-                self.error(
-                    url,
-                    "`url` is an OCI chart, `oci://...`; use `repository` for a Helm repository",
-                );
             }
             (Some(_), Some(url)) => {
                 self.error(url, "a release has either `repository` or `url`, not both");
             }
             (None, None) => self.error(
                 &release,
-                "a release needs a chart source: `repository = \"https://...\"` or \
-                 `url = \"oci://...\"`",
+                "a release needs a chart source: `repository = \"https://...\"`, \
+                 `repository = \"oci://...\"` or `url = \"https://...-{version}.tgz\"`",
             ),
         }
         None
+    }
+
+    /// `image(...)`: a name manifests use, a repository without a tag, a tag and a pin.
+    fn image(&mut self, key: &str, image: Named<ImageAttr>) -> Option<Image> {
+        let Named { value: attr, .. } = image;
+        let name = self.non_empty(&attr.name, "name");
+        if let Some(name) = &name {
+            self.image_names.check(&mut self.errors, name, &attr.name);
+        }
+        let repository = self.non_empty(&attr.repository, "repository");
+        let repository = repository.and_then(|repository| {
+            if repository.contains('@')
+                || repository
+                    .rsplit('/')
+                    .next()
+                    .is_some_and(|last| last.contains(':'))
+            {
+                self.error(
+                    &attr.repository,
+                    "the repository carries no tag or digest: `tag` pins it",
+                );
+                return None;
+            }
+            Some(repository)
+        });
+        let tag = self.non_empty(&attr.tag, "tag");
+        let pin = match (&attr.pin, &name) {
+            (Some(pin), _) => self.pin(pin.value(), pin, ""),
+            (None, Some(name)) => self.pin(
+                lower_camel_case(&format!("{key}-{name}")),
+                &attr.name,
+                "; set `pin = \"...\"`",
+            ),
+            (None, None) => None,
+        };
+        Some(Image {
+            name: name?,
+            repository: repository?,
+            tag: tag?,
+            pin: pin?,
+        })
+    }
+
+    /// Every `{{ image:<name> }}` names an image of the app.
+    fn image_references(&mut self, images: &[Image]) {
+        for (name, lit) in std::mem::take(&mut self.image_references) {
+            if !images.iter().any(|image| image.name == name) {
+                let known: Vec<String> = images.iter().map(|i| format!("`{}`", i.name)).collect();
+                let known = if known.is_empty() {
+                    "the app declares no `image(...)`".to_owned()
+                } else {
+                    format!("the app's images are {}", known.join(", "))
+                };
+                self.error(
+                    &lit,
+                    format!("`{{{{ image:{name} }}}}` names no image: {known}"),
+                );
+            }
+        }
+    }
+
+    /// Remember the `{{ image:<name> }}` strings of a YAML value, to check them once the
+    /// images are known.
+    fn collect_image_references(&mut self, value: &Value, lit: &LitStr) {
+        match value {
+            Value::String(s) => {
+                if let Some(name) = image_reference(s) {
+                    self.image_references.push((name.to_owned(), lit.clone()));
+                }
+            }
+            Value::Array(items) => items
+                .iter()
+                .for_each(|v| self.collect_image_references(v, lit)),
+            Value::Object(map) => map
+                .values()
+                .for_each(|v| self.collect_image_references(v, lit)),
+            _ => {}
+        }
     }
 
     fn values(&mut self, part: Named<ValuesAttr>) -> Option<Values> {
@@ -280,6 +400,7 @@ impl Checker<'_> {
         };
         let value = self.yaml(attr.file.as_ref(), attr.inline.as_ref(), span, "values");
         let value = value.and_then(|(value, lit)| {
+            self.collect_image_references(&value, lit);
             if attr.at.is_none() && !matches!(value, Value::Object(_)) {
                 self.error(
                     lit,
@@ -322,10 +443,19 @@ impl Checker<'_> {
             self.object_names.check(&mut self.errors, name, *lit);
         }
         let manifest = self.yaml(attr.file.as_ref(), attr.inline.as_ref(), span, "object");
-        let manifest = manifest.and_then(|(manifest, lit)| self.manifest(manifest, lit));
+        let manifest = manifest.and_then(|(manifest, lit)| {
+            self.collect_image_references(&manifest, lit);
+            self.manifest(manifest, lit)
+        });
+        let external_name = match &attr.external_name {
+            Some(lit) => Some(Some(self.non_empty(lit, "external_name")?)),
+            None => Some(None),
+        };
         let when = self.when(attr.when);
         Some(Object {
             name: name?.0,
+            external_name: external_name?,
+            usage: !attr.no_usage.is_present(),
             manifest: manifest?,
             retain: attr.retain.is_present(),
             when: when?,
@@ -601,6 +731,12 @@ fn lower_camel_case(name: &str) -> String {
         }
     }
     out
+}
+
+/// `{{ image:operator }}` -> `operator`.
+fn image_reference(s: &str) -> Option<&str> {
+    let inner = s.strip_prefix("{{")?.strip_suffix("}}")?.trim();
+    Some(inner.strip_prefix("image:")?.trim())
 }
 
 /// `[A-Za-z_][A-Za-z0-9_]*`.

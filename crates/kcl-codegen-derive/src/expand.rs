@@ -9,7 +9,7 @@ use syn::spanned::Spanned;
 use syn::{Data, DeriveInput, Fields};
 
 use crate::attrs::AppAttrs;
-use crate::check::{self, App, Condition, Object, Release, Source, Values};
+use crate::check::{self, App, Condition, Image, Object, Release, Source, Values};
 use crate::yaml;
 
 /// Expand `#[derive(App)]` on `input`, or report every misuse.
@@ -49,6 +49,7 @@ fn expand(app: &App) -> TokenStream {
         releases,
         objects,
         requires,
+        images,
         files,
     } = app;
     // Depending on the files makes cargo rebuild when one of them changes (a path that is
@@ -57,6 +58,7 @@ fn expand(app: &App) -> TokenStream {
     let releases = releases.iter().map(release);
     let objects = objects.iter().map(object);
     let requires = requires.iter().map(app_key);
+    let images = images.iter().map(image);
     quote! {
         #[automatically_derived]
         impl ::kcl_codegen::App for #ident {
@@ -71,6 +73,7 @@ fn expand(app: &App) -> TokenStream {
                     releases: ::std::vec![#(#releases),*],
                     objects: ::std::vec![#(#objects),*],
                     requires: ::std::vec![#(#requires),*],
+                    images: ::std::vec![#(#images),*],
                 }
             }
         }
@@ -94,6 +97,9 @@ fn release(release: &Release) -> TokenStream {
         }
         Source::Oci(url) => {
             quote!(::kcl_codegen::app::ChartSource::Oci(::std::string::String::from(#url)))
+        }
+        Source::Archive(url) => {
+            quote!(::kcl_codegen::app::ChartSource::Archive(::std::string::String::from(#url)))
         }
     };
     let values = values.iter().map(values_part);
@@ -128,18 +134,43 @@ fn values_part(values: &Values) -> TokenStream {
 fn object(object: &Object) -> TokenStream {
     let Object {
         name,
+        external_name,
+        usage,
         manifest,
         retain,
         when,
     } = object;
     let manifest = yaml::to_tokens(manifest);
     let when = condition(when.as_ref());
+    let external_name = match external_name {
+        Some(name) => quote!(::std::option::Option::Some(::std::string::String::from(#name))),
+        None => quote!(::std::option::Option::None),
+    };
     quote! {
         ::kcl_codegen::app::Object {
             name: ::std::string::String::from(#name),
+            external_name: #external_name,
+            usage: #usage,
             manifest: #manifest,
             retain: #retain,
             when: #when,
+        }
+    }
+}
+
+fn image(image: &Image) -> TokenStream {
+    let Image {
+        name,
+        repository,
+        tag,
+        pin,
+    } = image;
+    quote! {
+        ::kcl_codegen::app::Image {
+            name: ::std::string::String::from(#name),
+            repository: ::std::string::String::from(#repository),
+            tag: ::std::string::String::from(#tag),
+            pin: ::std::string::String::from(#pin),
         }
     }
 }

@@ -2,7 +2,7 @@
 //! YAML files under `tests/fixtures/`.
 
 use kcl_codegen::App;
-use kcl_codegen::app::{AppSpec, ChartSource, Condition, Object, Release, Values};
+use kcl_codegen::app::{AppSpec, ChartSource, Condition, Image, Object, Release, Values};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
@@ -66,7 +66,7 @@ pub struct Keda {
 #[app(
     key = "envoyGateway",
     release(
-        chart = "gateway-helm", url = "oci://docker.io/envoyproxy/gateway-helm",
+        chart = "gateway-helm", repository = "oci://docker.io/envoyproxy",
         version = "v1.7.0", namespace = "envoy-gateway-system",
         values(inline = "deployment: {replicas: 2}", when(app = Prometheus)),
     ),
@@ -182,7 +182,7 @@ fn envoy_gateway_has_an_oci_chart_conditional_values_and_objects_from_files() {
             releases: vec![Release {
                 name: "gateway-helm".into(),
                 chart: "gateway-helm".into(),
-                source: ChartSource::Oci("oci://docker.io/envoyproxy/gateway-helm".into()),
+                source: ChartSource::Oci("oci://docker.io/envoyproxy".into()),
                 version: "v1.7.0".into(),
                 pin: "gatewayHelm".into(),
                 namespace: "envoy-gateway-system".into(),
@@ -196,6 +196,8 @@ fn envoy_gateway_has_an_oci_chart_conditional_values_and_objects_from_files() {
             objects: vec![
                 Object {
                     name: "gateway-class".into(),
+                    external_name: None,
+                    usage: true,
                     manifest: json!({
                         "apiVersion": "gateway.networking.k8s.io/v1",
                         "kind": "GatewayClass",
@@ -207,6 +209,8 @@ fn envoy_gateway_has_an_oci_chart_conditional_values_and_objects_from_files() {
                 },
                 Object {
                     name: "envoy-gateway-pod-monitor".into(),
+                    external_name: None,
+                    usage: true,
                     manifest: json!({
                         "apiVersion": "monitoring.coreos.com/v1",
                         "kind": "PodMonitor",
@@ -225,7 +229,62 @@ fn envoy_gateway_has_an_oci_chart_conditional_values_and_objects_from_files() {
                 },
             ],
             requires: vec![],
+            images: vec![],
         }
+    );
+}
+
+/// Run an operator from objects, pinning its image.
+#[derive(Serialize, Deserialize, JsonSchema, App)]
+#[app(
+    key = "operator",
+    image(
+        name = "manager",
+        repository = "registry.example.com/team/operator",
+        tag = "2025-01-31"
+    ),
+    object(
+        inline = "{apiVersion: apps/v1, kind: Deployment, metadata: {name: manager}, spec: {image: '{{ image:manager }}'}}",
+        name = "operator-deploy",
+        external_name = "the-manager",
+        retain,
+        no_usage,
+    ),
+    release(
+        chart = "dashboard",
+        url = "https://charts.example.com/dashboard-{version}.tgz",
+        version = "v1.2.0",
+        namespace = "operator",
+    )
+)]
+struct Operator {
+    /// Install the app.
+    #[serde(default)]
+    enabled: bool,
+}
+
+#[test]
+fn images_external_names_usages_and_archive_urls_are_described() {
+    let spec = Operator::spec();
+    assert_eq!(
+        spec.images,
+        [Image {
+            name: "manager".into(),
+            repository: "registry.example.com/team/operator".into(),
+            tag: "2025-01-31".into(),
+            pin: "operatorManager".into(),
+        }]
+    );
+    let [object] = &spec.objects[..] else {
+        panic!("one object: {:?}", spec.objects)
+    };
+    assert_eq!(object.external_name.as_deref(), Some("the-manager"));
+    assert!(!object.usage);
+    assert!(object.retain);
+    assert_eq!(object.manifest["spec"]["image"], "{{ image:manager }}");
+    assert_eq!(
+        spec.releases[0].source,
+        ChartSource::Archive("https://charts.example.com/dashboard-{version}.tgz".into())
     );
 }
 
@@ -270,6 +329,8 @@ fn argocd_has_values_parts_at_paths_an_explicit_pin_an_inline_object_and_require
         spec.objects,
         [Object {
             name: "argocd-settings".into(),
+            external_name: None,
+            usage: true,
             manifest: json!({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "settings"}}),
             retain: false,
             when: Some(Condition::Field(vec!["with_settings".into()])),

@@ -29,6 +29,21 @@ pub struct AppSpec {
     pub objects: Vec<Object>,
     /// The keys of apps this one needs; enabling this app enables them too.
     pub requires: Vec<String>,
+    /// The container images the app's manifests run, each pinned.
+    pub images: Vec<Image>,
+}
+
+/// A container image that an app's manifests name as `{{ image:<name> }}`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Image {
+    /// The name manifests refer to the image by.
+    pub name: String,
+    /// The image without its tag, for example `registry.example.com/team/operator`.
+    pub repository: String,
+    /// The pinned tag.
+    pub tag: String,
+    /// The KCL variable the pin is generated as.
+    pub pin: String,
 }
 
 /// One Helm release of an app.
@@ -57,9 +72,25 @@ pub struct Release {
 pub enum ChartSource {
     /// A classic Helm repository URL (`chart.repository`).
     Repository(String),
-    /// An OCI chart URL, `oci://...` (`chart.url`).
+    /// An OCI repository, `oci://<registry>/<path>`, that holds the chart as
+    /// `<path>/<chart>:<version>`. Composed as `chart.repository`, `chart.name` and
+    /// `chart.version`, which makes the Helm provider pull exactly that tag.
     Oci(String),
+    /// The URL of a chart archive whose name carries the version: `{version}` in the URL
+    /// stands for the pin (`https://example.com/charts/redis-{version}.tgz`). Composed as
+    /// `chart.url` alone.
+    Archive(String),
 }
+
+impl ChartSource {
+    /// The archive URL with `{version}` replaced.
+    pub fn archive_url(template: &str, version: &str) -> String {
+        template.replace(ARCHIVE_VERSION, version)
+    }
+}
+
+/// The placeholder of the version in a [`ChartSource::Archive`] URL.
+pub const ARCHIVE_VERSION: &str = "{version}";
 
 /// A part of a release's values.
 #[derive(Debug, Clone, PartialEq)]
@@ -77,6 +108,11 @@ pub struct Values {
 pub struct Object {
     /// The composed resource is `<xr>-app-<name>`.
     pub name: String,
+    /// The object's `crossplane.io/external-name`; `None` means the manifest's
+    /// `metadata.name`.
+    pub external_name: Option<String>,
+    /// Protect the managed cluster with a `Usage` until the object is gone.
+    pub usage: bool,
     /// The object's manifest.
     pub manifest: serde_json::Value,
     /// Keep the object when the composite resource is deleted (management policies

@@ -12,7 +12,9 @@ use std::fmt;
 
 use serde_json::Value;
 
-use crate::app::{AppSpec, ChartSource, Condition, Object, Release, Values};
+use crate::app::{
+    ARCHIVE_VERSION, AppSpec, ChartSource, Condition, Image, Object, Release, Values,
+};
 use crate::ast::{AssignOp, BinOp, Entry, Expr, IfChain, Key, ListItem, Module, Stmt};
 use crate::print::is_identifier;
 use crate::schema;
@@ -22,10 +24,10 @@ use crate::schema;
 pub struct Conventions {
     /// The expression of the apps parameters of the composite resource.
     pub apps: Expr,
-    /// The list variable composed resources are appended to.
+    /// The variable the apps' composed resources are assigned to, as one list.
     pub items: String,
     /// The schema that makes a Helm `Release` from `_name`, `_chart`, `_repository` or
-    /// `_url`, `_version`, `_namespace` and `_values`.
+    /// `_url`, `_version` (absent for an archive URL), `_namespace` and `_values`.
     pub release_schema: String,
     /// The schema that makes a Kubernetes `Object` from `_name`, `_externalName`,
     /// `_manifest` and `_retain`.
@@ -37,14 +39,14 @@ pub struct Conventions {
 }
 
 impl Default for Conventions {
-    /// `oxr.spec.parameters?.apps`, `_items`, `release`, `object`, `usage` and `app-`.
+    /// `oxr.spec.parameters?.apps`, `_appItems`, `release`, `object`, `usage` and `app-`.
     fn default() -> Self {
         Conventions {
             apps: Expr::name("oxr")
                 .attr("spec")
                 .attr("parameters")
                 .attr_opt("apps"),
-            items: "_items".into(),
+            items: "_appItems".into(),
             release_schema: "release".into(),
             object_schema: "object".into(),
             usage_schema: "usage".into(),
@@ -84,15 +86,28 @@ fn enabled_var(key: &str) -> String {
     format!("_{key}Enabled")
 }
 
-/// The pins: one variable per release, each with the comment a dependency bot reads.
+/// The pins: one variable per release and per image, each with the comment a dependency
+/// bot reads.
 pub fn pins(apps: &[AppSpec]) -> Module {
     let mut body = Vec::new();
-    for release in apps.iter().flat_map(|app| &app.releases) {
-        body.push(Stmt::Comment(renovate_comment(release)));
-        body.push(Stmt::assign(
-            release.pin.clone(),
-            Expr::str(release.version.clone()),
-        ));
+    for app in apps {
+        for release in &app.releases {
+            body.push(Stmt::Comment(renovate_comment(release)));
+            body.push(Stmt::assign(
+                release.pin.clone(),
+                Expr::str(release.version.clone()),
+            ));
+        }
+        for image in &app.images {
+            body.push(Stmt::Comment(format!(
+                "renovate: datasource=docker depName={}",
+                image.repository
+            )));
+            body.push(Stmt::assign(
+                image.pin.clone(),
+                Expr::str(image.tag.clone()),
+            ));
+        }
     }
     Module { body }
 }
@@ -104,15 +119,24 @@ pub fn renovate_comment(release: &Release) -> String {
             "renovate: datasource=helm depName={} registryUrl={}",
             release.chart, repository
         ),
-        ChartSource::Oci(url) => format!(
-            "renovate: datasource=docker depName={}",
-            url.trim_start_matches("oci://")
+        ChartSource::Oci(repository) => format!(
+            "renovate: datasource=docker depName={}/{}",
+            repository.trim_start_matches("oci://"),
+            release.chart
+        ),
+        ChartSource::Archive(url) => format!(
+            "renovate: datasource=helm depName={} registryUrl={}",
+            release.chart,
+            url.rsplit_once('/').map_or(url.as_str(), |(dir, _)| dir)
         ),
     }
 }
 
-/// The apps part of the composition: which apps are enabled, then one block per app that
-/// appends its releases, objects and usages to the items.
+/// The apps part of the composition: which apps are enabled, then one list of every
+/// enabled app's releases, objects and usages.
+///
+/// The list is one expression, assigned once: KCL 0.12 can evaluate a top-level list that
+/// is extended by several `+=` statements more than once, composing duplicates.
 pub fn apps_block(apps: &[AppSpec], conventions: &Conventions) -> Result<Module, ComposeError> {
     check_apps(apps)?;
     let mut body = vec![
@@ -124,20 +148,18 @@ pub fn apps_block(apps: &[AppSpec], conventions: &Conventions) -> Result<Module,
     for app in enabled_order(apps)? {
         body.push(Stmt::assign(enabled_var(&app.key), enabled_expr(app, apps)));
     }
+    let mut items = Vec::new();
     for app in apps {
-        body.push(Stmt::Blank);
-        body.push(Stmt::If(IfChain {
+        items.push(ListItem::If(IfChain {
             branches: vec![(
                 Expr::name(enabled_var(&app.key)),
-                vec![Stmt::Assign {
-                    target: conventions.items.clone(),
-                    op: AssignOp::Append,
-                    value: Expr::List(app_items(app, conventions)?),
-                }],
+                app_items(app, conventions)?,
             )],
             orelse: None,
         }));
     }
+    body.push(Stmt::Blank);
+    body.push(Stmt::assign(conventions.items.clone(), Expr::List(items)));
     Ok(Module { body })
 }
 
@@ -223,13 +245,21 @@ fn check_apps(apps: &[AppSpec]) -> Result<(), ComposeError> {
         }
         // Every app is switched on by a boolean `enabled`.
         field_default(app, &["enabled".into()])?;
-        for release in &app.releases {
-            if let Some(other) = pins.insert(release.pin.as_str(), app.key.as_str()) {
+        let image_pins = app.images.iter().map(|image| image.pin.as_str());
+        for pin in app
+            .releases
+            .iter()
+            .map(|r| r.pin.as_str())
+            .chain(image_pins)
+        {
+            if let Some(other) = pins.insert(pin, app.key.as_str()) {
                 return Err(error(
                     &app.key,
-                    format!("the pin `{}` is also declared by `{other}`", release.pin),
+                    format!("the pin `{pin}` is also declared by `{other}`"),
                 ));
             }
+        }
+        for release in &app.releases {
             if let Some(other) = names.insert(release.name.as_str(), app.key.as_str()) {
                 return Err(error(
                     &app.key,
@@ -363,10 +393,14 @@ fn app_items(app: &AppSpec, conventions: &Conventions) -> Result<Vec<ListItem>, 
         items.extend(guarded(app, release.when.as_ref(), resource)?);
     }
     for object in &app.objects {
-        let resource = vec![
-            ListItem::Expr(object_expr(app, object, conventions)?),
-            ListItem::Expr(usage_expr(&object.name, "Object", conventions)),
-        ];
+        let mut resource = vec![ListItem::Expr(object_expr(app, object, conventions)?)];
+        if object.usage {
+            resource.push(ListItem::Expr(usage_expr(
+                &object.name,
+                "Object",
+                conventions,
+            )));
+        }
         items.extend(guarded(app, object.when.as_ref(), resource)?);
     }
     Ok(items)
@@ -395,11 +429,17 @@ fn release_expr(
         Entry::pair("_name", Expr::str(release.name.clone())),
         Entry::pair("_chart", Expr::str(release.chart.clone())),
     ];
-    body.push(match &release.source {
-        ChartSource::Repository(url) => Entry::pair("_repository", Expr::str(url.clone())),
-        ChartSource::Oci(url) => Entry::pair("_url", Expr::str(url.clone())),
-    });
-    body.push(Entry::pair("_version", Expr::name(release.pin.clone())));
+    match &release.source {
+        ChartSource::Repository(url) | ChartSource::Oci(url) => {
+            body.push(Entry::pair("_repository", Expr::str(url.clone())));
+            body.push(Entry::pair("_version", Expr::name(release.pin.clone())));
+        }
+        // The archive's name is the pin; a `version` beside a URL would only be compared
+        // with what is deployed.
+        ChartSource::Archive(url) => {
+            body.push(Entry::pair("_url", archive_expr(url, &release.pin)))
+        }
+    }
     body.push(Entry::pair(
         "_namespace",
         Expr::str(release.namespace.clone()),
@@ -413,22 +453,42 @@ fn release_expr(
     })
 }
 
+/// `"https://example.com/redis-" + redis + ".tgz"` for `https://example.com/redis-{version}.tgz`.
+fn archive_expr(url: &str, pin: &str) -> Expr {
+    let mut parts = url.split(ARCHIVE_VERSION);
+    let first = Expr::str(parts.next().unwrap_or_default());
+    parts.fold(first, |expr, rest| {
+        let expr = expr.binary(BinOp::Add, Expr::name(pin));
+        if rest.is_empty() {
+            expr
+        } else {
+            expr.binary(BinOp::Add, Expr::str(rest))
+        }
+    })
+}
+
 fn object_expr(
     app: &AppSpec,
     object: &Object,
     conventions: &Conventions,
 ) -> Result<Expr, ComposeError> {
-    let external_name = object.manifest.pointer("/metadata/name").ok_or_else(|| {
-        error(
-            &app.key,
-            format!("the manifest of `{}` has no metadata.name", object.name),
-        )
-    })?;
+    let external_name = match &object.external_name {
+        Some(name) => Expr::str(name.clone()),
+        None => {
+            let name = object.manifest.pointer("/metadata/name").ok_or_else(|| {
+                error(
+                    &app.key,
+                    format!("the manifest of `{}` has no metadata.name", object.name),
+                )
+            })?;
+            template_expr(app, name)?
+        }
+    };
     check_visible_keys(app, &object.manifest, &object.name)?;
     let mut body = vec![
         Entry::pair("_name", Expr::str(object.name.clone())),
-        Entry::pair("_externalName", template_expr(app, external_name)),
-        Entry::pair("_manifest", template_expr(app, &object.manifest)),
+        Entry::pair("_externalName", external_name),
+        Entry::pair("_manifest", template_expr(app, &object.manifest)?),
     ];
     if object.retain {
         body.push(Entry::pair("_retain", Expr::Bool(true)));
@@ -569,7 +629,7 @@ fn values_node(value: &Value) -> ValuesNode {
 
 fn node_expr(app: &AppSpec, node: &ValuesNode) -> Result<Expr, ComposeError> {
     match node {
-        ValuesNode::Leaf(value) => Ok(template_expr(app, value)),
+        ValuesNode::Leaf(value) => template_expr(app, value),
         ValuesNode::Map(entries) => {
             let mut body = Vec::new();
             for (key, when, child) in entries {
@@ -592,26 +652,52 @@ fn node_expr(app: &AppSpec, node: &ValuesNode) -> Result<Expr, ComposeError> {
     }
 }
 
-/// A JSON value as KCL, with `{{ path }}` strings read from the app's parameters.
-fn template_expr(app: &AppSpec, value: &Value) -> Expr {
-    match value {
-        Value::String(s) => match parameter_reference(s) {
-            Some(path) => parameter(&app.key, &path),
-            None => Expr::Str(s.clone()),
-        },
+/// A JSON value as KCL, with `{{ path }}` strings read from the app's parameters and
+/// `{{ image:<name> }}` strings made from the image's pin.
+fn template_expr(app: &AppSpec, value: &Value) -> Result<Expr, ComposeError> {
+    Ok(match value {
+        Value::String(s) => {
+            if let Some(name) = image_reference(s) {
+                let image = find_image(app, name)?;
+                Expr::str(format!("{}:", image.repository))
+                    .binary(BinOp::Add, Expr::name(image.pin.clone()))
+            } else if let Some(path) = parameter_reference(s) {
+                parameter(&app.key, &path)
+            } else {
+                Expr::Str(s.clone())
+            }
+        }
         Value::Array(items) => Expr::List(
             items
                 .iter()
-                .map(|item| ListItem::Expr(template_expr(app, item)))
-                .collect(),
+                .map(|item| template_expr(app, item).map(ListItem::Expr))
+                .collect::<Result<_, _>>()?,
         ),
         Value::Object(map) => Expr::Dict(
             map.iter()
-                .map(|(k, v)| Entry::pair(k.clone(), template_expr(app, v)))
-                .collect(),
+                .map(|(k, v)| Ok(Entry::pair(k.clone(), template_expr(app, v)?)))
+                .collect::<Result<_, ComposeError>>()?,
         ),
         other => Expr::from_json(other),
-    }
+    })
+}
+
+fn find_image<'a>(app: &'a AppSpec, name: &str) -> Result<&'a Image, ComposeError> {
+    app.images
+        .iter()
+        .find(|image| image.name == name)
+        .ok_or_else(|| {
+            error(
+                &app.key,
+                format!("`{{{{ image:{name} }}}}` names no image of the app"),
+            )
+        })
+}
+
+/// `{{ image:operator }}` -> `operator`; anything else is not an image reference.
+pub fn image_reference(s: &str) -> Option<&str> {
+    let inner = s.strip_prefix("{{")?.strip_suffix("}}")?.trim();
+    Some(inner.strip_prefix("image:")?.trim())
 }
 
 /// `{{ a.b }}` -> `["a", "b"]`; anything else is a plain string.
@@ -645,6 +731,7 @@ mod tests {
             releases: Vec::new(),
             objects: Vec::new(),
             requires: requires.iter().map(|r| r.to_string()).collect(),
+            images: Vec::new(),
         }
     }
 
@@ -758,10 +845,10 @@ mod tests {
     #[test]
     fn oci_charts_get_a_docker_renovate_comment_without_the_scheme() {
         let mut r = release("gw");
-        r.source = ChartSource::Oci("oci://registry.example.com/charts/gateway".into());
+        r.source = ChartSource::Oci("oci://registry.example.com/charts".into());
         assert_eq!(
             renovate_comment(&r),
-            "renovate: datasource=docker depName=registry.example.com/charts/gateway"
+            "renovate: datasource=docker depName=registry.example.com/charts/gw"
         );
     }
 

@@ -98,7 +98,8 @@ const KEYWORDS: &[&str] = &[
 /// `name: value` as a statement exists only for a schema instantiation, so it is printed
 /// as is for any other value and fails to parse.
 impl fmt::Display for Module {
-    /// The module as `kcl fmt` would print it; empty, or ending with one newline.
+    /// The module as `kcl fmt` would print it: empty, or ending with a newline (and a blank
+    /// line per `if` without `else` that ends it).
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&print_module(&self.body))
     }
@@ -123,12 +124,9 @@ impl fmt::Display for Expr {
 fn print_module(body: &[Stmt]) -> String {
     let mut printer = Printer::default();
     printer.block(&flatten(body), true);
-    // An `if` without `else` leaves a blank line behind it, even at the end.
-    let len = printer.out.trim_end_matches('\n').len();
-    printer.out.truncate(len);
-    if !printer.out.is_empty() {
-        printer.out.push('\n');
-    }
+    // Blank lines never end a block, but KCL 0.12's formatter leaves the blank line behind
+    // an `if` without `else` (one per nested `if`) even at the end of a file, and the
+    // printer has written exactly those.
     printer.out
 }
 

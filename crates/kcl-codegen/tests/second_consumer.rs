@@ -93,7 +93,7 @@ fn default_namespace() -> String {
 #[app(
     key = "tracing",
     requires = Redis,
-    release(chart = "tempo", url = "oci://example.com/charts/tempo", version = "1.2.3", namespace = "tracing")
+    release(chart = "tempo", repository = "oci://example.com/charts", version = "1.2.3", namespace = "tracing")
 )]
 #[allow(dead_code)]
 struct Tracing {
@@ -154,14 +154,13 @@ fn the_parameters_compile_to_a_structural_schema_that_kcl_reads_back() {
 
 /// The hand-written part another composition would keep: its own resource shapes.
 const PRELUDE: &str = r#"oxr = option("params").oxr
-_items: [any] = []
 
 schema release:
     _name: str
     _chart: str
     _repository?: str
     _url?: str
-    _version: str
+    _version?: str
     _namespace: str
     _values?: {str:}
     kind = "Release"
@@ -191,10 +190,11 @@ fn render(apps: Value) -> Vec<Value> {
     let conventions = Conventions {
         apps: Expr::name("oxr").attr("spec").attr_opt("addons"),
         resource_prefix: "addon-".into(),
+        items: "_addonItems".into(),
         ..Conventions::default()
     };
     let generated = format!(
-        "{}\n{}\n{}\nitems = _items\n",
+        "{}\n{}\n{}\nitems = _addonItems\n",
         compose::pins(&addons),
         PRELUDE,
         compose::apps_block(&addons, &conventions).unwrap()

@@ -23,7 +23,12 @@ use super::Traefik;
             when(app = Traefik),
         ),
     ),
-    object(file = "manifests/argocd/application.yaml", name = "argo-cd-app")
+    // The deployed package names the Application by its composition name.
+    object(
+        file = "manifests/argocd/application.yaml",
+        name = "argo-cd-app",
+        external_name = "argo-cd-app",
+    )
 )]
 pub struct Argocd {
     /// Install the app.

@@ -2,7 +2,7 @@ use kcl_codegen::App;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use super::{GatewayInferenceExtension, Prometheus};
+use super::Prometheus;
 
 /// The name of the default `Gateway` (and of its `GatewayClass`) that Envoy Gateway brings.
 pub const GATEWAY_NAME: &str = "eg";
@@ -12,7 +12,9 @@ pub const GATEWAY_NAMESPACE: &str = "envoy-gateway-system";
 
 /// Install Envoy Gateway, the Gateway API implementation for all cluster traffic, with the
 /// `GatewayClass` `eg` and the default `Gateway` `eg` (HTTP on port 80) in
-/// `envoy-gateway-system` that `HTTPRoute`s and `InferencePool`s attach to. It coexists
+/// `envoy-gateway-system` that `HTTPRoute`s and `InferencePool`s attach to. Envoy AI
+/// Gateway and the `InferencePool` and `InferenceObjective` CRDs come with it: Envoy
+/// Gateway routes to `InferencePool` backends only through Envoy AI Gateway. It coexists
 /// with Traefik, which serves `Ingress` resources.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema, App)]
 #[serde(rename_all = "camelCase")]
@@ -20,23 +22,43 @@ pub const GATEWAY_NAMESPACE: &str = "envoy-gateway-system";
     key = "envoyGateway",
     release(
         chart = "gateway-helm",
-        url = "oci://docker.io/envoyproxy/gateway-helm",
+        repository = "oci://docker.io/envoyproxy",
         version = "v1.7.0",
         namespace = "envoy-gateway-system",
-        values(
-            file = "values/envoy-gateway-ai-gateway.yaml",
-            when(app = GatewayInferenceExtension),
-        ),
+        values = "values/envoy-gateway-ai-gateway.yaml",
+    ),
+    release(
+        chart = "ai-gateway-crds-helm",
+        repository = "oci://docker.io/envoyproxy",
+        version = "v0.5.0",
+        namespace = "envoy-ai-gateway-system",
+    ),
+    release(
+        chart = "ai-gateway-helm",
+        repository = "oci://docker.io/envoyproxy",
+        version = "v0.5.0",
+        namespace = "envoy-ai-gateway-system",
+    ),
+    // The deployed package names these three objects by their composition names.
+    object(
+        file = "manifests/envoy-gateway/envoy-gateway-class.yaml",
+        external_name = "envoy-gateway-class",
     ),
     object(
-        file = "manifests/envoy-gateway/gateway-class.yaml",
-        name = "gateway-class-eg",
-        retain,
+        file = "manifests/envoy-gateway/envoy-gateway.yaml",
+        external_name = "envoy-gateway",
     ),
-    object(file = "manifests/envoy-gateway/gateway.yaml", name = "gateway-eg"),
     object(
-        file = "manifests/envoy-gateway/pod-monitor.yaml",
-        name = "envoy-gateway-pod-monitor",
+        file = "manifests/envoy-gateway/inference-crd-inferencepools.yaml",
+        retain
+    ),
+    object(
+        file = "manifests/envoy-gateway/inference-crd-inferenceobjectives.yaml",
+        retain
+    ),
+    object(
+        file = "manifests/envoy-gateway/envoy-gateway-pod-monitor.yaml",
+        external_name = "envoy-gateway-pod-monitor",
         when(app = Prometheus),
     )
 )]

@@ -8,8 +8,10 @@ mod external_secrets;
 mod gateway_inference_extension;
 mod keda;
 mod nvidia;
+mod openfunction;
 mod prometheus;
 mod traefik;
+mod vllm;
 
 pub use argocd::Argocd;
 pub use crossplane::Crossplane;
@@ -19,5 +21,7 @@ pub use external_secrets::{ExternalSecret, ExternalSecrets};
 pub use gateway_inference_extension::GatewayInferenceExtension;
 pub use keda::Keda;
 pub use nvidia::Nvidia;
+pub use openfunction::Openfunction;
 pub use prometheus::{PROMETHEUS_URL, Prometheus};
 pub use traefik::Traefik;
+pub use vllm::Vllm;

@@ -1,0 +1,182 @@
+//! The rename guard: composition resource names are a public API.
+//!
+//! Crossplane keys composed resources by `krm.kcl.dev/composition-resource-name`. When an
+//! upgrade of the package stops composing a key, Crossplane deletes that resource (for a
+//! Helm `Release`, it uninstalls the app) and creates whatever replaced it. The reviewed
+//! list of every key that each provider and scenario composes is the snapshot
+//! `tests/snapshots/composed-keys.snap`: a change that drops a key fails here with one line
+//! per key saying what Crossplane would do; a new key is a snapshot change to review with
+//! `cargo insta review`, like any other.
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::panic::{AssertUnwindSafe, catch_unwind, resume_unwind};
+
+use serde_json::Value;
+
+use common::{check_every_case, matrix, resource_name, root};
+
+const SNAPSHOT: &str = "composed-keys";
+
+/// One key as the reviewed list records it: enough to say what deleting it would do.
+fn describe(item: &Value) -> String {
+    let kind = item["kind"].as_str().unwrap_or("?");
+    let external = item
+        .pointer("/metadata/annotations/crossplane.io~1external-name")
+        .and_then(Value::as_str)
+        .unwrap_or("");
+    match kind {
+        "Release" => format!("Release {external}"),
+        "Object" => {
+            let manifest = &item["spec"]["forProvider"]["manifest"];
+            let name = manifest.pointer("/metadata/name").and_then(Value::as_str);
+            let namespace = manifest
+                .pointer("/metadata/namespace")
+                .and_then(Value::as_str);
+            let name = match (namespace, name) {
+                (Some(namespace), Some(name)) => format!("{namespace}/{name}"),
+                (None, Some(name)) => name.to_owned(),
+                _ => "?".to_owned(),
+            };
+            let retained = item["spec"]["managementPolicies"]
+                .as_array()
+                .is_some_and(|policies| !policies.iter().any(|p| p == "Delete" || p == "*"));
+            let kind = manifest["kind"].as_str().unwrap_or("?");
+            format!(
+                "Object {kind} {name}{}",
+                if retained { " retained" } else { "" }
+            )
+        }
+        other => other.to_owned(),
+    }
+}
+
+/// What Crossplane does on upgrade to a composed resource whose key disappears.
+fn consequence(description: &str) -> String {
+    let words: Vec<&str> = description.split(' ').collect();
+    match words.as_slice() {
+        ["Release", release] => {
+            format!("Crossplane deletes it, which uninstalls the Helm release `{release}`")
+        }
+        ["Object", kind, name, "retained"] => format!(
+            "Crossplane deletes the Object; the {kind} `{name}` stays in the cluster, unmanaged"
+        ),
+        ["Object", kind, name] => {
+            format!("Crossplane deletes it, which deletes the {kind} `{name}` from the cluster")
+        }
+        ["Usage"] => "Crossplane deletes it: the cluster loses that deletion protection".into(),
+        ["ProviderConfig"] => {
+            "Crossplane deletes it: the releases and objects that use it lose their access".into()
+        }
+        _ => "Crossplane deletes it".into(),
+    }
+}
+
+/// `<provider>-<scenario>:` then `  <key without the XR's name> = <description>` per key.
+fn listing() -> String {
+    let mut out = String::new();
+    for case in matrix() {
+        out.push_str(&format!("{}:\n", case.name()));
+        let prefix = format!("{}-", case.xr());
+        for item in case.items() {
+            let key = resource_name(item).unwrap_or("?");
+            let key = key.strip_prefix(&prefix).unwrap_or(key);
+            out.push_str(&format!("  {key} = {}\n", describe(item)));
+        }
+    }
+    out
+}
+
+/// The reviewed list, by case: key -> description (none before the first review).
+fn reviewed() -> BTreeMap<String, BTreeMap<String, String>> {
+    let path = root().join(format!("tests/snapshots/{SNAPSHOT}.snap"));
+    let text = match std::fs::read_to_string(&path) {
+        Ok(text) => text,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
+        Err(e) => panic!("cannot read the reviewed keys {}: {e}", path.display()),
+    };
+    // An insta snapshot: a `---` header, then the contents.
+    let body = text.splitn(3, "---\n").nth(2).unwrap_or("");
+    let mut cases = BTreeMap::new();
+    let mut current = None;
+    for line in body.lines() {
+        if let Some(case) = line.strip_suffix(':').filter(|_| !line.starts_with(' ')) {
+            current = Some(case.to_owned());
+            cases.insert(case.to_owned(), BTreeMap::new());
+        } else if let (Some(case), Some((key, description))) =
+            (&current, line.trim().split_once(" = "))
+            && let Some(keys) = cases.get_mut(case)
+        {
+            keys.insert(key.to_owned(), description.to_owned());
+        }
+    }
+    cases
+}
+
+#[test]
+fn no_composed_key_disappears_without_review() {
+    let reviewed = reviewed();
+    let mut dropped = Vec::new();
+    for case in matrix() {
+        let Some(keys) = reviewed.get(&case.name()) else {
+            continue;
+        };
+        let current: Vec<&str> = case.resource_names();
+        for (key, description) in keys {
+            let full = format!("{}-{key}", case.xr());
+            if !current.contains(&full.as_str()) {
+                dropped.push(format!(
+                    "{}: `{full}` ({description}) is no longer composed: on upgrade {}",
+                    case.name(),
+                    consequence(description)
+                ));
+            }
+        }
+    }
+    let mut settings = insta::Settings::clone_current();
+    settings.set_snapshot_path("snapshots");
+    settings.set_prepend_module_to_snapshot(false);
+    settings.set_description(
+        "Every composition resource name each provider and scenario composes; \
+         removing one deletes the resource on upgrade",
+    );
+    let listing = listing();
+    let compared = catch_unwind(AssertUnwindSafe(|| {
+        settings.bind(|| insta::assert_snapshot!(SNAPSHOT, listing));
+    }));
+    assert!(
+        dropped.is_empty(),
+        "{} composed resources would be deleted on upgrade (a renamed key is a deleted \
+         resource and a new one). Keep the keys, or accept the deletion deliberately with \
+         `cargo insta review`:\n{}",
+        dropped.len(),
+        dropped.join("\n")
+    );
+    if let Err(panic) = compared {
+        resume_unwind(panic);
+    }
+}
+
+#[test]
+fn the_reviewed_keys_list_every_case() {
+    let reviewed = reviewed();
+    check_every_case(|case, _, problems| {
+        if !reviewed.contains_key(&case.name()) {
+            problems
+                .push("is not in the reviewed keys: run the tests and `cargo insta review`".into());
+        }
+    });
+}
+
+#[test]
+fn dropping_a_release_key_is_reported_as_an_uninstall() {
+    assert_eq!(
+        consequence("Release cilium"),
+        "Crossplane deletes it, which uninstalls the Helm release `cilium`"
+    );
+    assert_eq!(
+        consequence("Object Gateway envoy-gateway-system/eg"),
+        "Crossplane deletes it, which deletes the Gateway `envoy-gateway-system/eg` from the cluster"
+    );
+}
