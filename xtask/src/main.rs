@@ -1,8 +1,9 @@
-//! Project tasks: `cargo xtask codegen | render | test | bench`.
+//! Project tasks: `cargo xtask codegen | render | package | test | bench`.
 
 mod bench;
 mod codegen;
 mod install;
+mod package;
 mod render;
 
 use std::path::{Path, PathBuf};
@@ -27,9 +28,15 @@ enum Task {
         #[arg(long)]
         check: bool,
     },
-    /// Render a Cluster composite resource with kcl/apps.k and print the composed
-    /// resources as a YAML stream.
+    /// Render a Cluster composite resource through its provider's Composition (the
+    /// provider step, then kcl/apps.k) and print the composed resources as a YAML stream.
     Render(render::RenderArgs),
+    /// Build package/ (crossplane.yaml, definition.yaml, compositions.yaml) from kcl/.
+    Package {
+        /// Write nothing; print a diff of every stale file and fail if there is one.
+        #[arg(long)]
+        check: bool,
+    },
     /// Install the pinned KCL runtime when it is missing, then run the whole test suite.
     Test {
         /// Extra arguments for `cargo test`, after `--`.
@@ -46,6 +53,7 @@ fn main() -> ExitCode {
     let result = match cli.task {
         Task::Codegen { check } => codegen::run(&root, check),
         Task::Render(args) => render::run(&root, &args),
+        Task::Package { check } => package::run(&root, check),
         Task::Test { cargo_args } => {
             install::ensure_runtime(&root).and_then(|()| run_tests(&root, &cargo_args))
         }

@@ -35,6 +35,16 @@ impl Provider {
         Provider::ALL.into_iter().find(|p| p.name() == name)
     }
 
+    /// The provider's managed Kubernetes service (`eks`, `aks`, `gke`): the `cluster` label
+    /// of its Composition.
+    pub fn kubernetes_service(self) -> &'static str {
+        match self {
+            Provider::Aws => "eks",
+            Provider::Azure => "aks",
+            Provider::Google => "gke",
+        }
+    }
+
     /// The API version of the provider's managed cluster (`CLUSTER_API_VERSION`).
     pub fn cluster_api_version(self) -> &'static str {
         match self {
