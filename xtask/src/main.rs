@@ -43,7 +43,8 @@ enum Task {
         #[arg(last = true)]
         cargo_args: Vec<String>,
     },
-    /// Measure rendering in-process against a fresh process per render.
+    /// Measure the full pipeline against the apps step alone, and rendering in-process
+    /// against a fresh process per render.
     Bench(bench::BenchArgs),
 }
 
