@@ -105,7 +105,8 @@ pub fn generated_files() -> Result<Vec<GeneratedFile>, CodegenError> {
     Ok(files)
 }
 
-/// The provider step of a provider's Composition, relative to the repository root.
+/// The provider step of a provider's Composition, relative to the repository root: the
+/// file [`crate::render::provider_step_file`] names in `kcl/`.
 pub fn provider_step_path(provider: Provider) -> &'static str {
     match provider {
         Provider::Aws => "kcl/aws.k",
@@ -291,4 +292,34 @@ fn cluster_data_dicts() -> Result<Module, CodegenError> {
 
 fn data_dict<T: JsonSchema>() -> Result<Value, SchemaError> {
     schema::data_dict(&schemars::schema_for!(T))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_provider_step_path_is_the_renders_file_in_kcl() {
+        for provider in Provider::ALL {
+            assert_eq!(
+                provider_step_path(provider),
+                format!("kcl/{}", crate::render::provider_step_file(provider))
+            );
+        }
+    }
+
+    #[test]
+    fn every_field_of_parameters_but_the_apps_is_read_by_the_provider_steps() {
+        let reads = parameter_reads().expect("the reads generate").to_string();
+        for read in [
+            "_version = oxr.spec.parameters?.version",
+            "_nodeSize = oxr.spec.parameters?.nodeSize",
+            "_minNodeCount = oxr.spec.parameters?.minNodeCount",
+            "_gpuMinNodeCount = oxr.spec.parameters?.gpu?.minNodeCount or 1",
+            "_gpuEnabled = oxr.spec.parameters?.gpu?.enabled\n",
+        ] {
+            assert!(reads.contains(read), "{read} in:\n{reads}");
+        }
+        assert!(!reads.contains("apps"), "the apps are the apps step's");
+    }
 }

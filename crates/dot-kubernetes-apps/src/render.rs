@@ -21,7 +21,8 @@ use crate::Provider;
 const PARAMETERS_SCHEMA: &str =
     "/spec/versions/0/schema/openAPIV3Schema/properties/spec/properties/parameters";
 
-/// The composition's KCL, loaded once and rendered many times.
+/// The apps step of the composition (`kcl/apps.k`) and the XRD, loaded once and rendered
+/// many times. [`Pipeline`] runs the provider step before it, as the Compositions do.
 #[derive(Debug, Clone)]
 pub struct Composition {
     kcl_dir: PathBuf,
@@ -138,7 +139,8 @@ impl Composition {
         self.render(parse_yaml(xr)?, provider)
     }
 
-    /// Render a `Cluster`: the composed resources, in order.
+    /// Render a `Cluster` through the apps step alone: its composed resources, in order
+    /// ([`Pipeline::render`] runs the provider step first, as the Composition does).
     ///
     /// `provider` overrides the XR's `spec.crossplane.compositionSelector.matchLabels.provider`.
     pub fn render(&self, xr: Value, provider: Option<Provider>) -> Result<Vec<Value>, RenderError> {
