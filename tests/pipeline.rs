@@ -316,6 +316,64 @@ fn a_composition_resource_name_composed_by_two_steps_is_an_error_naming_both() {
     }
 }
 
+/// A copy of `kcl/` whose apps step composes one ConfigMap holding what it was given as
+/// `dxr` and `dcds`.
+fn kcl_dir_whose_apps_step_shows_its_params() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    for file in ["definition.k", "data.k", "aws.k", "azure.k", "google.k"] {
+        std::fs::copy(root().join("kcl").join(file), dir.path().join(file))
+            .unwrap_or_else(|e| panic!("cannot copy kcl/{file}: {e}"));
+    }
+    let apps = format!(
+        "_params = option(\"params\")\n\
+         items = [{{apiVersion = \"v1\", kind = \"ConfigMap\", metadata = {{name = \"params\", annotations = {{\"{RESOURCE_NAME}\" = \"params\"}}}}, data = {{dxr = _params.dxr, dcds = _params.dcds, ocds = _params.ocds}}}}]\n"
+    );
+    std::fs::write(dir.path().join("apps.k"), apps).expect("apps.k is written");
+    dir
+}
+
+#[test]
+fn each_step_sees_the_desired_state_of_the_steps_before_it_as_function_kcl_passes_it() {
+    let dir = kcl_dir_whose_apps_step_shows_its_params();
+    let pipeline = Pipeline::load(dir.path()).expect("the copy loads");
+    let xr = scenario_xr("seen", Provider::Aws, json!({}));
+    let rendered = pipeline
+        .render(xr, None, &Observed::none())
+        .unwrap_or_else(|e| panic!("the copy renders: {e}"));
+    let params = &rendered.step("apps")[0]["data"];
+    // The desired XR so far: the status the AWS step set.
+    assert_eq!(params["dxr"]["apiVersion"], "devopstoolkit.ai/v2");
+    assert_eq!(params["dxr"]["status"]["clusterName"], "seen");
+    // The composed resources so far, by composition resource name.
+    let dcds = params["dcds"].as_object().expect("dcds is a dict");
+    let names: BTreeSet<&str> = dcds.keys().map(String::as_str).collect();
+    let composed: BTreeSet<&str> = rendered
+        .step("aws")
+        .iter()
+        .filter_map(resource_name)
+        .collect();
+    assert_eq!(names, composed);
+    // function-kcl consumes its annotations: the ready one becomes `Ready`.
+    let usage = &dcds["seen-cluster-helm-usage"];
+    assert_eq!(usage["Ready"], "True");
+    assert_eq!(usage["Resource"]["kind"], "Usage");
+    let annotations = &usage["Resource"]["metadata"]["annotations"];
+    assert_eq!(
+        annotations["crossplane.io/external-name"],
+        "seen-cluster-helm-usage"
+    );
+    assert!(
+        annotations.get(RESOURCE_NAME).is_none() && annotations.get("krm.kcl.dev/ready").is_none()
+    );
+    assert_eq!(dcds["ekscluster"]["Ready"], "Unspecified");
+    assert!(
+        dcds["ekscluster"]["Resource"]["metadata"]
+            .get("annotations")
+            .is_none()
+    );
+    assert_eq!(params["ocds"], json!({}));
+}
+
 /// Run `cargo xtask render <args>`; one at a time, so that the runs do not wait on each
 /// other's build lock.
 fn xtask_render(args: &[&str], stdin: &str) -> Output {
