@@ -8,7 +8,7 @@ use std::process::{Command, Output, Stdio};
 use std::sync::Mutex;
 
 use dot_kubernetes_apps::Provider;
-use dot_kubernetes_apps::render::{RenderError, to_yaml_stream};
+use dot_kubernetes_apps::render::{Observed, Pipeline, RenderError, to_yaml_stream};
 
 use common::{composition, root};
 
@@ -242,9 +242,11 @@ fn xtask_render_prints_what_the_library_renders() {
         output.status.success(),
         "cargo xtask render fails: {stderr}"
     );
-    let items = composition()
-        .render_yaml(&xr, Some(Provider::Google))
-        .unwrap_or_else(|e| panic!("examples/aws.yaml does not render: {e}"));
+    // The whole Composition of the provider: its provider step, then the apps step.
+    let items = Pipeline::load(&root().join("kcl"))
+        .and_then(|pipeline| pipeline.render_yaml(&xr, Some(Provider::Google), &Observed::none()))
+        .unwrap_or_else(|e| panic!("examples/aws.yaml does not render: {e}"))
+        .into_items();
     let expected = to_yaml_stream(&items).expect("YAML");
     assert_eq!(String::from_utf8_lossy(&output.stdout), expected);
     assert!(

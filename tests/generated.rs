@@ -29,7 +29,17 @@ fn splice(files: &[GeneratedFile]) -> Vec<Generated> {
 fn the_checked_in_kcl_files_are_up_to_date_with_the_rust_types() {
     let files = generate();
     let paths: Vec<&str> = files.iter().map(|f| f.path).collect();
-    assert_eq!(paths, ["kcl/data.k", "kcl/definition.k", "kcl/apps.k"]);
+    assert_eq!(
+        paths,
+        [
+            "kcl/data.k",
+            "kcl/definition.k",
+            "kcl/apps.k",
+            "kcl/aws.k",
+            "kcl/azure.k",
+            "kcl/google.k"
+        ]
+    );
     let report = regions::update(&splice(&files), Mode::Check)
         .unwrap_or_else(|e| panic!("cannot compare the generated files: {e}"));
     assert!(

@@ -1,13 +1,14 @@
 //! `cargo xtask bench`: every figure measured side by side in one run, on the same
 //! machine state, and reported as medians and ratios (the machines are shared and noisy,
-//! so absolute times mean little on their own).
+//! so absolute times mean little on their own): the full pipeline (provider step, then
+//! apps step) against the apps step alone, in-process against a process per render.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode, Stdio};
 use std::time::{Duration, Instant};
 
 use dot_kubernetes_apps::Provider;
-use dot_kubernetes_apps::render::{Composition, read_scenarios, scenario_xr};
+use dot_kubernetes_apps::render::{Observed, Pipeline, read_scenarios, scenario_xr};
 use serde_json::Value;
 
 use crate::TaskResult;
@@ -30,18 +31,25 @@ struct Case {
 
 pub fn run(root: &Path, args: &BenchArgs) -> TaskResult {
     let runs = args.runs.max(1);
-    let composition = Composition::load(&root.join("kcl")).map_err(|e| e.to_string())?;
+    let pipeline = Pipeline::load(&root.join("kcl")).map_err(|e| e.to_string())?;
+    let composition = pipeline.composition();
     let cases = matrix(root)?;
     let exe = std::env::current_exe().map_err(|e| format!("cannot find this program: {e}"))?;
     let every_app = cases
         .iter()
         .find(|c| c.name == "every-app" && c.provider == Provider::Google)
         .ok_or("tests/scenarios/every-app.yaml is missing")?;
-    let render = |case: &Case| {
+    let render_apps = |case: &Case| {
         composition
             .render(case.xr.clone(), Some(case.provider))
             .map(|_| ())
             .map_err(|e| format!("{}: {e}", case.name))
+    };
+    let render_pipeline = |case: &Case| {
+        pipeline
+            .render(case.xr.clone(), Some(case.provider), &Observed::none())
+            .map(|_| ())
+            .map_err(|e| format!("{} ({}): {e}", case.name, case.provider))
     };
 
     println!(
@@ -50,10 +58,12 @@ pub fn run(root: &Path, args: &BenchArgs) -> TaskResult {
         Provider::ALL.len(),
         cases.len()
     );
-    let lines = root.join("kcl/apps.k");
-    let lines = std::fs::read_to_string(&lines).map_or(0, |t| t.lines().count());
+    let lines = |file: &str| {
+        std::fs::read_to_string(root.join("kcl").join(file)).map_or(0, |t| t.lines().count())
+    };
 
-    let one = median(runs, || render(every_app))?;
+    let one_apps = median(runs, || render_apps(every_app))?;
+    let one_pipeline = median(runs, || render_pipeline(every_app))?;
     let one_process = median(runs, || render_in_process_per_call(&exe, every_app))?;
 
     let runtime = kcl_runtime::Runtime::global().map_err(|e| e.to_string())?;
@@ -72,7 +82,8 @@ pub fn run(root: &Path, args: &BenchArgs) -> TaskResult {
         .unwrap_or_default()];
     let library = runtime.library_path();
     let one_python = median(runs, || python_eval_per_process(library, every_app_request))?;
-    let matrix_in_process = median(runs, || cases.iter().try_for_each(render))?;
+    let matrix_apps = median(runs, || cases.iter().try_for_each(render_apps))?;
+    let matrix_pipeline = median(runs, || cases.iter().try_for_each(render_pipeline))?;
     let matrix_per_process = median(1, || {
         cases
             .iter()
@@ -83,44 +94,65 @@ pub fn run(root: &Path, args: &BenchArgs) -> TaskResult {
             .iter()
             .try_for_each(|request| python_eval_per_process(library, request))
     })?;
-    let codegen_check = median(runs, || codegen_check(&exe))?;
+    let codegen_check = median(runs, || run_xtask(&exe, &["codegen", "--check"]))?;
+    let package_check = median(runs, || run_xtask(&exe, &["package", "--check"]))?;
 
     println!("| measurement | median |");
     println!("|---|---|");
     row(
-        &format!("one render, in-process (every-app, google; apps.k is {lines} lines)"),
-        one,
+        &format!(
+            "one render, apps step only, in-process (every-app, google; apps.k is {} lines)",
+            lines("apps.k")
+        ),
+        one_apps,
     );
     row(
-        "one render, fresh `cargo xtask render` process",
+        &format!(
+            "one render, full pipeline, in-process (google.k, {} lines, then apps.k)",
+            lines("google.k")
+        ),
+        one_pipeline,
+    );
+    row(
+        "one render, full pipeline, fresh `cargo xtask render` process",
         one_process,
     );
     row(
-        "one evaluation, fresh python3 process loading kcl_lib",
+        "one evaluation of apps.k, fresh python3 process loading kcl_lib",
         one_python,
     );
-    row("whole matrix, in-process", matrix_in_process);
+    row("whole matrix, apps step only, in-process", matrix_apps);
+    row("whole matrix, full pipeline, in-process", matrix_pipeline);
     row(
-        "whole matrix, a fresh `cargo xtask render` process per render",
+        "whole matrix, full pipeline, a fresh `cargo xtask render` process per render",
         matrix_per_process,
     );
     row(
-        "whole matrix, a fresh python3 process per render (`kcl run` per case)",
+        "whole matrix, apps step only, a fresh python3 process per render (`kcl run` per case)",
         matrix_python,
     );
     row("`cargo xtask codegen --check` (built)", codegen_check);
+    row("`cargo xtask package --check` (built)", package_check);
     println!();
     println!(
-        "in-process vs a fresh python3 process per evaluation: {:.1}x faster",
-        ratio(one_python, one)
+        "full pipeline vs apps step only, one render: {:.1}x the time",
+        ratio(one_pipeline, one_apps)
     );
     println!(
-        "whole matrix, in-process vs a python3 process per render: {:.1}x faster",
-        ratio(matrix_python, matrix_in_process)
+        "full pipeline vs apps step only, whole matrix: {:.1}x the time",
+        ratio(matrix_pipeline, matrix_apps)
     );
     println!(
-        "whole matrix, in-process vs a `cargo xtask render` process per render: {:.1}x faster",
-        ratio(matrix_per_process, matrix_in_process)
+        "apps step in-process vs a fresh python3 process per evaluation: {:.1}x faster",
+        ratio(one_python, one_apps)
+    );
+    println!(
+        "whole matrix, apps step in-process vs a python3 process per render: {:.1}x faster",
+        ratio(matrix_python, matrix_apps)
+    );
+    println!(
+        "whole matrix, full pipeline in-process vs a `cargo xtask render` process per render: {:.1}x faster",
+        ratio(matrix_per_process, matrix_pipeline)
     );
     if let Some(dir) = cases.first().and_then(|c| c.path.parent()) {
         let _ = std::fs::remove_dir_all(dir);
@@ -153,14 +185,11 @@ fn matrix(root: &Path) -> Result<Vec<Case>, String> {
     Ok(cases)
 }
 
-/// `cargo xtask render` as a fresh process: start, load the runtime, admit, render, print.
+/// `cargo xtask render` as a fresh process: start, load the runtime, admit, render the
+/// full pipeline, print.
 fn render_in_process_per_call(exe: &Path, case: &Case) -> Result<(), String> {
     let path = case.path.to_string_lossy();
     run_xtask(exe, &["render", "--provider", case.provider.name(), &path])
-}
-
-fn codegen_check(exe: &Path) -> Result<(), String> {
-    run_xtask(exe, &["codegen", "--check"])
 }
 
 /// Run this program again with `args`, its output discarded.

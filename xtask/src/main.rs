@@ -1,8 +1,9 @@
-//! Project tasks: `cargo xtask codegen | render | test | bench`.
+//! Project tasks: `cargo xtask codegen | render | package | test | bench`.
 
 mod bench;
 mod codegen;
 mod install;
+mod package;
 mod render;
 
 use std::path::{Path, PathBuf};
@@ -27,16 +28,23 @@ enum Task {
         #[arg(long)]
         check: bool,
     },
-    /// Render a Cluster composite resource with kcl/apps.k and print the composed
-    /// resources as a YAML stream.
+    /// Render a Cluster composite resource through its provider's Composition (the
+    /// provider step, then kcl/apps.k) and print the composed resources as a YAML stream.
     Render(render::RenderArgs),
+    /// Build package/ (crossplane.yaml, definition.yaml, compositions.yaml) from kcl/.
+    Package {
+        /// Write nothing; print a diff of every stale file and fail if there is one.
+        #[arg(long)]
+        check: bool,
+    },
     /// Install the pinned KCL runtime when it is missing, then run the whole test suite.
     Test {
         /// Extra arguments for `cargo test`, after `--`.
         #[arg(last = true)]
         cargo_args: Vec<String>,
     },
-    /// Measure rendering in-process against a fresh process per render.
+    /// Measure the full pipeline against the apps step alone, and rendering in-process
+    /// against a fresh process per render.
     Bench(bench::BenchArgs),
 }
 
@@ -46,6 +54,7 @@ fn main() -> ExitCode {
     let result = match cli.task {
         Task::Codegen { check } => codegen::run(&root, check),
         Task::Render(args) => render::run(&root, &args),
+        Task::Package { check } => package::run(&root, check),
         Task::Test { cargo_args } => {
             install::ensure_runtime(&root).and_then(|()| run_tests(&root, &cargo_args))
         }

@@ -1,10 +1,11 @@
-//! `cargo xtask render [--provider P] XR.yaml` and `cargo xtask render --definition`.
+//! `cargo xtask render [--provider P] [--observed FILE] XR.yaml` and
+//! `cargo xtask render --definition`.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use dot_kubernetes_apps::Provider;
-use dot_kubernetes_apps::render::{Composition, to_yaml_stream};
+use dot_kubernetes_apps::render::{Observed, Pipeline, to_yaml_stream};
 
 use crate::TaskResult;
 
@@ -15,8 +16,12 @@ pub struct RenderArgs {
     /// spec.crossplane.compositionSelector.matchLabels.provider.
     #[arg(long, value_parser = parse_provider)]
     provider: Option<Provider>,
+    /// Observed composed resources, as a YAML stream keyed by each document's
+    /// krm.kcl.dev/composition-resource-name annotation: render a later reconcile.
+    #[arg(long, value_name = "OBSERVED.yaml")]
+    observed: Option<PathBuf>,
     /// Print the XRD that kcl/definition.k produces instead of rendering an XR.
-    #[arg(long, conflicts_with_all = ["provider", "xr"])]
+    #[arg(long, conflicts_with_all = ["provider", "observed", "xr"])]
     definition: bool,
     /// The Cluster composite resource, as YAML (`-` for standard input).
     #[arg(required_unless_present = "definition")]
@@ -28,22 +33,30 @@ fn parse_provider(name: &str) -> Result<Provider, String> {
         .ok_or_else(|| format!("unknown provider `{name}`: expected aws, azure or google"))
 }
 
+/// Run the provider's whole Composition (provider step, then apps step) and print every
+/// composed resource.
 pub fn run(root: &Path, args: &RenderArgs) -> TaskResult {
-    let composition = Composition::load(&root.join("kcl")).map_err(|e| e.to_string())?;
+    let pipeline = Pipeline::load(&root.join("kcl")).map_err(|e| e.to_string())?;
     let items = if args.definition {
-        vec![composition.xrd().clone()]
+        vec![pipeline.composition().xrd().clone()]
     } else {
-        let xr = read_xr(args.xr.as_deref().unwrap_or(Path::new("-")))?;
-        composition
-            .render_yaml(&xr, args.provider)
+        let observed = match &args.observed {
+            Some(path) => Observed::from_yaml_stream(&read(path)?)
+                .map_err(|e| format!("{}: {e}", path.display()))?,
+            None => Observed::none(),
+        };
+        let xr = read(args.xr.as_deref().unwrap_or(Path::new("-")))?;
+        pipeline
+            .render_yaml(&xr, args.provider, &observed)
             .map_err(|e| e.to_string())?
+            .into_items()
     };
     let yaml = to_yaml_stream(&items).map_err(|e| format!("cannot print YAML: {e}"))?;
     print!("{yaml}");
     Ok(ExitCode::SUCCESS)
 }
 
-fn read_xr(path: &Path) -> Result<String, String> {
+fn read(path: &Path) -> Result<String, String> {
     if path == Path::new("-") {
         std::io::read_to_string(std::io::stdin())
             .map_err(|e| format!("cannot read standard input: {e}"))

@@ -35,6 +35,16 @@ impl Provider {
         Provider::ALL.into_iter().find(|p| p.name() == name)
     }
 
+    /// The provider's managed Kubernetes service (`eks`, `aks`, `gke`): the `cluster` label
+    /// of its Composition.
+    pub fn kubernetes_service(self) -> &'static str {
+        match self {
+            Provider::Aws => "eks",
+            Provider::Azure => "aks",
+            Provider::Google => "gke",
+        }
+    }
+
     /// The API version of the provider's managed cluster (`CLUSTER_API_VERSION`).
     pub fn cluster_api_version(self) -> &'static str {
         match self {
@@ -51,6 +61,67 @@ impl Provider {
             Provider::Azure => "KubernetesCluster",
         }
     }
+}
+
+impl Provider {
+    /// The machine type of a node of this size in the cluster's node pool: an EC2
+    /// instance type, an Azure VM size or a GCE machine type.
+    pub fn node_type(self, size: NodeSize) -> &'static str {
+        use NodeSize::*;
+        match (self, size) {
+            (Provider::Aws, Small) => "t3.small",
+            (Provider::Aws, Medium) => "t3.medium",
+            (Provider::Aws, Large) => "t3.large",
+            (Provider::Azure, Small) => "Standard_D2_v2",
+            (Provider::Azure, Medium) => "Standard_D3_v2",
+            (Provider::Azure, Large) => "Standard_D4_v2",
+            (Provider::Google, Small) => "e2-standard-2",
+            (Provider::Google, Medium) => "e2-standard-4",
+            (Provider::Google, Large) => "e2-standard-16",
+        }
+    }
+
+    /// A GPU node of this size: small has 1 GPU (testing), medium 4 (small production),
+    /// large 8 (big production).
+    pub fn gpu_node(self, size: NodeSize) -> GpuNode {
+        use NodeSize::*;
+        let (machine_type, disk_size_gb, accelerator) = match (self, size) {
+            (Provider::Aws, Small) => ("g5.xlarge", Some(100), None),
+            (Provider::Aws, Medium) => ("g5.12xlarge", Some(200), None),
+            (Provider::Aws, Large) => ("p4d.24xlarge", Some(500), None),
+            (Provider::Azure, Small) => ("Standard_NC4as_T4_v3", None, None),
+            (Provider::Azure, Medium) => ("Standard_NC64as_T4_v3", None, None),
+            (Provider::Azure, Large) => ("Standard_ND96asr_v4", None, None),
+            (Provider::Google, Small) => ("n1-standard-4", None, Some(("nvidia-tesla-t4", 1))),
+            (Provider::Google, Medium) => ("a2-highgpu-4g", None, Some(("nvidia-tesla-a100", 4))),
+            (Provider::Google, Large) => ("a2-highgpu-8g", None, Some(("nvidia-tesla-a100", 8))),
+        };
+        GpuNode {
+            machine_type,
+            disk_size_gb,
+            accelerator: accelerator.map(|(kind, count)| Accelerator { kind, count }),
+        }
+    }
+}
+
+/// A GPU node of one size on one provider (see [`Provider::gpu_node`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct GpuNode {
+    /// The machine type: an EC2 instance type, an Azure VM size or a GCE machine type.
+    pub machine_type: &'static str,
+    /// The node's disk, when the provider's node pool sets one (EKS).
+    pub disk_size_gb: Option<u32>,
+    /// The GPUs attached to the machine, when the machine type does not imply them (GKE).
+    pub accelerator: Option<Accelerator>,
+}
+
+/// GPUs attached to a node.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Accelerator {
+    /// The GPU type, for example `nvidia-tesla-t4`.
+    pub kind: &'static str,
+    /// How many.
+    pub count: u32,
 }
 
 impl std::fmt::Display for Provider {
@@ -147,6 +218,20 @@ pub enum NodeSize {
     Medium,
     /// Large nodes.
     Large,
+}
+
+impl NodeSize {
+    /// Every size, smallest first.
+    pub const ALL: [NodeSize; 3] = [NodeSize::Small, NodeSize::Medium, NodeSize::Large];
+
+    /// The size's name, as in `spec.parameters.nodeSize`.
+    pub fn name(self) -> &'static str {
+        match self {
+            NodeSize::Small => "small",
+            NodeSize::Medium => "medium",
+            NodeSize::Large => "large",
+        }
+    }
 }
 
 /// Parameters used to customize the cluster (`spec.parameters`).
@@ -272,6 +357,13 @@ apps! {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn node_size_names_are_their_serde_names() {
+        for size in NodeSize::ALL {
+            assert_eq!(serde_json::to_value(size).unwrap(), size.name());
+        }
+    }
 
     #[test]
     fn every_apps_field_serialises_as_its_app_key() {

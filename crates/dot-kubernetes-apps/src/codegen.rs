@@ -1,18 +1,21 @@
-//! The generated regions of `kcl/data.k`, `kcl/definition.k` and `kcl/apps.k`.
+//! The generated regions of `kcl/data.k`, `kcl/definition.k`, `kcl/apps.k` and the
+//! provider steps `kcl/aws.k`, `kcl/azure.k` and `kcl/google.k`.
 //!
-//! Every region is computed from the Rust types: [`crate::Parameters`] and the apps of
-//! [`crate::registry`]. `cargo xtask codegen` splices them into the files.
+//! Every region is computed from the Rust types: [`crate::Parameters`], the node sizes of
+//! [`crate::Provider`] and the apps of [`crate::registry`]. `cargo xtask codegen` splices
+//! them into the files.
 
 use std::fmt;
 
 use kcl_codegen::AppSpec;
-use kcl_codegen::ast::{Expr, Module, Stmt};
+use kcl_codegen::ast::{BinOp, Expr, Module, Stmt};
 use kcl_codegen::compose::{self, ComposeError, Conventions};
 use kcl_codegen::schema::{self, SchemaError};
 use schemars::JsonSchema;
 use serde_json::Value;
 
-use crate::cluster::{Creds, Gpu, Parameters};
+use crate::Provider;
+use crate::cluster::{Creds, Gpu, NodeSize, Parameters};
 
 /// A KCL file, relative to the repository root, and the contents of its generated regions.
 #[derive(Debug, Clone, PartialEq)]
@@ -58,7 +61,7 @@ impl From<SchemaError> for CodegenError {
 /// Every generated region of every KCL file.
 pub fn generated_files() -> Result<Vec<GeneratedFile>, CodegenError> {
     let apps = crate::registry();
-    Ok(vec![
+    let mut files = vec![
         GeneratedFile {
             path: "kcl/data.k",
             regions: vec![
@@ -85,7 +88,175 @@ pub fn generated_files() -> Result<Vec<GeneratedFile>, CodegenError> {
                 ("apps", compose::apps_block(&apps, &Conventions::default())?),
             ],
         },
-    ])
+    ];
+    for provider in Provider::ALL {
+        let mut regions = vec![
+            ("parameters", parameter_reads()?),
+            ("sizes", node_sizes(provider)),
+        ];
+        if provider == Provider::Google {
+            regions.push(("apps", google_app_reads()));
+        }
+        files.push(GeneratedFile {
+            path: provider_step_path(provider),
+            regions,
+        });
+    }
+    Ok(files)
+}
+
+/// The provider step of a provider's Composition, relative to the repository root: the
+/// file [`crate::render::provider_step_file`] names in `kcl/`.
+pub fn provider_step_path(provider: Provider) -> &'static str {
+    match provider {
+        Provider::Aws => "kcl/aws.k",
+        Provider::Azure => "kcl/azure.k",
+        Provider::Google => "kcl/google.k",
+    }
+}
+
+/// How a provider step reads `spec.parameters`: one private variable per field of
+/// [`Parameters`] (and per field of its nested objects), named after the field's path, so
+/// that the hand-written KCL never spells a field name or a default itself. `apps` are
+/// the apps step's.
+///
+/// A top-level field is read as it is: the API server (and the render's admission) has
+/// applied the XRD's defaults. A field of a nested object that has a default falls back
+/// to it with `or` when unset, as dot-kubernetes has always read them (so a `0` there
+/// means the default too).
+pub fn parameter_reads() -> Result<Module, CodegenError> {
+    let schema = schema::structural(&schemars::schema_for!(Parameters))?;
+    let parameters = || Expr::name("oxr").attr("spec").attr("parameters");
+    let mut body = vec![
+        Stmt::Comment(
+            "spec.parameters, field by field, as the Rust type Parameters names them.".into(),
+        ),
+        Stmt::Comment(
+            "Nested fields fall back to their defaults with `or`, as deployed today.".into(),
+        ),
+    ];
+    for (name, property) in properties(&schema) {
+        if name == "apps" {
+            continue;
+        }
+        body.push(Stmt::assign(
+            format!("_{name}"),
+            parameters().attr_opt(name),
+        ));
+        for (field, nested) in properties(property) {
+            let read = parameters().attr_opt(name).attr_opt(field);
+            let read = match nested.get("default") {
+                Some(default) if is_truthy(default) => {
+                    read.binary(BinOp::Or, Expr::from_json(default))
+                }
+                _ => read,
+            };
+            body.push(Stmt::assign(format!("_{name}{}", upper_first(field)), read));
+        }
+    }
+    Ok(Module { body })
+}
+
+/// The properties of an object schema, in order (none for other schemas).
+fn properties(schema: &Value) -> impl Iterator<Item = (&String, &Value)> {
+    schema
+        .get("properties")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+}
+
+/// Whether KCL's `or` keeps a value: not `None`, `False`, zero or empty.
+fn is_truthy(value: &Value) -> bool {
+    match value {
+        Value::Null => false,
+        Value::Bool(b) => *b,
+        Value::Number(n) => n.as_f64() != Some(0.0),
+        Value::String(s) => !s.is_empty(),
+        Value::Array(a) => !a.is_empty(),
+        Value::Object(o) => !o.is_empty(),
+    }
+}
+
+fn upper_first(name: &str) -> String {
+    let mut chars = name.chars();
+    chars
+        .next()
+        .map(|c| c.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
+}
+
+/// What the Google step reads of the apps: whether Envoy Gateway is enabled (it serves the
+/// Gateway API instead of GKE's HTTP load balancing), by the app's key in the Rust type.
+fn google_app_reads() -> Module {
+    use kcl_codegen::App;
+    let key = crate::apps::EnvoyGateway::KEY;
+    Module {
+        body: vec![Stmt::assign(
+            format!("_{key}Enabled"),
+            Expr::name("oxr")
+                .attr("spec")
+                .attr("parameters")
+                .attr_opt("apps")
+                .attr_opt(key)
+                .attr_opt("enabled"),
+        )],
+    }
+}
+
+/// A provider's machine types by node size ([`Provider::node_type`] and
+/// [`Provider::gpu_node`]), in the field names of its node pool: `_nodeTypes` and
+/// `_gpuNodes`, keyed by size.
+pub fn node_sizes(provider: Provider) -> Module {
+    let by_size = |f: &dyn Fn(NodeSize) -> Value| -> Value {
+        Value::Object(
+            NodeSize::ALL
+                .into_iter()
+                .map(|size| (size.name().to_owned(), f(size)))
+                .collect(),
+        )
+    };
+    let node_types = by_size(&|size| Value::from(provider.node_type(size)));
+    let gpu_nodes = by_size(&|size| {
+        let node = provider.gpu_node(size);
+        let mut fields = serde_json::Map::new();
+        match provider {
+            Provider::Aws => {
+                fields.insert(
+                    "instanceTypes".into(),
+                    serde_json::json!([node.machine_type]),
+                );
+            }
+            Provider::Azure => {
+                fields.insert("vmSize".into(), node.machine_type.into());
+            }
+            Provider::Google => {
+                fields.insert("machineType".into(), node.machine_type.into());
+            }
+        }
+        if let Some(disk) = node.disk_size_gb {
+            fields.insert("diskSize".into(), disk.into());
+        }
+        if let Some(accelerator) = node.accelerator {
+            fields.insert(
+                "guestAccelerator".into(),
+                serde_json::json!([{"type": accelerator.kind, "count": accelerator.count}]),
+            );
+        }
+        Value::Object(fields)
+    });
+    Module {
+        body: vec![
+            Stmt::Comment(format!(
+                "The machine type of each node size on {provider} (Provider::node_type)."
+            )),
+            Stmt::assign("_nodeTypes", Expr::from_json(&node_types)),
+            Stmt::Comment(format!(
+                "The GPU node pool's fields for each GPU node size on {provider} (Provider::gpu_node)."
+            )),
+            Stmt::assign("_gpuNodes", Expr::from_json(&gpu_nodes)),
+        ],
+    }
 }
 
 /// The structural schema of `spec.parameters`: [`Parameters`], with every app's schema
@@ -121,4 +292,34 @@ fn cluster_data_dicts() -> Result<Module, CodegenError> {
 
 fn data_dict<T: JsonSchema>() -> Result<Value, SchemaError> {
     schema::data_dict(&schemars::schema_for!(T))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_provider_step_path_is_the_renders_file_in_kcl() {
+        for provider in Provider::ALL {
+            assert_eq!(
+                provider_step_path(provider),
+                format!("kcl/{}", crate::render::provider_step_file(provider))
+            );
+        }
+    }
+
+    #[test]
+    fn every_field_of_parameters_but_the_apps_is_read_by_the_provider_steps() {
+        let reads = parameter_reads().expect("the reads generate").to_string();
+        for read in [
+            "_version = oxr.spec.parameters?.version",
+            "_nodeSize = oxr.spec.parameters?.nodeSize",
+            "_minNodeCount = oxr.spec.parameters?.minNodeCount",
+            "_gpuMinNodeCount = oxr.spec.parameters?.gpu?.minNodeCount or 1",
+            "_gpuEnabled = oxr.spec.parameters?.gpu?.enabled\n",
+        ] {
+            assert!(reads.contains(read), "{read} in:\n{reads}");
+        }
+        assert!(!reads.contains("apps"), "the apps are the apps step's");
+    }
 }

@@ -5,15 +5,19 @@
 //! - [`registry`]: every app, in the order the composition installs them;
 //! - [`cluster`]: typed `Cluster` resources and their parameters, for consumers that build
 //!   and check XRs in Rust;
-//! - [`codegen`]: the generated regions of `kcl/data.k`, `kcl/definition.k` and
-//!   `kcl/apps.k`;
-//! - [`render`]: run `kcl/apps.k` for a `Cluster` through the real KCL runtime.
+//! - [`codegen`]: the generated regions of `kcl/data.k`, `kcl/definition.k`, `kcl/apps.k`
+//!   and the provider steps;
+//! - [`render`]: run a `Cluster`'s Composition (provider step and apps step) through the
+//!   real KCL runtime;
+//! - [`package`]: the Crossplane Configuration package built from `kcl/`, and the pin of
+//!   function-kcl that moves with the KCL the tests run.
 //!
 //! Constants consumers need: [`GATEWAY_NAME`], [`GATEWAY_NAMESPACE`], [`PROMETHEUS_URL`].
 
 pub mod apps;
 pub mod cluster;
 pub mod codegen;
+pub mod package;
 pub mod render;
 
 pub use apps::{GATEWAY_NAME, GATEWAY_NAMESPACE, PROMETHEUS_URL};

@@ -1,0 +1,493 @@
+//! The whole Composition of each provider, run as function-kcl runs it: the provider step
+//! (`kcl/<provider>.k`), then the apps step.
+//!
+//! The provider step's resources are snapshotted once per provider
+//! (`tests/pipeline/snapshots/provider-step-<provider>.snap`, for `tests/pipeline/cluster.yaml`);
+//! the apps step's are the scenario matrix's (`tests/snapshots/`), and a test here shows
+//! that the pipeline's apps step composes exactly those.
+
+mod common;
+
+use std::collections::BTreeSet;
+use std::io::Write as _;
+use std::process::{Command, Output, Stdio};
+use std::sync::{Mutex, OnceLock};
+
+use dot_kubernetes_apps::Provider;
+use dot_kubernetes_apps::render::{
+    Observed, Pipeline, RenderError, Rendered, provider_step_file, scenario_xr, to_yaml_stream,
+};
+use serde_json::{Value, json};
+
+use common::{RESOURCE_NAME, check_every_case, resource_name, root, yaml_files};
+
+/// The pipeline, loaded from `kcl/` once per test binary.
+fn pipeline() -> &'static Pipeline {
+    static PIPELINE: OnceLock<Pipeline> = OnceLock::new();
+    PIPELINE.get_or_init(|| {
+        Pipeline::load(&root().join("kcl"))
+            .unwrap_or_else(|e| panic!("cannot load the pipeline in kcl/: {e}"))
+    })
+}
+
+fn read(path: &str) -> String {
+    std::fs::read_to_string(root().join(path)).unwrap_or_else(|e| panic!("cannot read {path}: {e}"))
+}
+
+fn render(xr: &str, provider: Option<Provider>, observed: &Observed) -> Rendered {
+    pipeline()
+        .render_yaml(xr, provider, observed)
+        .unwrap_or_else(|e| panic!("the XR does not render: {e}"))
+}
+
+fn kinds(items: &[Value]) -> BTreeSet<String> {
+    items
+        .iter()
+        .map(|item| {
+            format!(
+                "{} {}",
+                item["apiVersion"].as_str().unwrap_or("?"),
+                item["kind"].as_str().unwrap_or("?")
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn each_provider_step_composes_its_snapshot() {
+    let xr = read("tests/pipeline/cluster.yaml");
+    let mut settings = insta::Settings::clone_current();
+    settings.set_snapshot_path("pipeline/snapshots");
+    settings.set_prepend_module_to_snapshot(false);
+    settings.bind(|| {
+        for provider in Provider::ALL {
+            let rendered = render(&xr, Some(provider), &Observed::none());
+            let yaml = to_yaml_stream(rendered.step(provider.name())).expect("YAML");
+            insta::assert_snapshot!(format!("provider-step-{provider}"), yaml);
+        }
+    });
+}
+
+#[test]
+fn the_pipeline_snapshots_are_each_referenced_and_none_is_pending() {
+    let dir = root().join("tests/pipeline/snapshots");
+    let expected: BTreeSet<String> = Provider::ALL
+        .into_iter()
+        .map(|provider| format!("provider-step-{provider}.snap"))
+        .collect();
+    let present: BTreeSet<String> = std::fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("cannot list {}: {e}", dir.display()))
+        .map(|entry| {
+            entry
+                .expect("a directory entry")
+                .file_name()
+                .to_string_lossy()
+                .into_owned()
+        })
+        .collect();
+    assert_eq!(
+        present, expected,
+        "tests/pipeline/snapshots is not in step with the providers"
+    );
+}
+
+#[test]
+fn every_scenario_composes_through_the_pipeline_what_the_apps_step_alone_composes() {
+    check_every_case(|case, apps_alone, problems| {
+        let xr = scenario_xr(
+            &case.scenario.name,
+            case.provider,
+            case.scenario.parameters.clone(),
+        );
+        match pipeline().render(xr, Some(case.provider), &Observed::none()) {
+            Err(e) => problems.push(format!("the pipeline fails: {e}")),
+            Ok(rendered) => {
+                if rendered.step("apps") != apps_alone {
+                    problems
+                        .push("the pipeline's apps step differs from Composition::render".into());
+                }
+                if rendered.step(case.provider.name()).is_empty() {
+                    problems.push("the provider step composes nothing".into());
+                }
+            }
+        }
+    });
+}
+
+#[test]
+fn every_composed_resource_of_every_step_has_a_composition_resource_name() {
+    for provider in Provider::ALL {
+        let rendered = render(
+            &read("tests/pipeline/cluster.yaml"),
+            Some(provider),
+            &Observed::none(),
+        );
+        for item in rendered.items() {
+            assert!(
+                resource_name(item).is_some(),
+                "{provider}: {} {} has no {RESOURCE_NAME}",
+                item["kind"],
+                item["metadata"]["name"]
+            );
+        }
+    }
+}
+
+#[test]
+fn the_provider_step_reports_the_cluster_name_in_the_desired_xr_status() {
+    for provider in Provider::ALL {
+        let rendered = render(
+            &read("tests/pipeline/cluster.yaml"),
+            Some(provider),
+            &Observed::none(),
+        );
+        assert_eq!(
+            rendered.xr["apiVersion"], "devopstoolkit.ai/v2",
+            "{provider}"
+        );
+        assert_eq!(
+            rendered.xr["status"]["clusterName"], "cluster-01",
+            "{provider}"
+        );
+        assert!(
+            rendered.items().all(
+                |item| item["kind"] != "Cluster" || item["apiVersion"] != "devopstoolkit.ai/v2"
+            ),
+            "{provider}: the XR is not a composed resource"
+        );
+    }
+}
+
+/// A Google XR at a later reconcile: its status carries the pod CIDR the provider step
+/// copied from the observed cluster.
+const GOOGLE_XR: &str = "\
+apiVersion: devopstoolkit.ai/v2
+kind: Cluster
+metadata:
+  name: gke-01
+  namespace: a-team
+spec:
+  crossplane:
+    compositionSelector:
+      matchLabels:
+        provider: google
+  parameters: {}
+status:
+  field1: 10.8.0.0/14
+";
+
+/// The observed cluster and node pool, as `--observed` takes them.
+const GOOGLE_OBSERVED: &str = "\
+apiVersion: container.gcp.m.upbound.io/v1beta1
+kind: Cluster
+metadata:
+  name: gke-01
+  annotations:
+    krm.kcl.dev/composition-resource-name: gke-01-cluster
+status:
+  atProvider:
+    clusterIpv4Cidr: 10.8.0.0/14
+  conditions:
+  - type: Ready
+    reason: Available
+---
+apiVersion: container.gcp.m.upbound.io/v1beta1
+kind: NodePool
+metadata:
+  name: gke-01
+  annotations:
+    krm.kcl.dev/composition-resource-name: gke-01-nodepool
+status:
+  conditions:
+  - type: Ready
+    reason: Creating
+";
+
+/// The `set` entries of the Cilium release.
+fn cilium_set(rendered: &Rendered) -> Vec<Value> {
+    let cilium = rendered
+        .items()
+        .find(|item| {
+            item["kind"] == "Release" && item["spec"]["forProvider"]["chart"]["name"] == "cilium"
+        })
+        .expect("Google composes Cilium");
+    cilium["spec"]["forProvider"]["set"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default()
+}
+
+#[test]
+fn observing_the_google_node_pool_sets_ciliums_native_routing_cidr() {
+    let first = render(GOOGLE_XR, None, &Observed::none());
+    assert!(
+        !cilium_set(&first)
+            .iter()
+            .any(|entry| entry["name"] == "ipv4NativeRoutingCIDR"),
+        "no CIDR before the node pool is observed"
+    );
+
+    let observed = Observed::from_yaml_stream(GOOGLE_OBSERVED).expect("observed resources");
+    assert_eq!(
+        observed.names().collect::<Vec<_>>(),
+        ["gke-01-cluster", "gke-01-nodepool"]
+    );
+    let later = render(GOOGLE_XR, None, &observed);
+    let entry = cilium_set(&later)
+        .into_iter()
+        .find(|entry| entry["name"] == "ipv4NativeRoutingCIDR")
+        .expect("the CIDR once the node pool is observed");
+    assert_eq!(entry["value"], "10.8.0.0/14");
+    // The provider step reads the same observed resources into the XR's status.
+    assert_eq!(later.xr["status"]["field1"], "10.8.0.0/14");
+    assert_eq!(later.xr["status"]["controlPlaneStatus"], "Available");
+    assert_eq!(later.xr["status"]["nodePoolStatus"], "Creating");
+}
+
+#[test]
+fn observed_documents_without_a_unique_composition_resource_name_are_refused() {
+    let unnamed = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n";
+    match Observed::from_yaml_stream(unnamed) {
+        Err(RenderError::Observed(message)) => {
+            assert!(
+                message.contains("document 1") && message.contains(RESOURCE_NAME),
+                "{message}"
+            )
+        }
+        other => panic!("expected RenderError::Observed, got {other:?}"),
+    }
+    let twice = format!("{}---\n{}", GOOGLE_OBSERVED, GOOGLE_OBSERVED);
+    match Observed::from_yaml_stream(&twice) {
+        Err(RenderError::Observed(message)) => {
+            assert!(message.contains("`gke-01-cluster`"), "{message}")
+        }
+        other => panic!("expected RenderError::Observed, got {other:?}"),
+    }
+    match Observed::from_yaml_stream("- a list\n") {
+        Err(RenderError::Observed(message)) => {
+            assert!(message.contains("not a mapping"), "{message}")
+        }
+        other => panic!("expected RenderError::Observed, got {other:?}"),
+    }
+}
+
+/// A copy of `kcl/` whose AWS step also composes the apps step's helm ProviderConfig name.
+fn kcl_dir_with_a_collision() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    for file in ["apps.k", "definition.k", "data.k", "azure.k", "google.k"] {
+        std::fs::copy(root().join("kcl").join(file), dir.path().join(file))
+            .unwrap_or_else(|e| panic!("cannot copy kcl/{file}: {e}"));
+    }
+    let collision = format!(
+        "_items += [{{apiVersion = \"v1\", kind = \"ConfigMap\", metadata = {{name = _xr, annotations = {{\"{RESOURCE_NAME}\" = _xr + \"-config-helm\"}}}}}}]\n\nitems = _items"
+    );
+    let aws = read("kcl/aws.k");
+    assert!(
+        aws.contains("\nitems = _items"),
+        "aws.k ends with `items = _items`"
+    );
+    std::fs::write(
+        dir.path().join("aws.k"),
+        aws.replace("\nitems = _items", &format!("\n{collision}")),
+    )
+    .expect("aws.k is written");
+    dir
+}
+
+#[test]
+fn a_composition_resource_name_composed_by_two_steps_is_an_error_naming_both() {
+    let dir = kcl_dir_with_a_collision();
+    let pipeline = Pipeline::load(dir.path()).expect("the copy loads");
+    let xr = scenario_xr("collide", Provider::Aws, json!({"namespaces": []}));
+    match pipeline.render(xr, None, &Observed::none()) {
+        Err(RenderError::Compose(message)) => {
+            for mention in [
+                "`collide-config-helm`",
+                "ConfigMap `collide` from step `aws`",
+                "ProviderConfig `collide` from step `apps`",
+            ] {
+                assert!(
+                    message.contains(mention),
+                    "the error says {mention}: {message}"
+                );
+            }
+        }
+        other => panic!("expected RenderError::Compose, got {other:?}"),
+    }
+}
+
+/// A copy of `kcl/` whose apps step composes one ConfigMap holding what it was given as
+/// `dxr` and `dcds`.
+fn kcl_dir_whose_apps_step_shows_its_params() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    for file in ["definition.k", "data.k", "aws.k", "azure.k", "google.k"] {
+        std::fs::copy(root().join("kcl").join(file), dir.path().join(file))
+            .unwrap_or_else(|e| panic!("cannot copy kcl/{file}: {e}"));
+    }
+    let apps = format!(
+        "_params = option(\"params\")\n\
+         items = [{{apiVersion = \"v1\", kind = \"ConfigMap\", metadata = {{name = \"params\", annotations = {{\"{RESOURCE_NAME}\" = \"params\"}}}}, data = {{dxr = _params.dxr, dcds = _params.dcds, ocds = _params.ocds}}}}]\n"
+    );
+    std::fs::write(dir.path().join("apps.k"), apps).expect("apps.k is written");
+    dir
+}
+
+#[test]
+fn each_step_sees_the_desired_state_of_the_steps_before_it_as_function_kcl_passes_it() {
+    let dir = kcl_dir_whose_apps_step_shows_its_params();
+    let pipeline = Pipeline::load(dir.path()).expect("the copy loads");
+    let xr = scenario_xr("seen", Provider::Aws, json!({}));
+    let rendered = pipeline
+        .render(xr, None, &Observed::none())
+        .unwrap_or_else(|e| panic!("the copy renders: {e}"));
+    let params = &rendered.step("apps")[0]["data"];
+    // The desired XR so far: the status the AWS step set.
+    assert_eq!(params["dxr"]["apiVersion"], "devopstoolkit.ai/v2");
+    assert_eq!(params["dxr"]["status"]["clusterName"], "seen");
+    // The composed resources so far, by composition resource name.
+    let dcds = params["dcds"].as_object().expect("dcds is a dict");
+    let names: BTreeSet<&str> = dcds.keys().map(String::as_str).collect();
+    let composed: BTreeSet<&str> = rendered
+        .step("aws")
+        .iter()
+        .filter_map(resource_name)
+        .collect();
+    assert_eq!(names, composed);
+    // function-kcl consumes its annotations: the ready one becomes `Ready`.
+    let usage = &dcds["seen-cluster-helm-usage"];
+    assert_eq!(usage["Ready"], "True");
+    assert_eq!(usage["Resource"]["kind"], "Usage");
+    let annotations = &usage["Resource"]["metadata"]["annotations"];
+    assert_eq!(
+        annotations["crossplane.io/external-name"],
+        "seen-cluster-helm-usage"
+    );
+    assert!(
+        annotations.get(RESOURCE_NAME).is_none() && annotations.get("krm.kcl.dev/ready").is_none()
+    );
+    assert_eq!(dcds["ekscluster"]["Ready"], "Unspecified");
+    assert!(
+        dcds["ekscluster"]["Resource"]["metadata"]
+            .get("annotations")
+            .is_none()
+    );
+    assert_eq!(params["ocds"], json!({}));
+}
+
+/// Run `cargo xtask render <args>`; one at a time, so that the runs do not wait on each
+/// other's build lock.
+fn xtask_render(args: &[&str], stdin: &str) -> Output {
+    static ONE_AT_A_TIME: Mutex<()> = Mutex::new(());
+    let _guard = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
+    let mut child = Command::new(env!("CARGO"))
+        .current_dir(root())
+        .args(["run", "--quiet", "--package", "xtask", "--", "render"])
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("cargo runs");
+    child
+        .stdin
+        .take()
+        .expect("stdin is piped")
+        .write_all(stdin.as_bytes())
+        .expect("stdin is written");
+    child
+        .wait_with_output()
+        .expect("cargo xtask render finishes")
+}
+
+fn parse_stream(output: &Output) -> Vec<Value> {
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        output.status.success(),
+        "cargo xtask render fails: {stderr}"
+    );
+    serde_saphyr::from_multiple(&String::from_utf8_lossy(&output.stdout)).expect("a YAML stream")
+}
+
+#[test]
+fn xtask_render_of_each_example_prints_the_cluster_its_network_and_iam_and_the_apps() {
+    let wanted: [(Provider, &[&str]); 3] = [
+        (
+            Provider::Aws,
+            &[
+                "eks.aws.m.upbound.io/v1beta1 Cluster",
+                "eks.aws.m.upbound.io/v1beta1 NodeGroup",
+                "ec2.aws.m.upbound.io/v1beta1 VPC",
+                "ec2.aws.m.upbound.io/v1beta1 Subnet",
+                "ec2.aws.m.upbound.io/v1beta1 InternetGateway",
+                "iam.aws.m.upbound.io/v1beta1 Role",
+                "iam.aws.m.upbound.io/v1beta1 RolePolicyAttachment",
+            ],
+        ),
+        (
+            Provider::Azure,
+            &[
+                "azure.m.upbound.io/v1beta1 ResourceGroup",
+                "containerservice.azure.m.upbound.io/v1beta1 KubernetesCluster",
+            ],
+        ),
+        (
+            Provider::Google,
+            &[
+                "container.gcp.m.upbound.io/v1beta1 Cluster",
+                "container.gcp.m.upbound.io/v1beta1 NodePool",
+            ],
+        ),
+    ];
+    for (provider, cluster_kinds) in wanted {
+        let path = format!("examples/{provider}.yaml");
+        let items = parse_stream(&xtask_render(&[&path], ""));
+        let kinds = kinds(&items);
+        for kind in cluster_kinds.iter().chain(&[
+            "helm.m.crossplane.io/v1beta1 Release",
+            "helm.m.crossplane.io/v1beta1 ProviderConfig",
+        ]) {
+            assert!(kinds.contains(*kind), "{path}: no {kind} in {kinds:?}");
+        }
+        // What the library renders, in the same order.
+        let expected = render(&read(&path), None, &Observed::none()).into_items();
+        assert_eq!(items, expected, "{path}");
+    }
+}
+
+#[test]
+fn xtask_render_reads_observed_resources_from_a_file() {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let observed = dir.path().join("observed.yaml");
+    std::fs::write(&observed, GOOGLE_OBSERVED).expect("observed.yaml is written");
+    let observed = observed.to_string_lossy().into_owned();
+    let items = parse_stream(&xtask_render(&["--observed", &observed, "-"], GOOGLE_XR));
+    assert!(
+        serde_json::to_string(&items)
+            .expect("JSON")
+            .contains("ipv4NativeRoutingCIDR"),
+        "the later reconcile sets the CIDR"
+    );
+}
+
+#[test]
+fn every_example_is_admitted_and_renders_through_its_providers_pipeline() {
+    for path in yaml_files(&root().join("examples")) {
+        let xr = std::fs::read_to_string(&path).expect("the example reads");
+        if let Err(e) = pipeline().render_yaml(&xr, None, &Observed::none()) {
+            panic!("{}: {e}", path.display());
+        }
+    }
+}
+
+#[test]
+fn every_provider_step_file_is_loaded_from_kcl() {
+    for provider in Provider::ALL {
+        let steps = pipeline().steps(provider);
+        let names: Vec<&str> = steps.iter().map(|step| step.name.as_str()).collect();
+        assert_eq!(names, [provider.name(), "apps"]);
+        assert_eq!(
+            steps[0].source,
+            read(&format!("kcl/{}", provider_step_file(provider)))
+        );
+    }
+}
