@@ -3,7 +3,8 @@
 //! Crossplane keys composed resources by `krm.kcl.dev/composition-resource-name`. When an
 //! upgrade of the package stops composing a key, Crossplane deletes that resource (for a
 //! Helm `Release`, it uninstalls the app) and creates whatever replaced it. The reviewed
-//! list of every key that each provider and scenario composes is the snapshot
+//! list of every key that each provider's step composes (for `tests/pipeline/cluster.yaml`)
+//! and that the apps step composes for each provider and scenario is the snapshot
 //! `tests/snapshots/composed-keys.snap`: a change that drops a key fails here with one line
 //! per key saying what Crossplane would do; a new key is a snapshot change to review with
 //! `cargo insta review`, like any other.
@@ -13,6 +14,8 @@ mod common;
 use std::collections::BTreeMap;
 use std::panic::{AssertUnwindSafe, catch_unwind, resume_unwind};
 
+use dot_kubernetes_apps::Provider;
+use dot_kubernetes_apps::render::{Observed, Pipeline};
 use serde_json::Value;
 
 use common::{check_every_case, matrix, resource_name, root};
@@ -69,17 +72,52 @@ fn consequence(description: &str) -> String {
         ["ProviderConfig"] => {
             "Crossplane deletes it: the releases and objects that use it lose their access".into()
         }
-        _ => "Crossplane deletes it".into(),
+        _ => "Crossplane deletes it, and with it the cloud resource it manages".into(),
     }
 }
 
-/// `<provider>-<scenario>:` then `  <key without the XR's name> = <description>` per key.
-fn listing() -> String {
+/// A case of the list: its name, the XR's name, and what it composes.
+struct Composed {
+    name: String,
+    xr: String,
+    items: Vec<Value>,
+}
+
+/// Every provider's step for `tests/pipeline/cluster.yaml` (`<provider>-provider-step`),
+/// then the apps step of every case of the matrix (`<provider>-<scenario>`).
+fn composed() -> Vec<Composed> {
+    let pipeline = Pipeline::load(&root().join("kcl")).unwrap_or_else(|e| panic!("{e}"));
+    let path = root().join("tests/pipeline/cluster.yaml");
+    let xr = std::fs::read_to_string(&path)
+        .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
+    let mut composed: Vec<Composed> = Provider::ALL
+        .into_iter()
+        .map(|provider| {
+            let rendered = pipeline
+                .render_yaml(&xr, Some(provider), &Observed::none())
+                .unwrap_or_else(|e| panic!("{provider}: {e}"));
+            Composed {
+                name: format!("{provider}-provider-step"),
+                xr: "cluster-01".into(),
+                items: rendered.step(provider.name()).to_vec(),
+            }
+        })
+        .collect();
+    composed.extend(matrix().into_iter().map(|case| Composed {
+        name: case.name(),
+        xr: case.xr().to_owned(),
+        items: case.items().to_vec(),
+    }));
+    composed
+}
+
+/// `<case>:` then `  <key without the XR's name> = <description>` per key.
+fn listing(composed: &[Composed]) -> String {
     let mut out = String::new();
-    for case in matrix() {
-        out.push_str(&format!("{}:\n", case.name()));
-        let prefix = format!("{}-", case.xr());
-        for item in case.items() {
+    for case in composed {
+        out.push_str(&format!("{}:\n", case.name));
+        let prefix = format!("{}-", case.xr);
+        for item in &case.items {
             let key = resource_name(item).unwrap_or("?");
             let key = key.strip_prefix(&prefix).unwrap_or(key);
             out.push_str(&format!("  {key} = {}\n", describe(item)));
@@ -117,18 +155,19 @@ fn reviewed() -> BTreeMap<String, BTreeMap<String, String>> {
 #[test]
 fn no_composed_key_disappears_without_review() {
     let reviewed = reviewed();
+    let composed = composed();
     let mut dropped = Vec::new();
-    for case in matrix() {
-        let Some(keys) = reviewed.get(&case.name()) else {
+    for case in &composed {
+        let Some(keys) = reviewed.get(&case.name) else {
             continue;
         };
-        let current: Vec<&str> = case.resource_names();
+        let current: Vec<&str> = case.items.iter().filter_map(resource_name).collect();
         for (key, description) in keys {
-            let full = format!("{}-{key}", case.xr());
+            let full = format!("{}-{key}", case.xr);
             if !current.contains(&full.as_str()) {
                 dropped.push(format!(
                     "{}: `{full}` ({description}) is no longer composed: on upgrade {}",
-                    case.name(),
+                    case.name,
                     consequence(description)
                 ));
             }
@@ -141,7 +180,7 @@ fn no_composed_key_disappears_without_review() {
         "Every composition resource name each provider and scenario composes; \
          removing one deletes the resource on upgrade",
     );
-    let listing = listing();
+    let listing = listing(&composed);
     let compared = catch_unwind(AssertUnwindSafe(|| {
         settings.bind(|| insta::assert_snapshot!(SNAPSHOT, listing));
     }));
