@@ -19,6 +19,10 @@ pub struct BenchArgs {
     /// How many times each measurement is repeated (the median is reported).
     #[arg(long, default_value_t = 5)]
     runs: usize,
+    /// Another apps step to render side by side with kcl/apps.k, for the same XRs (for
+    /// example the hand-written apps.k this package replaces).
+    #[arg(long, value_name = "APPS_K")]
+    against: Option<PathBuf>,
 }
 
 /// One rendering case: a scenario for a provider.
@@ -94,6 +98,37 @@ pub fn run(root: &Path, args: &BenchArgs) -> TaskResult {
             .iter()
             .try_for_each(|request| python_eval_per_process(library, request))
     })?;
+    let against = match &args.against {
+        Some(path) => {
+            let source = std::fs::read_to_string(path)
+                .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+            let other = composition.with_apps_source(source);
+            let render_other = |case: &Case| {
+                other
+                    .render(case.xr.clone(), Some(case.provider))
+                    .map(|_| ())
+                    .map_err(|e| format!("{} with {}: {e}", case.name, path.display()))
+            };
+            // Interleaved with kcl/apps.k's renders, so that both see the same machine.
+            let one_other = median(runs, || render_other(every_app))?;
+            let one_ours = median(runs, || render_apps(every_app))?;
+            let both: Vec<&Case> = cases
+                .iter()
+                .filter(|case| render_other(case).is_ok())
+                .collect();
+            let matrix_other = median(runs, || both.iter().try_for_each(|c| render_other(c)))?;
+            let matrix_ours = median(runs, || both.iter().try_for_each(|c| render_apps(c)))?;
+            Some((
+                path,
+                one_other,
+                one_ours,
+                both.len(),
+                matrix_other,
+                matrix_ours,
+            ))
+        }
+        None => None,
+    };
     let codegen_check = median(runs, || run_xtask(&exe, &["codegen", "--check"]))?;
     let package_check = median(runs, || run_xtask(&exe, &["package", "--check"]))?;
 
@@ -154,6 +189,32 @@ pub fn run(root: &Path, args: &BenchArgs) -> TaskResult {
         "whole matrix, full pipeline in-process vs a `cargo xtask render` process per render: {:.1}x faster",
         ratio(matrix_per_process, matrix_pipeline)
     );
+    if let Some((path, one_other, one_ours, count, matrix_other, matrix_ours)) = against {
+        let other_lines = std::fs::read_to_string(path).map_or(0, |t| t.lines().count());
+        println!();
+        println!(
+            "| apps step, in-process | kcl/apps.k ({} lines) | {} ({other_lines} lines) |",
+            lines("apps.k"),
+            path.display()
+        );
+        println!("|---|---|---|");
+        println!(
+            "| one render (every-app, google) | {:.1} ms | {:.1} ms |",
+            ms(one_ours),
+            ms(one_other)
+        );
+        println!(
+            "| the {count} renders both compose | {:.1} ms | {:.1} ms |",
+            ms(matrix_ours),
+            ms(matrix_other)
+        );
+        println!(
+            "kcl/apps.k vs {}: {:.2}x the time for one render, {:.2}x for the matrix",
+            path.display(),
+            ratio(one_ours, one_other),
+            ratio(matrix_ours, matrix_other)
+        );
+    }
     if let Some(dir) = cases.first().and_then(|c| c.path.parent()) {
         let _ = std::fs::remove_dir_all(dir);
     }
@@ -256,5 +317,9 @@ fn ratio(slow: Duration, fast: Duration) -> f64 {
 }
 
 fn row(name: &str, time: Duration) {
-    println!("| {name} | {:.1} ms |", time.as_secs_f64() * 1000.0);
+    println!("| {name} | {:.1} ms |", ms(time));
+}
+
+fn ms(time: Duration) -> f64 {
+    time.as_secs_f64() * 1000.0
 }

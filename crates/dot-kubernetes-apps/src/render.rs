@@ -176,6 +176,16 @@ impl Composition {
             .replace("CLUSTER_KIND", provider.cluster_kind())
     }
 
+    /// The same composition (the same XRD and admission) with another apps step, for
+    /// comparing it with this one: for example the hand-written `apps.k` that this package
+    /// replaces.
+    pub fn with_apps_source(&self, apps_source: impl Into<String>) -> Composition {
+        Composition {
+            apps_source: apps_source.into(),
+            ..self.clone()
+        }
+    }
+
     /// The `kcl/` directory this composition was loaded from.
     pub fn kcl_dir(&self) -> &Path {
         &self.kcl_dir
