@@ -246,6 +246,8 @@ pub struct Parameters {
     pub node_size: NodeSize,
     /// The minimum number of nodes.
     #[serde(default = "one")]
+    // The deployed XRD bounds no count, and every XR it admits is admitted here.
+    #[schemars(with = "i64")]
     pub min_node_count: u32,
     /// Namespaces to create in the cluster.
     #[serde(default = "default_namespaces")]
@@ -282,9 +284,11 @@ pub struct Gpu {
     pub node_size: NodeSize,
     /// The minimum number of GPU nodes.
     #[serde(default = "one")]
+    #[schemars(with = "i64")]
     pub min_node_count: u32,
     /// The maximum number of GPU nodes.
     #[serde(default = "ten")]
+    #[schemars(with = "i64")]
     pub max_node_count: u32,
 }
 
