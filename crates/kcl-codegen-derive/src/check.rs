@@ -138,6 +138,7 @@ pub fn check(input: &DeriveInput, attrs: AppAttrs) -> darling::Result<App> {
         })
         .collect();
     cx.image_references(&images);
+    crate::layout::check(&input.attrs, &mut cx.errors);
 
     let Checker { errors, files, .. } = cx;
     errors.finish_with(App {

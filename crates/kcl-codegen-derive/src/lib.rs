@@ -7,6 +7,7 @@
 mod attrs;
 mod check;
 mod expand;
+mod layout;
 mod yaml;
 
 use proc_macro::TokenStream;
@@ -43,7 +44,12 @@ use syn::{DeriveInput, parse_macro_input};
 /// - `requires = OtherApp` or `requires(A, B)`, repeatable: apps this one needs, by type.
 /// - `release(...)`, repeatable, in installation order:
 ///   - `chart = "..."`, `version = "..."`, `namespace = "..."` (required);
-///   - exactly one of `repository = "https://..."` or `url = "oci://..."`;
+///   - exactly one of `repository = "https://..."` (a Helm repository),
+///     `repository = "oci://<registry>/<path>"` (an OCI registry: composed as
+///     `chart.repository`, `chart.name` and `chart.version`) or
+///     `url = "https://.../<chart>-{version}.tgz"` (an archive whose name is the pin);
+///   - `chart`, the source and `version` written one after the other, in that order:
+///     Renovate finds the pin by that layout;
 ///   - `name = "..."`: the release name, a DNS label; default: the chart;
 ///   - `pin = "..."`: the KCL name of the version pin; default: the name in lowerCamelCase
 ///     (`keda-add-ons-http` -> `kedaAddOnsHttp`);
@@ -54,8 +60,14 @@ use syn::{DeriveInput, parse_macro_input};
 ///   - exactly one of `file = "..."` or `inline = "..."`: a manifest with `apiVersion`,
 ///     `kind` and `metadata.name`;
 ///   - `name = "..."`: a DNS label; default: the file's stem (required with `inline`);
+///   - `external_name = "..."`: its `crossplane.io/external-name`; default: the
+///     manifest's `metadata.name`;
 ///   - `retain`: keep the object when the composite resource is deleted;
+///   - `no_usage`: compose no `Usage` that holds the cluster for it;
 ///   - `when(...)`.
+/// - `image(name = "...", repository = "...", tag = "...", pin = "...")`, repeatable: a
+///   pinned container image, named in manifests and values as `"{{ image:<name> }}"`;
+///   `repository` and `tag` one after the other.
 /// - `when(app = OtherApp)`: another app is enabled; `when(field = some_field)`: a `bool`
 ///   field of this struct is true (it becomes the field's serde name, e.g. `httpAddon`).
 ///
