@@ -240,6 +240,13 @@ fn check_apps(apps: &[AppSpec]) -> Result<(), ComposeError> {
     let mut pins = BTreeMap::new();
     let mut names = BTreeMap::new();
     for app in apps {
+        if !is_identifier(&app.key) || app.key.starts_with('_') {
+            return Err(error(
+                &app.key,
+                "the key is not a KCL identifier that KCL outputs (letters, digits and `_`, \
+                 not starting with a digit or `_`)",
+            ));
+        }
         if !keys.insert(app.key.as_str()) {
             return Err(error(&app.key, "the key is declared by two apps"));
         }
@@ -545,15 +552,26 @@ enum ValuesNode {
 fn values_expr(app: &AppSpec, parts: &[Values]) -> Result<Expr, ComposeError> {
     let mut root = ValuesNode::Map(Vec::new());
     for part in parts {
+        if let Some(key) = part.at.iter().find(|key| key.starts_with('_')) {
+            return Err(error(
+                &app.key,
+                format!(
+                    "values at `{}`: KCL drops keys that start with `_` (`{key}`) from its output",
+                    part.at.join(".")
+                ),
+            ));
+        }
         check_visible_keys(app, &part.value, "values")?;
-        insert_part(&mut root, &part.at, &part.value, part.when.as_ref())
+        insert_part(&mut root, &[], &part.at, &part.value, part.when.as_ref())
             .map_err(|message| error(&app.key, message))?;
     }
     node_expr(app, &root)
 }
 
+/// Place a part at `at` below `node`, which is at `path` in the values.
 fn insert_part(
     node: &mut ValuesNode,
+    path: &[&str],
     at: &[String],
     value: &Value,
     when: Option<&Condition>,
@@ -570,41 +588,55 @@ fn insert_part(
                 return Err("values at the top must be a mapping".into());
             };
             for (key, value) in map {
-                merge_entry(entries, key, when, value);
+                merge_entry(entries, key, when, value, path)?;
             }
             Ok(())
         }
-        Some((last, [])) => {
-            merge_entry(entries, last, when, value);
-            Ok(())
-        }
+        Some((last, [])) => merge_entry(entries, last, when, value, path),
         Some((first, rest)) => {
             let index = unconditional_map(entries, first).unwrap_or_else(|| {
                 entries.push((first.clone(), None, ValuesNode::Map(Vec::new())));
                 entries.len() - 1
             });
-            insert_part(&mut entries[index].2, rest, value, when)
+            let path: Vec<&str> = path.iter().copied().chain([first.as_str()]).collect();
+            insert_part(&mut entries[index].2, &path, rest, value, when)
         }
     }
 }
 
 /// Add `key: value` to a map, merging into an unconditional map already there when both
 /// are unconditional maps, so that parts read as one dict.
+///
+/// Two parts that both give `key` a value that is not a mapping would make KCL fail with
+/// "conflicting values" when both are present (which conditions can hide from a render):
+/// that is an error here, naming the path.
 fn merge_entry(
     entries: &mut Vec<(String, Option<Condition>, ValuesNode)>,
     key: &str,
     when: Option<&Condition>,
     value: &Value,
-) {
+    path: &[&str],
+) -> Result<(), String> {
+    let here: Vec<&str> = path.iter().copied().chain([key]).collect();
     if let (None, Value::Object(map), Some(index)) = (when, value, unconditional_map(entries, key))
         && let ValuesNode::Map(inner) = &mut entries[index].2
     {
         for (k, v) in map {
-            merge_entry(inner, k, None, v);
+            merge_entry(inner, k, None, v, &here)?;
         }
-        return;
+        return Ok(());
+    }
+    let clashes = entries
+        .iter()
+        .any(|(k, _, node)| k == key && !(matches!(node, ValuesNode::Map(_)) && value.is_object()));
+    if clashes {
+        return Err(format!(
+            "two values parts set `{}`; KCL would fail with conflicting values when both apply",
+            here.join(".")
+        ));
     }
     entries.push((key.to_owned(), when.cloned(), values_node(value)));
+    Ok(())
 }
 
 fn unconditional_map(
@@ -840,6 +872,64 @@ mod tests {
             err.to_string(),
             "app `a`: `values.server._hidden`: KCL drops keys that start with `_` from its output"
         );
+    }
+
+    #[test]
+    fn two_values_parts_setting_the_same_scalar_are_an_error_even_under_a_condition() {
+        let mut a = app("a", &[]);
+        a.parameters = schemars::Schema::try_from(json!({
+            "title": "a",
+            "type": "object",
+            "properties": {
+                "enabled": {"type": "boolean", "default": false},
+                "big": {"type": "boolean", "default": false}
+            }
+        }))
+        .unwrap();
+        let mut r = release("r");
+        r.values.push(Values {
+            at: Vec::new(),
+            value: json!({"server": {"replicas": 1}}),
+            when: None,
+        });
+        r.values.push(Values {
+            at: vec!["server".into()],
+            value: json!({"replicas": 3}),
+            when: None,
+        });
+        a.releases.push(r.clone());
+        let err = lower(&[a.clone()]).unwrap_err();
+        assert!(err.message.contains("`server.replicas`"), "{err}");
+        r.values[1] = Values {
+            at: vec!["server".into(), "replicas".into()],
+            value: json!(3),
+            when: Some(Condition::Field(vec!["big".into()])),
+        };
+        a.releases = vec![r];
+        let err = lower(&[a]).unwrap_err();
+        assert!(err.message.contains("`server.replicas`"), "{err}");
+    }
+
+    #[test]
+    fn values_placed_at_a_key_kcl_drops_are_an_error() {
+        let mut a = app("a", &[]);
+        let mut r = release("r");
+        r.values.push(Values {
+            at: vec!["_secret".into()],
+            value: json!("x"),
+            when: None,
+        });
+        a.releases.push(r);
+        let err = lower(&[a]).unwrap_err();
+        assert!(err.message.contains("`_secret`"), "{err}");
+    }
+
+    #[test]
+    fn an_app_key_that_is_not_a_kcl_identifier_is_an_error() {
+        for key in ["my-app", "1app", "_hidden", ""] {
+            let err = lower(&[app(key, &[])]).unwrap_err();
+            assert!(err.message.contains("not a KCL identifier"), "{key}: {err}");
+        }
     }
 
     #[test]

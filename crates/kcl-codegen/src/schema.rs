@@ -396,6 +396,14 @@ impl Compiler<'_> {
             _ => {
                 let mut compiled = Vec::new();
                 for (name, property) in properties.into_iter().flatten() {
+                    if name.starts_with('_') {
+                        // KCL leaves such keys out of its output: the property would vanish
+                        // from the XRD and from what the composition reads.
+                        return Err(path.field(name).error(
+                            "a property whose name starts with `_` is dropped by KCL; \
+                             rename it (`#[serde(rename = \"...\")]`)",
+                        ));
+                    }
                     compiled.push((name.clone(), self.compile(property, &path.field(name))?));
                 }
                 let required = object

@@ -724,3 +724,23 @@ fn tuple_is_an_error() {
     assert_names(&error, "WithTuple", "pair");
     assert!(error.message.contains("tuple"), "{error}");
 }
+
+#[test]
+fn a_property_kcl_would_drop_from_its_output_is_an_error_naming_it() {
+    /// Settings.
+    #[derive(JsonSchema)]
+    #[allow(dead_code)]
+    struct Settings {
+        /// A hidden value.
+        #[serde(rename = "_token")]
+        token: String,
+    }
+    let schema = schema_for!(Settings);
+    for error in [
+        data_dict(&schema).unwrap_err(),
+        structural(&schema).unwrap_err(),
+    ] {
+        assert_eq!(error.path, "_token", "{error}");
+        assert!(error.message.contains("dropped by KCL"), "{error}");
+    }
+}
