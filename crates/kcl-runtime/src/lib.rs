@@ -24,6 +24,7 @@
 //! package importable by `python3`. See [`discover`].
 
 mod discovery;
+mod elf;
 mod error;
 mod ffi;
 mod messages;
@@ -33,7 +34,7 @@ pub use discovery::{
     KCL_LIB_PATH_ENV, KCL_LIB_VERSION, KCL_LIBPYTHON_PATH_ENV, LIBPYTHON_RECORD, LibraryPaths,
     discover, install_command, local_install_dir, python_libpython,
 };
-pub use error::{Error, KclError, KclErrorKind, LoadError, Location};
+pub use error::{Error, KclError, KclErrorKind, LoadError, LoadErrorKind, Location};
 pub use program::{Output, Program};
 
 use std::path::Path;
@@ -93,9 +94,10 @@ impl Runtime {
     /// Compile errors (syntax, types, unknown names) and evaluation errors (a failed
     /// `assert`, a runtime error) both come back as [`Error::Kcl`].
     pub fn run(&self, program: &Program) -> Result<Output, Error> {
-        let result: messages::ExecProgramResult = self
-            .library
-            .call("KclService.ExecProgram", &program.to_args()?)?;
+        let args = program.to_args()?;
+        let stack = ffi::stack_size(program.input_bytes(&args));
+        let result: messages::ExecProgramResult =
+            self.library.call("KclService.ExecProgram", &args, stack)?;
         if !result.err_message.is_empty() {
             return Err(KclError::parse(KclErrorKind::Evaluation, &result.err_message).into());
         }
@@ -109,6 +111,7 @@ impl Runtime {
             &messages::FormatCodeArgs {
                 source: source.to_owned(),
             },
+            ffi::stack_size(source.len()),
         )?;
         String::from_utf8(result.formatted)
             .map_err(|e| Error::Protocol(format!("formatted code is not UTF-8: {e}")))
@@ -116,9 +119,11 @@ impl Runtime {
 
     /// The version of the loaded runtime.
     pub fn version(&self) -> Result<Version, Error> {
-        let result: messages::GetVersionResult = self
-            .library
-            .call("KclService.GetVersion", &messages::GetVersionArgs {})?;
+        let result: messages::GetVersionResult = self.library.call(
+            "KclService.GetVersion",
+            &messages::GetVersionArgs {},
+            ffi::MIN_STACK,
+        )?;
         Ok(Version {
             version: result.version,
             git_sha: result.git_sha,
