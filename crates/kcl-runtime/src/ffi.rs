@@ -7,9 +7,7 @@ use std::sync::Mutex;
 use libloading::{Library, Symbol};
 use prost::Message;
 
-use crate::discovery::{
-    KCL_LIB_PATH_ENV, KCL_LIB_VERSION, KCL_LIBPYTHON_PATH_ENV, LibraryPaths, install_command,
-};
+use crate::discovery::{KCL_LIB_PATH_ENV, KCL_LIB_VERSION, KCL_LIBPYTHON_PATH_ENV, LibraryPaths};
 use crate::elf;
 use crate::error::{Error, KclError, KclErrorKind, LoadError, LoadErrorKind};
 
@@ -63,15 +61,13 @@ impl KclLibrary {
             if text.contains("undefined symbol: Py") || text.contains("undefined symbol: _Py") {
                 // The library wants Python symbols that this libpython lacks: another
                 // Python version than the one the wheel was built for.
-                libpython_error(
-                    &paths.libpython,
+                libpython_error(&paths.libpython, |it| {
                     format!(
-                        "the KCL library {} needs symbols that libpython {} does not have, so \
-                         that libpython is not the Python the kcl-lib wheel was built for",
-                        paths.library.display(),
-                        paths.libpython.display()
-                    ),
-                )
+                        "the KCL library {} needs Python symbols that {it} does not have: it \
+                         is not the Python the kcl-lib wheel was built for",
+                        paths.library.display()
+                    )
+                })
                 .with_source(e)
             } else {
                 LoadError::of_kind(
@@ -279,34 +275,30 @@ pub(crate) fn stack_size(input_bytes: usize) -> usize {
 /// Open libpython, and make sure it is libpython.
 fn open_libpython(path: &Path) -> Result<Library, LoadError> {
     if !path.is_file() {
-        return Err(libpython_error(
-            path,
-            format!("libpython {} does not exist", path.display()),
-        ));
+        return Err(libpython_error(path, |it| format!("{it} does not exist")));
     }
-    let library = open_global(path).map_err(|e| {
-        libpython_error(path, format!("cannot load libpython {}", path.display())).with_source(e)
-    })?;
+    let library = open_global(path)
+        .map_err(|e| libpython_error(path, |it| format!("cannot load {it}")).with_source(e))?;
     // SAFETY: only the symbol's presence is checked; it is never called.
     let found = unsafe { library.get::<*const c_void>(b"Py_IsInitialized\0") };
     if found.is_err() {
-        return Err(libpython_error(
-            path,
-            format!(
-                "{} is not libpython: it does not export `Py_IsInitialized`",
-                path.display()
-            ),
-        ));
+        return Err(libpython_error(path, |it| {
+            format!("{it} is not libpython: it does not export `Py_IsInitialized`")
+        }));
     }
     Ok(library)
 }
 
-/// A libpython problem, naming the variable when that is where the path came from.
-fn libpython_error(path: &Path, reason: String) -> LoadError {
+/// A libpython problem. `reason` says what is wrong with "libpython <path>", which names
+/// the variable when that is where the path came from.
+fn libpython_error(path: &Path, reason: impl FnOnce(&str) -> String) -> LoadError {
     let from_env = std::env::var_os(KCL_LIBPYTHON_PATH_ENV).is_some_and(|v| Path::new(&v) == path);
-    let (reason, advice) = if from_env {
+    let (subject, advice) = if from_env {
         (
-            format!("{reason} (it is what {KCL_LIBPYTHON_PATH_ENV} names)"),
+            format!(
+                "libpython {} (named by {KCL_LIBPYTHON_PATH_ENV})",
+                path.display()
+            ),
             format!(
                 "set {KCL_LIBPYTHON_PATH_ENV} to the shared libpython3.X.so of the Python that \
                  installed kcl-lib, or unset it to use the one python3 reports"
@@ -314,7 +306,7 @@ fn libpython_error(path: &Path, reason: String) -> LoadError {
         )
     } else {
         (
-            reason,
+            format!("libpython {}", path.display()),
             format!(
                 "install Python 3 with its shared library (Debian: apt-get install \
                  libpython3-dev), or set {KCL_LIBPYTHON_PATH_ENV} to the libpython3.X.so of \
@@ -322,7 +314,7 @@ fn libpython_error(path: &Path, reason: String) -> LoadError {
             ),
         )
     };
-    LoadError::of_kind(LoadErrorKind::Libpython, reason, advice).tried(path.to_path_buf())
+    LoadError::of_kind(LoadErrorKind::Libpython, reason(&subject), advice).tried(path.to_path_buf())
 }
 
 /// Refuse a library file that `dlopen` would crash on, or that pip recorded another size
@@ -387,9 +379,9 @@ fn recorded_size(library: &Path) -> Option<u64> {
 fn library_advice(library: &Path) -> String {
     if std::env::var_os(KCL_LIB_PATH_ENV).is_some_and(|v| Path::new(&v) == library) {
         return format!(
-            "replace the file {KCL_LIB_PATH_ENV} names with a complete copy, or unset \
-             {KCL_LIB_PATH_ENV}; `{}` installs one",
-            install_command()
+            "replace the file {KCL_LIB_PATH_ENV} names with a complete copy of the library, \
+             or unset {KCL_LIB_PATH_ENV} to use the project-local install that `cargo xtask \
+             test` makes"
         );
     }
     let install = library.parent().and_then(Path::parent);
