@@ -2,7 +2,7 @@
 
 use std::ffi::{CString, c_char, c_void};
 use std::path::Path;
-use std::sync::Mutex;
+use std::sync::{Mutex, mpsc};
 
 use libloading::{Library, Symbol};
 use prost::Message;
@@ -41,6 +41,8 @@ pub(crate) struct KclLibrary {
     call: ServiceCall,
     /// Idle service handles; a call takes one (or makes one) and puts it back.
     idle: Mutex<Vec<Service>>,
+    /// Idle worker threads; a call takes one (or starts one) and puts it back.
+    workers: Mutex<Vec<Worker>>,
     // The libraries stay loaded as long as the function pointers above are in use; the
     // KCL library goes before libpython, whose symbols it was linked against.
     _kcl: Library,
@@ -111,6 +113,7 @@ impl KclLibrary {
                 free_string: *free_string,
                 call: *call,
                 idle: Mutex::new(Vec::new()),
+                workers: Mutex::new(Vec::new()),
                 _kcl: kcl,
                 _libpython: libpython,
             })
@@ -119,9 +122,11 @@ impl KclLibrary {
 
     /// Call a service method with a protobuf message and decode the protobuf answer.
     ///
-    /// The call runs on a thread of its own with a stack of `stack` bytes (see
+    /// The call runs on another thread with a stack of at least `stack` bytes (see
     /// [`stack_size`]): KCL's parser and evaluator recurse once per level of nesting, and a
-    /// stack overflow inside the library would abort the whole process.
+    /// stack overflow inside the library would abort the whole process. Calls that fit in
+    /// [`WORKER_STACK`] run on a pooled worker thread (starting a thread per call costs
+    /// about as much as a small evaluation); larger ones on a thread of their own.
     pub(crate) fn call<A: Message, R: Message + Default>(
         &self,
         method: &'static str,
@@ -132,7 +137,11 @@ impl KclLibrary {
             .map_err(|_| Error::Protocol(format!("the method name {method:?} holds a NUL")))?;
         let args = args.encode_to_vec();
         let service = self.take_service()?;
-        let raw = self.call_on_own_thread(&service, &method_c, &args, stack);
+        let raw = if stack <= WORKER_STACK {
+            self.call_on_worker(&service, method_c, args)
+        } else {
+            self.call_on_own_thread(&service, &method_c, &args, stack)
+        };
         self.put_service(service);
         let bytes = raw?.ok_or_else(|| Error::Protocol(format!("{method} returned no result")))?;
         if let Some(text) = bytes.strip_prefix(ERROR_PREFIX) {
@@ -163,9 +172,16 @@ impl KclLibrary {
                     .stack_size(size)
                     .spawn_scoped(scope, || {
                         // SAFETY: the handle is used by this thread only until it is joined
-                        // below; `args` outlives the call; the returned buffer is
-                        // `result_len` bytes long and freed right after it is copied.
-                        unsafe { self.raw_call(service as *mut c_void, method, args) }
+                        // below, and `method` and `args` outlive it.
+                        unsafe {
+                            raw_call(
+                                self.call,
+                                self.free_string,
+                                service as *mut c_void,
+                                method,
+                                args,
+                            )
+                        }
                     });
                 match spawned {
                     Ok(handle) => {
@@ -188,32 +204,38 @@ impl KclLibrary {
         })
     }
 
-    /// # Safety
-    ///
-    /// `service` is a live handle that no other thread uses during the call.
-    unsafe fn raw_call(
+    /// Run one service call on a pooled worker thread.
+    fn call_on_worker(
         &self,
-        service: *mut c_void,
-        method: &CString,
-        args: &[u8],
-    ) -> Option<Vec<u8>> {
-        let mut result_len = 0usize;
-        // SAFETY: see the function's contract; the buffer is freed once copied.
-        unsafe {
-            let ptr = (self.call)(
-                service,
-                method.as_ptr(),
-                args.as_ptr(),
-                args.len(),
-                &mut result_len,
-            );
-            if ptr.is_null() {
-                return None;
-            }
-            let bytes = std::slice::from_raw_parts(ptr.cast::<u8>(), result_len).to_vec();
-            (self.free_string)(ptr);
-            Some(bytes)
-        }
+        service: &Service,
+        method: CString,
+        args: Vec<u8>,
+    ) -> Result<Option<Vec<u8>>, Error> {
+        let idle = self.workers.lock().unwrap_or_else(|e| e.into_inner()).pop();
+        let worker = match idle {
+            Some(worker) => worker,
+            None => match Worker::start(self.call, self.free_string) {
+                Ok(worker) => worker,
+                // The system refuses a stack this large: try smaller ones.
+                Err(_) => return self.call_on_own_thread(service, &method, &args, WORKER_STACK),
+            },
+        };
+        let stopped = || Error::Protocol("the thread that calls KCL has stopped".into());
+        worker
+            .jobs
+            .send(Job {
+                service: service.0 as usize,
+                method,
+                args,
+            })
+            .map_err(|_| stopped())?;
+        // Until the answer is back the worker uses `service`, which the caller holds.
+        let answer = worker.answers.recv().map_err(|_| stopped())?;
+        self.workers
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push(worker);
+        Ok(answer)
     }
 
     fn take_service(&self) -> Result<Service, Error> {
@@ -238,6 +260,13 @@ impl KclLibrary {
 
 impl Drop for KclLibrary {
     fn drop(&mut self) {
+        // Stop the workers before the library their code is in goes away.
+        let workers = std::mem::take(self.workers.get_mut().unwrap_or_else(|e| e.into_inner()));
+        for worker in workers {
+            let Worker { jobs, thread, .. } = worker;
+            drop(jobs);
+            let _ = thread.join();
+        }
         let idle = std::mem::take(self.idle.get_mut().unwrap_or_else(|e| e.into_inner()));
         for service in idle {
             // SAFETY: every pooled handle came from `service_new` and is no longer in use.
@@ -245,6 +274,95 @@ impl Drop for KclLibrary {
         }
     }
 }
+
+/// One service call, handed to a worker thread.
+struct Job {
+    /// The service handle, which the caller holds until the answer is back.
+    service: usize,
+    method: CString,
+    args: Vec<u8>,
+}
+
+/// A thread with a [`WORKER_STACK`] stack that runs service calls one at a time, for as
+/// long as the library is loaded.
+struct Worker {
+    jobs: mpsc::Sender<Job>,
+    answers: mpsc::Receiver<Option<Vec<u8>>>,
+    thread: std::thread::JoinHandle<()>,
+}
+
+impl Worker {
+    fn start(call: ServiceCall, free_string: ServiceFreeString) -> std::io::Result<Worker> {
+        let (jobs, job_queue) = mpsc::channel::<Job>();
+        let (answer, answers) = mpsc::channel();
+        let thread = std::thread::Builder::new()
+            .name("kcl-runtime".into())
+            .stack_size(WORKER_STACK)
+            .spawn(move || {
+                for job in job_queue {
+                    // SAFETY: the caller holds the handle, and uses it nowhere else, until it
+                    // has the answer.
+                    let result = unsafe {
+                        raw_call(
+                            call,
+                            free_string,
+                            job.service as *mut c_void,
+                            &job.method,
+                            &job.args,
+                        )
+                    };
+                    if answer.send(result).is_err() {
+                        break;
+                    }
+                }
+            })?;
+        Ok(Worker {
+            jobs,
+            answers,
+            thread,
+        })
+    }
+}
+
+/// Call the service and copy its answer out of the buffer it returns, which is freed.
+///
+/// # Safety
+///
+/// `call` and `free_string` are the library's; `service` is a live handle that no other
+/// thread uses during the call.
+unsafe fn raw_call(
+    call: ServiceCall,
+    free_string: ServiceFreeString,
+    service: *mut c_void,
+    method: &CString,
+    args: &[u8],
+) -> Option<Vec<u8>> {
+    let mut result_len = 0usize;
+    // SAFETY: see the function's contract; the answer is `result_len` bytes long.
+    unsafe {
+        let ptr = call(
+            service,
+            method.as_ptr(),
+            args.as_ptr(),
+            args.len(),
+            &mut result_len,
+        );
+        if ptr.is_null() {
+            return None;
+        }
+        let bytes = std::slice::from_raw_parts(ptr.cast::<u8>(), result_len).to_vec();
+        free_string(ptr);
+        Some(bytes)
+    }
+}
+
+/// The stack of a pooled worker thread: calls whose program text needs no more (by
+/// [`stack_size`], up to 128 KiB of text on 64-bit systems) run on one. It is reserved
+/// address space: the pages a call touches stay with the worker, the rest takes no memory.
+#[cfg(target_pointer_width = "64")]
+pub(crate) const WORKER_STACK: usize = 1 << 30;
+#[cfg(not(target_pointer_width = "64"))]
+pub(crate) const WORKER_STACK: usize = 64 << 20;
 
 /// The smallest stack a KCL call gets, whatever the program: what the deepest nesting
 /// KCL itself allows needs (its JSON output stops at 128 levels) with a wide margin, and
@@ -411,5 +529,21 @@ fn open_global(path: &Path) -> Result<Library, libloading::Error> {
     {
         // SAFETY: as above.
         unsafe { Library::new(path) }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_stack_grows_with_the_program_text_between_its_bounds() {
+        assert_eq!(stack_size(0), MIN_STACK);
+        assert_eq!(stack_size(1000), MIN_STACK);
+        assert_eq!(stack_size(10_000), 10_000 * STACK_PER_SOURCE_BYTE);
+        assert_eq!(stack_size(usize::MAX), MAX_STACK);
+        // A generated composition of about 50 KB runs on a pooled worker.
+        const { assert!(MIN_STACK <= WORKER_STACK && WORKER_STACK <= MAX_STACK) };
+        assert!(stack_size(50_000) <= WORKER_STACK);
     }
 }

@@ -335,6 +335,18 @@ fn floats_in_the_json_output_are_read_exactly() {
     );
 }
 
+#[test]
+fn a_program_too_large_for_a_pooled_worker_runs_on_a_thread_of_its_own() {
+    // 300 KB of text asks for more stack than a pooled worker has.
+    let mut code = String::from("# padding\n").repeat(20_000);
+    code.extend((0..10_000).map(|i| format!("a{i} = {i}\n")));
+    assert!(code.len() > 300_000);
+    let out = runtime()
+        .run(&Program::new().source("main.k", code))
+        .unwrap();
+    assert_eq!(out.json["a9999"], 9999);
+}
+
 fn tempdir() -> std::path::PathBuf {
     let dir = std::env::temp_dir().join(format!(
         "kcl-runtime-test-{}-{:?}",
