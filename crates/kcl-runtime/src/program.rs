@@ -41,6 +41,9 @@ impl Program {
 
     /// Set an option, as `kcl run -D name=value` does: a JSON value becomes a KCL dict,
     /// list, number or boolean, anything else a string. Read it with `option("name")`.
+    ///
+    /// KCL reads JSON only up to 128 levels of nesting: a deeper value is taken as a
+    /// string.
     pub fn option(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.options.push((name.into(), value.into()));
         self
