@@ -3,7 +3,7 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use crate::error::LoadError;
+use crate::error::{LoadError, LoadErrorKind};
 
 /// The pinned version of PyPI's `kcl-lib`, whose wheel carries the runtime.
 pub const KCL_LIB_VERSION: &str = "0.12.3";
@@ -48,13 +48,11 @@ pub fn discover() -> Result<LibraryPaths, LoadError> {
     if let Some(path) = std::env::var_os(KCL_LIB_PATH_ENV) {
         let library = PathBuf::from(path);
         if !library.is_file() {
-            return Err(LoadError {
-                reason: format!(
-                    "{KCL_LIB_PATH_ENV} names {}, which is not a file",
-                    library.display()
-                ),
-                tried: vec![library],
-            });
+            return Err(LoadError::new(format!(
+                "{KCL_LIB_PATH_ENV} names {}, which is not a file",
+                library.display()
+            ))
+            .tried(library));
         }
         let libpython = libpython_for(library.parent(), &mut tried)?;
         return Ok(LibraryPaths { libpython, library });
@@ -81,10 +79,11 @@ pub fn discover() -> Result<LibraryPaths, LoadError> {
         Err(reason) => tried.push(PathBuf::from(format!("python3 ({reason})"))),
     }
 
-    Err(LoadError {
-        reason: format!("no KCL library (kcl-lib {KCL_LIB_VERSION}) was found"),
-        tried,
-    })
+    let mut e = LoadError::new(format!(
+        "no KCL library (kcl-lib {KCL_LIB_VERSION}) was found"
+    ));
+    e.tried = tried;
+    Err(e)
 }
 
 /// Target directories that may hold a project-local install, nearest first.
@@ -142,11 +141,17 @@ fn libpython_for(
             tried.push(path);
         }
     }
-    python_libpython().map_err(|reason| LoadError {
-        reason: format!(
-            "cannot find the libpython shared library ({reason}); set {KCL_LIBPYTHON_PATH_ENV} or install Python 3 with its shared library"
-        ),
-        tried: tried.clone(),
+    python_libpython().map_err(|reason| {
+        let mut e = LoadError::of_kind(
+            LoadErrorKind::Libpython,
+            format!("cannot find the libpython shared library ({reason})"),
+            format!(
+                "set {KCL_LIBPYTHON_PATH_ENV}, or install Python 3 with its shared library \
+                 (Debian: apt-get install libpython3-dev)"
+            ),
+        );
+        e.tried.clone_from(tried);
+        e
     })
 }
 

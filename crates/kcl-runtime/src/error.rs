@@ -2,8 +2,12 @@
 
 use std::fmt;
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use crate::discovery::install_command;
+
+/// An underlying error kept as the [`source`](std::error::Error::source) of ours.
+type Source = Arc<dyn std::error::Error + Send + Sync + 'static>;
 
 /// Anything that can go wrong when using the runtime.
 #[derive(Debug, Clone)]
@@ -14,6 +18,23 @@ pub enum Error {
     Kcl(KclError),
     /// The runtime answered with something this crate does not understand.
     Protocol(String),
+    /// An operating-system error on this side of the call: a source file that cannot be
+    /// read, or the thread that runs KCL cannot be started.
+    Io {
+        /// What was being done, for example `cannot read main.k`.
+        context: String,
+        /// The error the operating system gave.
+        source: Arc<std::io::Error>,
+    },
+}
+
+impl Error {
+    pub(crate) fn io(context: impl Into<String>, source: std::io::Error) -> Self {
+        Error::Io {
+            context: context.into(),
+            source: Arc::new(source),
+        }
+    }
 }
 
 impl fmt::Display for Error {
@@ -22,11 +43,22 @@ impl fmt::Display for Error {
             Error::Load(e) => e.fmt(f),
             Error::Kcl(e) => e.fmt(f),
             Error::Protocol(message) => write!(f, "KCL runtime protocol error: {message}"),
+            Error::Io { context, source } => write!(f, "{context}: {source}"),
         }
     }
 }
 
-impl std::error::Error for Error {}
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            // These display as the error they wrap, so its source is ours.
+            Error::Load(e) => e.source(),
+            Error::Kcl(e) => e.source(),
+            Error::Protocol(_) => None,
+            Error::Io { source, .. } => Some(source.as_ref()),
+        }
+    }
+}
 
 impl From<LoadError> for Error {
     fn from(e: LoadError) -> Self {
@@ -40,20 +72,54 @@ impl From<KclError> for Error {
     }
 }
 
+/// Why the runtime could not be loaded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum LoadErrorKind {
+    /// No KCL library was found where it was looked for.
+    NotFound,
+    /// The libpython the KCL library links against is missing, cannot be loaded, or is not
+    /// libpython (see [`KCL_LIBPYTHON_PATH_ENV`](crate::KCL_LIBPYTHON_PATH_ENV)).
+    Libpython,
+    /// The KCL library file is truncated, corrupt or not a KCL runtime library.
+    Library,
+}
+
 /// The KCL runtime could not be found or loaded.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub struct LoadError {
     /// What went wrong.
     pub reason: String,
     /// Every path that was tried, in order.
     pub tried: Vec<PathBuf>,
+    kind: LoadErrorKind,
+    /// What to do about it; by default, install the runtime.
+    advice: Option<String>,
+    source: Option<Source>,
 }
 
 impl LoadError {
+    /// No runtime was found.
     pub(crate) fn new(reason: impl Into<String>) -> Self {
         LoadError {
             reason: reason.into(),
             tried: Vec::new(),
+            kind: LoadErrorKind::NotFound,
+            advice: None,
+            source: None,
+        }
+    }
+
+    /// A problem of another kind, with what to do about it.
+    pub(crate) fn of_kind(
+        kind: LoadErrorKind,
+        reason: impl Into<String>,
+        advice: impl Into<String>,
+    ) -> Self {
+        LoadError {
+            kind,
+            advice: Some(advice.into()),
+            ..LoadError::new(reason)
         }
     }
 
@@ -61,11 +127,38 @@ impl LoadError {
         self.tried.push(path);
         self
     }
+
+    pub(crate) fn with_source(
+        mut self,
+        source: impl std::error::Error + Send + Sync + 'static,
+    ) -> Self {
+        self.source = Some(Arc::new(source));
+        self
+    }
+
+    /// Why the runtime could not be loaded.
+    pub fn kind(&self) -> LoadErrorKind {
+        self.kind
+    }
 }
+
+impl PartialEq for LoadError {
+    fn eq(&self, other: &Self) -> bool {
+        self.kind == other.kind
+            && self.reason == other.reason
+            && self.tried == other.tried
+            && self.advice == other.advice
+    }
+}
+
+impl Eq for LoadError {}
 
 impl fmt::Display for LoadError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "the KCL runtime is not available: {}", self.reason)?;
+        if let Some(source) = &self.source {
+            write!(f, " ({source})")?;
+        }
         if !self.tried.is_empty() {
             write!(f, " (tried ")?;
             for (i, path) in self.tried.iter().enumerate() {
@@ -76,11 +169,20 @@ impl fmt::Display for LoadError {
             }
             write!(f, ")")?;
         }
-        write!(f, "; install it with `{}`", install_command())
+        match &self.advice {
+            Some(advice) => write!(f, "; {advice}"),
+            None => write!(f, "; install it with `{}`", install_command()),
+        }
     }
 }
 
-impl std::error::Error for LoadError {}
+impl std::error::Error for LoadError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.source
+            .as_deref()
+            .map(|e| e as &(dyn std::error::Error + 'static))
+    }
+}
 
 /// Whether KCL rejected the program before running it, or the program failed while running.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -117,15 +219,22 @@ impl fmt::Display for Location {
 pub struct KclError {
     /// Compile time or run time.
     pub kind: KclErrorKind,
-    /// The whole message, as KCL printed it.
+    /// The whole message, as KCL printed it, as plain text (terminal colour codes removed).
     pub message: String,
-    /// The places KCL named (`---> File <file>:<line>[:<column>]`), in order.
+    /// The places KCL named, in order.
     pub locations: Vec<Location>,
 }
 
 impl KclError {
-    /// Read the locations out of a KCL message.
+    /// Read a KCL message: remove its colour codes and read the places it names.
+    ///
+    /// KCL reports a place in one of two shapes. For a source it can read from disk (a
+    /// file, or in-memory source named after an existing file) it quotes the line, with
+    /// colours: `error[E2L23]: CompileError` / ` --> /path/main.k:2:5` / `  |` / `2 | b = x`.
+    /// For a source that exists only in memory: `---> File main.k:2:5: name 'x' is not
+    /// defined`. Both are read.
     pub(crate) fn parse(kind: KclErrorKind, message: &str) -> Self {
+        let message = strip_ansi(message);
         let locations = message.lines().filter_map(parse_location).collect();
         KclError {
             kind,
@@ -152,19 +261,83 @@ impl fmt::Display for KclError {
 
 impl std::error::Error for KclError {}
 
-/// Parse `---> File main.k:2:8: message` (the column and message are optional).
+/// Remove terminal escape sequences: CSI (`ESC [ ... final`, which colours are), OSC
+/// (`ESC ] ... BEL` or `ESC ] ... ESC \`) and two-character escapes.
+pub(crate) fn strip_ansi(text: &str) -> String {
+    const ESC: char = '\u{1b}';
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c != ESC {
+            out.push(c);
+            continue;
+        }
+        match chars.next() {
+            Some('[') => {
+                // Parameter and intermediate bytes, then one final byte in @..=~.
+                for c in chars.by_ref() {
+                    if ('@'..='~').contains(&c) {
+                        break;
+                    }
+                }
+            }
+            Some(']') => {
+                while let Some(c) = chars.next() {
+                    if c == '\u{7}' {
+                        break;
+                    }
+                    if c == ESC && chars.peek() == Some(&'\\') {
+                        chars.next();
+                        break;
+                    }
+                }
+            }
+            // A two-character escape; an escape at the very end is dropped.
+            _ => {}
+        }
+    }
+    out
+}
+
+/// Read a place from one line of a KCL message: `---> File main.k:2:8: message` (column
+/// and message optional) or ` --> /path/main.k:2:8` (column optional).
 fn parse_location(line: &str) -> Option<Location> {
-    let rest = line.trim_start().strip_prefix("--->")?.trim_start();
-    let rest = rest.strip_prefix("File ")?;
-    let mut parts = rest.splitn(4, ':');
-    let file = parts.next()?.trim().to_owned();
-    let line_no = parts.next()?.trim().parse().ok()?;
-    let column = parts.next().and_then(|c| c.trim().parse().ok());
-    Some(Location {
-        file,
-        line: line_no,
-        column,
-    })
+    let line = line.trim_start();
+    if let Some(rest) = line.strip_prefix("--->") {
+        let rest = rest.trim_start().strip_prefix("File ")?;
+        return split_place(rest);
+    }
+    let rest = line.strip_prefix("-->")?.trim();
+    split_place(rest)
+}
+
+/// Split `file:line[:column][: anything]` at the first `:<digits>` that ends the file
+/// name, so that a file name may itself hold colons that are not followed by a number.
+fn split_place(text: &str) -> Option<Location> {
+    let mut search = 0;
+    while let Some(offset) = text[search..].find(':') {
+        let colon = search + offset;
+        let after = &text[colon + 1..];
+        let digits = after.len() - after.trim_start_matches(|c: char| c.is_ascii_digit()).len();
+        let rest = &after[digits..];
+        if colon > 0 && digits > 0 && (rest.is_empty() || rest.starts_with(':')) {
+            let line = after[..digits].parse().ok()?;
+            let column = rest.strip_prefix(':').and_then(|rest| {
+                let n = rest.len() - rest.trim_start_matches(|c: char| c.is_ascii_digit()).len();
+                let tail = &rest[n..];
+                (n > 0 && (tail.is_empty() || tail.starts_with(':')))
+                    .then(|| rest[..n].parse().ok())
+                    .flatten()
+            });
+            return Some(Location {
+                file: text[..colon].trim().to_owned(),
+                line,
+                column,
+            });
+        }
+        search = colon + 1;
+    }
+    None
 }
 
 #[cfg(test)]
@@ -190,5 +363,43 @@ mod tests {
             "EvaluationError\n---> File main.k:1: boom",
         );
         assert_eq!(e.location().map(|l| (l.line, l.column)), Some((1, None)));
+    }
+
+    #[test]
+    fn coloured_snippet_messages_become_plain_text_with_their_location() {
+        let raw = "error[E2L23]: CompileError\n \u{1b}[1;38;5;12m-->\u{1b}[0m /tmp/x/undef.k:2:5\n\u{1b}[1;38;5;12m  |\u{1b}[0m\n\u{1b}[1;38;5;12m2 |\u{1b}[0m b = x\n\u{1b}[1;38;5;12m  |\u{1b}[0m\u{1b}[1;38;5;9m     ^\u{1b}[0m \u{1b}[1;38;5;9mname 'x' is not defined\u{1b}[0m\n";
+        let e = KclError::parse(KclErrorKind::Compile, raw);
+        assert!(!e.message.contains('\u{1b}'), "{:?}", e.message);
+        assert!(
+            e.message.contains("  |     ^ name 'x' is not defined"),
+            "{}",
+            e.message
+        );
+        assert_eq!(
+            e.locations,
+            vec![Location {
+                file: "/tmp/x/undef.k".into(),
+                line: 2,
+                column: Some(5)
+            }]
+        );
+    }
+
+    #[test]
+    fn file_names_with_colons_keep_them() {
+        let e = KclError::parse(
+            KclErrorKind::Compile,
+            "---> File C:\\k\\main.k:3:1: a: b\n --> /a:b/c.k:4",
+        );
+        let places: Vec<_> = e.locations.iter().map(ToString::to_string).collect();
+        assert_eq!(places, ["C:\\k\\main.k:3:1", "/a:b/c.k:4"]);
+    }
+
+    #[test]
+    fn escape_sequences_of_every_shape_are_removed() {
+        assert_eq!(
+            strip_ansi("a\u{1b}[0mb\u{1b}]0;title\u{7}c\u{1b}]8;;x\u{1b}\\d\u{1b}(e\u{1b}"),
+            "abcde"
+        );
     }
 }

@@ -22,8 +22,56 @@
 //! The library is found, in this order, through [`KCL_LIB_PATH_ENV`], the project-local
 //! install that `cargo xtask test` makes (see [`local_install_dir`]), and the `kcl_lib`
 //! package importable by `python3`. See [`discover`].
+//!
+//! # Output
+//!
+//! A program's output is a stream of documents: usually one, the dict of its top-level
+//! public variables; one per item when its top level is a bare list expression, as
+//! Crossplane composition files often end (`[composition{...} composition{...}]`).
+//! [`Output::documents`] gives them in order; [`Output::json`] is the document when there
+//! is exactly one. KCL flattens nested top-level lists into one stream.
+//!
+//! # Errors
+//!
+//! KCL's messages come back as [`KclError`]s in plain text, whether KCL quoted the source
+//! line with terminal colours (files on disk, imports, in-memory sources named after an
+//! existing file) or not, and the places they name (`file:line[:column]`) are read into
+//! [`KclError::locations`].
+//!
+//! A library that cannot be loaded is a [`LoadError`] whose [`kind`](LoadError::kind)
+//! says why and whose message says what to do. Before the library is handed to `dlopen`,
+//! its ELF headers are read and every segment the loader maps must lie within the file,
+//! and its size must be the one pip recorded for it: `dlopen` of a truncated library kills
+//! the process with `SIGBUS` instead of failing. A library whose size and headers are
+//! intact but whose code bytes were overwritten in place is not detected.
+//!
+//! # Deep programs
+//!
+//! KCL's parser and evaluator recurse once per level of nesting and per call, and a stack
+//! overflow inside the library aborts the process (it cannot be caught). So every call
+//! runs on a worker thread with a large stack: 1 GiB of reserved address space, of which
+//! only the pages a call touches take memory (and stay with the worker). A program whose
+//! text (sources, files and options) is larger than 128 KiB gets a thread of its own with
+//! 8 KiB of stack per byte of text, up to 4 GiB. Measured with kcl-lib 0.12.3, one level
+//! of nesting takes at most about 4.3 KiB of stack (nested dicts; nested lists 2.9 KiB,
+//! parentheses 2 KiB, a term of a `+` chain 1.4 KiB, a recursive lambda or schema call
+//! about 1.5 KiB), so any nesting written in a program of up to about 1 MB of text fits,
+//! as do about 700,000 levels of recursion. What KCL limits itself:
+//!
+//! - its JSON output stops at 128 levels of nesting: deeper values are an evaluation error
+//!   (`recursion limit exceeded`);
+//! - it reads an option value as JSON only up to 128 levels deep; deeper, the option is the
+//!   text itself, a string.
+//!
+//! What remains: recursion at run time is not bounded by the program text, so a recursive
+//! lambda or schema more than about 700,000 calls deep still overflows the stack and
+//! aborts the process (though KCL takes time more than linear in such depths: thousands of
+//! levels take seconds, tens of thousands minutes, long before the stack runs out); so do
+//! programs of more than about 1 MB of text nested all the way down. Files a program
+//! imports are not counted in its text.
 
 mod discovery;
+mod elf;
 mod error;
 mod ffi;
 mod messages;
@@ -33,7 +81,7 @@ pub use discovery::{
     KCL_LIB_PATH_ENV, KCL_LIB_VERSION, KCL_LIBPYTHON_PATH_ENV, LIBPYTHON_RECORD, LibraryPaths,
     discover, install_command, local_install_dir, python_libpython,
 };
-pub use error::{Error, KclError, KclErrorKind, LoadError, Location};
+pub use error::{Error, KclError, KclErrorKind, LoadError, LoadErrorKind, Location};
 pub use program::{Output, Program};
 
 use std::path::Path;
@@ -91,11 +139,13 @@ impl Runtime {
     /// Compile and evaluate a program.
     ///
     /// Compile errors (syntax, types, unknown names) and evaluation errors (a failed
-    /// `assert`, a runtime error) both come back as [`Error::Kcl`].
+    /// `assert`, a runtime error) both come back as [`Error::Kcl`]. A program whose top
+    /// level is a list produces several documents: see [`Output::documents`].
     pub fn run(&self, program: &Program) -> Result<Output, Error> {
-        let result: messages::ExecProgramResult = self
-            .library
-            .call("KclService.ExecProgram", &program.to_args()?)?;
+        let args = program.to_args()?;
+        let stack = ffi::stack_size(program.input_bytes(&args));
+        let result: messages::ExecProgramResult =
+            self.library.call("KclService.ExecProgram", &args, stack)?;
         if !result.err_message.is_empty() {
             return Err(KclError::parse(KclErrorKind::Evaluation, &result.err_message).into());
         }
@@ -109,6 +159,7 @@ impl Runtime {
             &messages::FormatCodeArgs {
                 source: source.to_owned(),
             },
+            ffi::stack_size(source.len()),
         )?;
         String::from_utf8(result.formatted)
             .map_err(|e| Error::Protocol(format!("formatted code is not UTF-8: {e}")))
@@ -116,9 +167,11 @@ impl Runtime {
 
     /// The version of the loaded runtime.
     pub fn version(&self) -> Result<Version, Error> {
-        let result: messages::GetVersionResult = self
-            .library
-            .call("KclService.GetVersion", &messages::GetVersionArgs {})?;
+        let result: messages::GetVersionResult = self.library.call(
+            "KclService.GetVersion",
+            &messages::GetVersionArgs {},
+            ffi::MIN_STACK,
+        )?;
         Ok(Version {
             version: result.version,
             git_sha: result.git_sha,

@@ -41,6 +41,9 @@ impl Program {
 
     /// Set an option, as `kcl run -D name=value` does: a JSON value becomes a KCL dict,
     /// list, number or boolean, anything else a string. Read it with `option("name")`.
+    ///
+    /// KCL reads JSON only up to 128 levels of nesting: a deeper value is taken as a
+    /// string.
     pub fn option(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.options.push((name.into(), value.into()));
         self
@@ -72,13 +75,8 @@ impl Program {
             if in_memory {
                 let code = match code {
                     Some(code) => code.clone(),
-                    None => std::fs::read_to_string(self.resolve(name)).map_err(|e| {
-                        Error::Kcl(crate::KclError {
-                            kind: crate::KclErrorKind::Compile,
-                            message: format!("cannot read {name}: {e}"),
-                            locations: Vec::new(),
-                        })
-                    })?,
+                    None => std::fs::read_to_string(self.resolve(name))
+                        .map_err(|e| Error::io(format!("cannot read {name}"), e))?,
                 };
                 k_code_list.push(code);
             }
@@ -104,6 +102,24 @@ impl Program {
         })
     }
 
+    /// How many bytes of program text the runtime will read: sources, files and option
+    /// values. The stack a call gets grows with it (see the crate docs).
+    pub(crate) fn input_bytes(&self, args: &ExecProgramArgs) -> usize {
+        let sources: usize = if args.k_code_list.is_empty() {
+            self.sources
+                .iter()
+                .map(|(name, _)| {
+                    std::fs::metadata(self.resolve(name))
+                        .map_or(0, |m| usize::try_from(m.len()).unwrap_or(usize::MAX))
+                })
+                .fold(0, usize::saturating_add)
+        } else {
+            args.k_code_list.iter().map(String::len).sum()
+        };
+        let options: usize = self.options.iter().map(|(_, v)| v.len()).sum();
+        sources.saturating_add(options)
+    }
+
     fn resolve(&self, name: &str) -> PathBuf {
         match &self.work_dir {
             Some(dir) => dir.join(name),
@@ -113,31 +129,57 @@ impl Program {
 }
 
 /// What a program produced.
+///
+/// A program's output is a stream of documents. Usually it is one document, the dict of
+/// the program's top-level public variables. A program whose top level is a bare list
+/// expression (`[a, b]`, as Crossplane compositions often end) produces one document per
+/// item instead, as `kcl run` prints a YAML stream. [`Output::documents`] gives them all
+/// in both cases.
 #[derive(Debug, Clone)]
 pub struct Output {
-    /// The top-level public variables, as YAML.
+    /// The documents as YAML: one document, or several separated by `---` lines.
     pub yaml: String,
-    /// The same, as JSON text.
+    /// The documents as JSON text, as KCL wrote it: one JSON value per document, separated
+    /// by newlines.
     pub json_text: String,
-    /// The same, parsed.
+    /// The output, parsed: the document itself when there is exactly one, otherwise an
+    /// array of the documents (empty for a program whose top level is `[]`).
     pub json: serde_json::Value,
     /// What the program printed (`print(...)`).
     pub log: String,
+    /// Whether `json` is the array of several (or no) documents rather than one document.
+    stream: bool,
 }
 
 impl Output {
     pub(crate) fn from_result(result: ExecProgramResult) -> Result<Self, Error> {
-        let json = if result.json_result.trim().is_empty() {
-            serde_json::Value::Object(Default::default())
-        } else {
-            serde_json::from_str(&result.json_result)
-                .map_err(|e| Error::Protocol(format!("the JSON result does not parse: {e}")))?
+        let mut documents = serde_json::Deserializer::from_str(&result.json_result)
+            .into_iter::<serde_json::Value>()
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|e| Error::Protocol(format!("the JSON result does not parse: {e}")))?;
+        let stream = documents.len() != 1;
+        let json = match documents.pop() {
+            Some(only) if !stream => only,
+            last => {
+                documents.extend(last);
+                serde_json::Value::Array(documents)
+            }
         };
         Ok(Output {
             yaml: result.yaml_result,
             json_text: result.json_result,
             json,
             log: result.log_message,
+            stream,
         })
+    }
+
+    /// Every document of the output, in order: one for a program of variables, one per
+    /// item for a program whose top level is a list.
+    pub fn documents(&self) -> &[serde_json::Value] {
+        match (&self.json, self.stream) {
+            (serde_json::Value::Array(documents), true) => documents,
+            (document, _) => std::slice::from_ref(document),
+        }
     }
 }

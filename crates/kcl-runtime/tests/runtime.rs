@@ -149,6 +149,204 @@ fn many_threads_evaluate_at_once_and_every_result_is_right() {
     }
 }
 
+#[test]
+fn a_program_whose_top_level_is_a_list_gives_one_document_per_item() {
+    // The shape of upstream's compositions.k: schemas, then a bare list of instances.
+    let out = runtime()
+        .run(&Program::new().source(
+            "compositions.k",
+            r#"
+schema composition:
+    _provider: str
+    apiVersion: str = "apiextensions.crossplane.io/v1"
+    kind: str = "Composition"
+    metadata: {str:str} = {name = "cluster-" + _provider}
+
+[composition{_provider = "aws"} composition{_provider = "google"}]
+"#,
+        ))
+        .unwrap();
+    let names: Vec<_> = out
+        .documents()
+        .iter()
+        .map(|d| d["metadata"]["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["cluster-aws", "cluster-google"]);
+    assert_eq!(out.documents()[1]["kind"], "Composition");
+    assert_eq!(out.json, serde_json::Value::Array(out.documents().to_vec()));
+    assert_eq!(out.yaml.matches("\n---\n").count(), 1, "{}", out.yaml);
+}
+
+#[test]
+fn several_documents_of_any_json_type_are_read_in_order() {
+    let out = runtime()
+        .run(&Program::new().source("main.k", r#"[{a = 1}, "x\n---\ny", 1.5, True, None]"#))
+        .unwrap();
+    assert_eq!(
+        out.documents(),
+        [
+            serde_json::json!({"a": 1}),
+            serde_json::json!("x\n---\ny"),
+            serde_json::json!(1.5),
+            serde_json::json!(true),
+            serde_json::Value::Null,
+        ]
+    );
+}
+
+#[test]
+fn a_program_of_variables_is_one_document_and_an_empty_list_is_none() {
+    let out = runtime()
+        .run(&Program::new().source("main.k", "a = 1\n_hidden = 2\n"))
+        .unwrap();
+    assert_eq!(out.documents(), [serde_json::json!({"a": 1})]);
+    assert_eq!(out.json, serde_json::json!({"a": 1}));
+    let out = runtime()
+        .run(&Program::new().source("main.k", "[{a = 1}]"))
+        .unwrap();
+    assert_eq!(out.documents(), [serde_json::json!({"a": 1})]);
+    let out = runtime()
+        .run(&Program::new().source("main.k", "[]"))
+        .unwrap();
+    assert!(out.documents().is_empty(), "{out:?}");
+    assert_eq!(out.json, serde_json::json!([]));
+}
+
+/// Run `code` written to a file of its own, loaded by the runtime from disk.
+fn run_file(name: &str, code: &str) -> (std::path::PathBuf, Result<serde_json::Value, Error>) {
+    let dir = tempdir();
+    let path = dir.join(name);
+    std::fs::write(&path, code).unwrap();
+    let result = runtime()
+        .run(&Program::new().work_dir(&dir).file(&path))
+        .map(|o| o.json);
+    (path, result)
+}
+
+fn assert_plain(e: &kcl_runtime::KclError) {
+    assert!(
+        !e.message.contains('\u{1b}'),
+        "terminal escapes in {:?}",
+        e.message
+    );
+}
+
+#[test]
+fn compile_errors_of_a_file_are_plain_text_with_file_line_and_column() {
+    for (name, code, line, column, says) in [
+        ("syntax.k", "a = 1\nb = (1 +\n", 2, 8, "expected one of"),
+        (
+            "undefined.k",
+            "a = 1\nb = x\n",
+            2,
+            5,
+            "name 'x' is not defined",
+        ),
+        (
+            "type.k",
+            "a = 1\n\nb = 1 + \"x\"\n",
+            3,
+            5,
+            "unsupported operand",
+        ),
+    ] {
+        let (path, result) = run_file(name, code);
+        let Err(Error::Kcl(e)) = result else {
+            panic!("{name}: expected a KCL error, got {result:?}")
+        };
+        assert_eq!(e.kind, KclErrorKind::Compile, "{e}");
+        assert_plain(&e);
+        assert!(e.message.contains(says), "{e}");
+        let at = e
+            .location()
+            .unwrap_or_else(|| panic!("{name}: no location in {e}"));
+        assert_eq!(
+            (at.file.as_str(), at.line, at.column),
+            (path.to_str().unwrap(), line, Some(column)),
+            "{e}"
+        );
+    }
+}
+
+#[test]
+fn evaluation_errors_of_a_file_are_plain_text_with_file_and_line() {
+    for (name, code, line, says) in [
+        ("assert.k", "a = 1\nassert a == 2, \"boom\"\n", 2, "boom"),
+        (
+            "index.k",
+            "a = [1]\n\n\nb = a[5]\n",
+            4,
+            "list index out of range",
+        ),
+    ] {
+        let (path, result) = run_file(name, code);
+        let Err(Error::Kcl(e)) = result else {
+            panic!("{name}: expected a KCL error, got {result:?}")
+        };
+        assert_eq!(e.kind, KclErrorKind::Evaluation, "{e}");
+        assert_plain(&e);
+        assert!(e.message.contains(says), "{e}");
+        let at = e
+            .location()
+            .unwrap_or_else(|| panic!("{name}: no location in {e}"));
+        assert_eq!(
+            (at.file.as_str(), at.line),
+            (path.to_str().unwrap(), line),
+            "{e}"
+        );
+    }
+}
+
+#[test]
+fn errors_in_an_imported_file_are_plain_text_and_name_that_file() {
+    let dir = tempdir();
+    std::fs::write(dir.join("broken.k"), "x = [1][3]\n").unwrap();
+    let main = dir.join("main_imports_broken.k");
+    std::fs::write(&main, "import .broken\ny = broken.x\n").unwrap();
+    let result = runtime().run(&Program::new().work_dir(&dir).file(&main));
+    let Err(Error::Kcl(e)) = result else {
+        panic!("expected a KCL error, got {result:?}")
+    };
+    assert_plain(&e);
+    assert!(
+        e.locations
+            .iter()
+            .any(|l| l.file.ends_with("broken.k") && l.line == 1),
+        "{e:?}"
+    );
+}
+
+#[test]
+fn floats_in_the_json_output_are_read_exactly() {
+    // serde_json's default float parser reads this one ULP low.
+    let x = 3.0261999441573203e-52_f64;
+    let out = runtime()
+        .run(&Program::new().source("main.k", format!("x = {x:e}\ny = [x]\n")))
+        .unwrap();
+    assert!(
+        out.json_text.contains("3.0261999441573203e-52"),
+        "{}",
+        out.json_text
+    );
+    assert_eq!(out.json["x"].as_f64().map(f64::to_bits), Some(x.to_bits()));
+    assert_eq!(
+        out.json["y"][0].as_f64().map(f64::to_bits),
+        Some(x.to_bits())
+    );
+}
+
+#[test]
+fn a_program_too_large_for_a_pooled_worker_runs_on_a_thread_of_its_own() {
+    // 300 KB of text asks for more stack than a pooled worker has.
+    let mut code = String::from("# padding\n").repeat(20_000);
+    code.extend((0..10_000).map(|i| format!("a{i} = {i}\n")));
+    assert!(code.len() > 300_000);
+    let out = runtime()
+        .run(&Program::new().source("main.k", code))
+        .unwrap();
+    assert_eq!(out.json["a9999"], 9999);
+}
+
 fn tempdir() -> std::path::PathBuf {
     let dir = std::env::temp_dir().join(format!(
         "kcl-runtime-test-{}-{:?}",
