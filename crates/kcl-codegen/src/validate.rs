@@ -164,6 +164,8 @@ pub fn validate(schema: &Value, value: &Value, path: &str) -> Vec<Violation> {
         }
     };
     let mut found: Vec<(Vec<Step>, String)> = Vec::new();
+    // Where a value has the wrong type: that is all there is to say about it.
+    let mut mistyped: Vec<Vec<Step>> = Vec::new();
     for error in validator.iter_errors(value) {
         let steps = steps(value, error.instance_path().as_str());
         let at = render_path(path, &steps);
@@ -189,25 +191,21 @@ pub fn validate(schema: &Value, value: &Value, path: &str) -> Vec<Violation> {
                 }
             }
             kind => {
+                if matches!(kind, ValidationErrorKind::Type { .. }) {
+                    mistyped.push(steps.clone());
+                    found.retain(|(other, _)| *other != steps);
+                } else if mistyped.contains(&steps) {
+                    continue;
+                }
                 let message = message(kind, &at, instance, &draft4, error.schema_path().as_str());
                 found.push((steps, message));
             }
         }
     }
     out_of_range_integers(schema, value, &mut Vec::new(), &mut found);
-    // A value of the wrong type is only that: its other checks say nothing more.
-    let mistyped: Vec<Vec<Step>> = found
-        .iter()
-        .filter(|(_, message)| message.contains(" must be of type ") && !message.contains("format"))
-        .map(|(steps, _)| steps.clone())
-        .collect();
-    found.retain(|(steps, message)| {
-        !mistyped.contains(steps)
-            || (message.contains(" must be of type ") && !message.contains("format"))
-    });
-    found.dedup();
     let order = document_order(value);
     found.sort_by_key(|(steps, _)| order_key(&order, steps));
+    found.dedup();
     found
         .into_iter()
         .map(|(steps, message)| Violation {
