@@ -254,3 +254,33 @@ fn xtask_render_prints_what_the_library_renders() {
         "rendered for google"
     );
 }
+
+#[test]
+fn xtask_render_refuses_a_crossplane_section_that_is_not_a_mapping_without_panicking() {
+    let mut problems = Vec::new();
+    for (crossplane, path) in [
+        ("x", "spec.crossplane"),
+        (
+            "{compositionSelector: 5}",
+            "spec.crossplane.compositionSelector",
+        ),
+        (
+            "{compositionSelector: {matchLabels: [aws]}}",
+            "spec.crossplane.compositionSelector.matchLabels",
+        ),
+    ] {
+        let xr = format!(
+            "apiVersion: devopstoolkit.ai/v2\nkind: Cluster\nmetadata: {{name: a}}\n\
+             spec: {{crossplane: {crossplane}, parameters: {{}}}}\n"
+        );
+        let output = xtask_render(&["-"], &xr);
+        let mention = format!("  {path}: ");
+        problems.extend(refusal_problems(
+            &format!("crossplane: {crossplane}"),
+            &output,
+            2,
+            &["(1 problem)", &mention],
+        ));
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}

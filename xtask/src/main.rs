@@ -50,7 +50,13 @@ enum Task {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let root = repo_root();
+    let root = match repo_root() {
+        Ok(root) => root,
+        Err(message) => {
+            eprintln!("error: {message}");
+            return ExitCode::FAILURE;
+        }
+    };
     let result = match cli.task {
         Task::Codegen { check } => codegen::run(&root, check),
         Task::Render(args) => render::run(&root, &args),
@@ -72,12 +78,30 @@ fn main() -> ExitCode {
 /// A task either finishes with an exit code or fails with a message for stderr.
 type TaskResult = Result<ExitCode, String>;
 
-/// The repository root: the parent of this crate's directory.
-fn repo_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
+/// The repository root, found at run time: the nearest directory, from the current one
+/// up, whose `Cargo.toml` is a workspace (`[workspace]`) with an `xtask` member
+/// (`xtask/Cargo.toml`). Not this crate's compile-time directory: with a target directory
+/// shared between two checkouts, that would be the other checkout.
+fn repo_root() -> Result<PathBuf, String> {
+    let current =
+        std::env::current_dir().map_err(|e| format!("cannot read the current directory: {e}"))?;
+    current
+        .ancestors()
+        .find(|dir| is_root(dir))
         .map(Path::to_path_buf)
-        .unwrap_or_else(|| PathBuf::from("."))
+        .ok_or_else(|| {
+            format!(
+                "cargo xtask runs inside a checkout of the repository, and no directory from {} \
+                 up has a Cargo.toml with [workspace] and an xtask member",
+                current.display()
+            )
+        })
+}
+
+fn is_root(dir: &Path) -> bool {
+    let has_workspace = std::fs::read_to_string(dir.join("Cargo.toml"))
+        .is_ok_and(|text| text.lines().any(|line| line.trim() == "[workspace]"));
+    has_workspace && dir.join("xtask/Cargo.toml").is_file()
 }
 
 /// `cargo test` over the whole workspace (unit, integration, UI and doc tests).

@@ -14,6 +14,7 @@
 //!
 //! Constants consumers need: [`GATEWAY_NAME`], [`GATEWAY_NAMESPACE`], [`PROMETHEUS_URL`].
 
+mod admission;
 pub mod apps;
 pub mod cluster;
 pub mod codegen;

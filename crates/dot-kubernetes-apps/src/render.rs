@@ -3,15 +3,16 @@
 //! whole Composition of a provider (its provider step, `kcl/aws.k`, `kcl/azure.k` or
 //! `kcl/google.k`, then the apps step), optionally with [`Observed`] composed resources.
 //!
-//! Before rendering, the XR is admitted as the API server would admit it: nulls pruned,
-//! defaults applied and `spec.parameters` validated against the XRD that
-//! `kcl/definition.k` produces, with every problem reported by its path.
+//! Before rendering, the XR is admitted as the API server would admit it against the XRD
+//! that `kcl/definition.k` produces (type, metadata, nulls pruned, defaults applied,
+//! `spec` and `status` validated; see `crate::admission`), with every problem reported
+//! by its path.
 
 use std::collections::BTreeMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
-use kcl_codegen::validate::{Violation, admit};
+use kcl_codegen::validate::Violation;
 use kcl_runtime::{Program, Runtime};
 use serde_json::{Value, json};
 
@@ -28,7 +29,6 @@ pub struct Composition {
     kcl_dir: PathBuf,
     apps_source: String,
     xrd: Value,
-    parameters_schema: Value,
 }
 
 /// Why a `Cluster` could not be rendered.
@@ -42,6 +42,8 @@ pub enum RenderError {
     Provider(String),
     /// The XR does not satisfy the XRD: every problem, with its path.
     Invalid(Vec<Violation>),
+    /// The XR is larger than the API server reads or etcd stores.
+    TooLarge(String),
     /// A KCL file could not be read.
     Io(PathBuf, std::io::Error),
     /// The KCL runtime is missing, or KCL failed.
@@ -63,12 +65,15 @@ impl fmt::Display for RenderError {
             RenderError::NotACluster(e) => write!(f, "the XR is not a Cluster: {e}"),
             RenderError::Provider(e) => f.write_str(e),
             RenderError::Invalid(violations) => {
-                write!(f, "the XR is invalid ({} problems):", violations.len())?;
+                let count = violations.len();
+                let problems = if count == 1 { "problem" } else { "problems" };
+                write!(f, "the XR is invalid ({count} {problems}):")?;
                 for v in violations {
                     write!(f, "\n  {v}")?;
                 }
                 Ok(())
             }
+            RenderError::TooLarge(e) => write!(f, "the XR is refused: {e}"),
             RenderError::Io(path, e) => write!(f, "cannot read {}: {e}", path.display()),
             RenderError::Kcl(e) => e.fmt(f),
             RenderError::Observed(e) => write!(f, "the observed resources are unusable: {e}"),
@@ -98,10 +103,8 @@ impl Composition {
         let apps_source = std::fs::read_to_string(&apps_path)
             .map_err(|e| RenderError::Io(apps_path.clone(), e))?;
         let xrd = definition(kcl_dir)?;
-        let parameters_schema = xrd
-            .pointer(PARAMETERS_SCHEMA)
+        xrd.pointer(PARAMETERS_SCHEMA)
             .filter(|schema| schema.is_object())
-            .cloned()
             .ok_or_else(|| {
                 RenderError::Kcl(kcl_runtime::Error::Protocol(format!(
                     "{} produces no schema at {PARAMETERS_SCHEMA}",
@@ -112,7 +115,6 @@ impl Composition {
             kcl_dir: kcl_dir.to_path_buf(),
             apps_source,
             xrd,
-            parameters_schema,
         })
     }
 
@@ -191,80 +193,21 @@ impl Composition {
         &self.kcl_dir
     }
 
-    /// Check the XR's shape, settle the provider, then prune, default and validate its
-    /// parameters.
+    /// Admit the XR as the API server would and settle the provider (see
+    /// [`crate::admission`]).
     fn admit(
         &self,
-        mut xr: Value,
+        xr: Value,
         provider: Option<Provider>,
     ) -> Result<(Value, Provider), RenderError> {
-        let Value::Object(fields) = &xr else {
-            return Err(RenderError::NotACluster("it is not a mapping".into()));
-        };
-        if !fields
-            .get("metadata")
-            .and_then(|m| m.get("name"))
-            .is_some_and(Value::is_string)
-        {
-            return Err(RenderError::NotACluster("it has no metadata.name".into()));
-        }
-        if !fields.get("spec").is_some_and(Value::is_object) {
-            return Err(RenderError::NotACluster("it has no spec".into()));
-        }
-        let provider = match provider {
-            Some(provider) => provider,
-            None => {
-                let named = xr
-                    .pointer("/spec/crossplane/compositionSelector/matchLabels/provider")
-                    .and_then(Value::as_str)
-                    .ok_or_else(|| {
-                        RenderError::Provider(
-                            "no provider: set spec.crossplane.compositionSelector.matchLabels.provider or pass --provider".into(),
-                        )
-                    })?;
-                Provider::from_name(named).ok_or_else(|| {
-                    RenderError::Provider(format!(
-                        "unknown provider `{named}`: expected aws, azure or google"
-                    ))
-                })?
-            }
-        };
-        if xr
-            .get("metadata")
-            .and_then(|m| m.get("namespace"))
-            .is_none()
-        {
-            xr["metadata"]["namespace"] = Value::String("default".into());
-        }
-        xr["spec"]["crossplane"]["compositionSelector"]["matchLabels"]["provider"] =
-            Value::String(provider.name().into());
-        let schema = &self.parameters_schema;
-        let spec = &mut xr["spec"];
-        let mut violations = Vec::new();
-        match spec.get_mut("parameters") {
-            Some(parameters) => violations.extend(admit(schema, parameters, "spec.parameters")),
-            None => violations.push(Violation {
-                path: "spec.parameters".into(),
-                message: "Required value".into(),
-            }),
-        }
-        if violations.is_empty() {
-            Ok((xr, provider))
-        } else {
-            Err(RenderError::Invalid(violations))
-        }
+        crate::admission::admit(&self.xrd, xr, provider)
     }
 }
 
-/// Parse YAML (or JSON) into a value; the error is one line with its line and column.
+/// Parse YAML (or JSON) into a value; the error is one line with its line and column. A
+/// text over the API server's request limit (3 MiB) is refused before parsing.
 pub fn parse_yaml(text: &str) -> Result<Value, RenderError> {
-    let options = serde_saphyr::options! {
-        // `.inf` and `.nan` have no JSON form.
-        non_finite_float_policy: serde_saphyr::NonFiniteFloatPolicy::Reject,
-        with_snippet: false,
-    };
-    serde_saphyr::from_str_with_options(text, options)
-        .map_err(|e| RenderError::Parse(e.to_string()))
+    crate::admission::parse_yaml(text)
 }
 
 /// A scenario: the `spec.parameters` of a `Cluster`, from a YAML file.

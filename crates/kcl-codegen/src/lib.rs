@@ -6,6 +6,8 @@
 //! - [`regions`]: generated regions inside hand-written files, written atomically or
 //!   compared with a diff;
 //! - [`validate`]: admit a value as the API server does (prune nulls, default, validate);
+//! - [`admission`]: admit a composite resource against its XRD as the API server does
+//!   (type, metadata, schema), within the sizes it stores and the depth KCL reads;
 //! - [`app`] and [`compose`]: apps (Helm releases and Kubernetes objects switched on by a
 //!   composite resource's parameters), described with `#[derive(App)]` and lowered to KCL.
 //!
@@ -46,6 +48,7 @@
 //! # Ok::<(), kcl_codegen::schema::SchemaError>(())
 //! ```
 
+pub mod admission;
 pub mod app;
 pub mod ast;
 pub mod compose;

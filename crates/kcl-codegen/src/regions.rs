@@ -107,6 +107,14 @@ pub enum RegionErrorKind {
         /// The region's name.
         name: String,
     },
+    /// A body holds a line that reads as a marker (a string with a newline, for
+    /// example): written, it would end the region early and break the next run.
+    MarkerInBody {
+        /// The region's name.
+        name: String,
+        /// The 1-based line of the body that reads as a marker.
+        body_line: usize,
+    },
 }
 
 impl fmt::Display for RegionError {
@@ -154,6 +162,11 @@ impl fmt::Display for RegionErrorKind {
             Self::DuplicateBody { name } => {
                 write!(f, "two generated bodies for region `{name}`")
             }
+            Self::MarkerInBody { name, body_line } => write!(
+                f,
+                "line {body_line} of the generated body of region `{name}` reads as a \
+                 marker line (`{BEGIN} ...` or `{END} ...`); a value holds a newline?"
+            ),
         }
     }
 }
@@ -222,7 +235,9 @@ pub fn find(path: &Path, text: &str) -> Result<Vec<Region>, RegionError> {
 /// The text with the body of every region replaced by the body of the same name.
 ///
 /// Everything outside the bodies, the marker lines included, is kept byte for byte. A
-/// non-empty body that does not end with a newline gets one. Every region of the file
+/// non-empty body that does not end with a newline gets one. In a file whose lines all
+/// end in CRLF, the body's lines do too. A body with a line that reads as a marker is
+/// [`RegionErrorKind::MarkerInBody`]: the next run could not read the file. Every region of the file
 /// must have a body and every body a region: a body for a missing region is
 /// [`RegionErrorKind::MissingRegion`], and a region without a body is
 /// [`RegionErrorKind::NotGenerated`], so that text a generator stopped producing does
@@ -252,6 +267,7 @@ where
             return Err(error(None, RegionErrorKind::MissingRegion { name }));
         }
     }
+    let crlf = uses_crlf(text);
     let mut out = String::with_capacity(text.len());
     let mut copied = 0;
     for region in regions {
@@ -260,15 +276,33 @@ where
             return Err(error(Some(region.begin_line), kind));
         };
         let body = body.as_ref();
-        out.push_str(&text[copied..region.body.start]);
-        out.push_str(body);
-        if !body.is_empty() && !body.ends_with('\n') {
-            out.push('\n');
+        if let Some(index) = body.lines().position(|line| parse_marker(line).is_some()) {
+            let kind = RegionErrorKind::MarkerInBody {
+                name: region.name,
+                body_line: index + 1,
+            };
+            return Err(error(Some(region.begin_line), kind));
         }
+        out.push_str(&text[copied..region.body.start]);
+        let mut body = body.to_owned();
+        if !body.is_empty() && !body.ends_with('\n') {
+            body.push('\n');
+        }
+        out.push_str(&if crlf { to_crlf(&body) } else { body });
         copied = region.body.end;
     }
     out.push_str(&text[copied..]);
     Ok(out)
+}
+
+/// Whether the text has line endings and every one is CRLF.
+fn uses_crlf(text: &str) -> bool {
+    text.contains("\r\n") && text.matches('\n').count() == text.matches("\r\n").count()
+}
+
+/// The text with every line ending CRLF.
+fn to_crlf(text: &str) -> String {
+    normalise(text).replace('\n', "\r\n")
 }
 
 enum Marker<'a> {
@@ -411,28 +445,49 @@ pub struct Stale {
 /// Compares each file's generated contents with the disk (CRLF counted as LF) and, in
 /// [`Mode::Write`], writes those that differ.
 ///
-/// A write goes to a temporary file in the same directory, with the original's
-/// permissions, renamed over the original: a reader never sees half a file. Files that
-/// are up to date are not touched. A missing file counts as empty and is created.
+/// Writing is all or nothing across the files: every stale file's new contents go to a
+/// temporary file next to it (with the original's permissions) first, and only when all
+/// of them are written are they renamed over the originals, so a reader never sees half
+/// a file and a file that cannot be written leaves every file as it was. (Only a rename
+/// failing after another succeeded, which a same-directory rename practically never
+/// does, can leave some files new.) A file whose lines all end in CRLF keeps CRLF; a
+/// symbolic link is written through to its target, and stays a link. Files that are up
+/// to date are not touched. A missing file counts as empty and is created.
 pub fn update(files: &[Generated], mode: Mode) -> Result<Report, Error> {
     let mut report = Report::default();
+    let mut writes = Vec::new();
     for file in files {
         let old = match fs::read_to_string(&file.path) {
             Ok(old) => old,
             Err(error) if error.kind() == io::ErrorKind::NotFound => String::new(),
             Err(error) => return Err(io_error(&file.path, error)),
         };
-        let (old, new) = (normalise(&old), normalise(&file.contents));
-        if old == new {
+        let (old_lf, new_lf) = (normalise(&old), normalise(&file.contents));
+        if old_lf == new_lf {
             continue;
         }
         if mode == Mode::Write {
-            write_atomically(&file.path, &file.contents)?;
+            let contents = if uses_crlf(&old) {
+                to_crlf(&file.contents)
+            } else {
+                file.contents.clone()
+            };
+            writes.push((file.path.as_path(), contents));
         }
         report.stale.push(Stale {
             path: file.path.clone(),
-            diff: unified_diff(&file.path, &old, &new),
+            diff: unified_diff(&file.path, &old_lf, &new_lf),
         });
+    }
+    // Every temporary file first: a failure drops (and so deletes) those already made.
+    let prepared = writes
+        .iter()
+        .map(|(path, contents)| prepare(path, contents))
+        .collect::<Result<Vec<_>, _>>()?;
+    for (temporary, target, path) in prepared {
+        temporary
+            .persist(&target)
+            .map_err(|error| io_error(path, error.error))?;
     }
     Ok(report)
 }
@@ -450,15 +505,27 @@ fn unified_diff(path: &Path, old: &str, new: &str) -> String {
         .to_string()
 }
 
-fn write_atomically(path: &Path, contents: &str) -> Result<(), Error> {
+/// A temporary file next to the file that `path` names (through a symbolic link, next
+/// to its target) holding `contents`, with the file's permissions and synced; and the
+/// path to rename it to.
+fn prepare<'a>(
+    path: &'a Path,
+    contents: &str,
+) -> Result<(tempfile::NamedTempFile, PathBuf, &'a Path), Error> {
     let fail = |source| io_error(path, source);
-    let directory = match path.parent() {
+    let is_link = fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink());
+    let target = if is_link {
+        fs::canonicalize(path).map_err(fail)?
+    } else {
+        path.to_owned()
+    };
+    let directory = match target.parent() {
         Some(parent) if !parent.as_os_str().is_empty() => parent,
         _ => Path::new("."),
     };
     let mut temporary = tempfile::NamedTempFile::new_in(directory).map_err(fail)?;
     temporary.write_all(contents.as_bytes()).map_err(fail)?;
-    match fs::metadata(path) {
+    match fs::metadata(&target) {
         // The temporary file is private (0600); the file it replaces keeps its mode.
         Ok(metadata) => temporary
             .as_file()
@@ -476,8 +543,7 @@ fn write_atomically(path: &Path, contents: &str) -> Result<(), Error> {
         Err(error) => return Err(fail(error)),
     }
     temporary.as_file().sync_all().map_err(fail)?;
-    temporary.persist(path).map_err(|error| fail(error.error))?;
-    Ok(())
+    Ok((temporary, target, path))
 }
 
 fn io_error(path: &Path, source: io::Error) -> Error {
@@ -495,13 +561,36 @@ pub fn splice_kcl_file<N: AsRef<str>>(
 ) -> Result<Generated, Error> {
     let text = fs::read_to_string(path).map_err(|source| io_error(path, source))?;
     let regions = find(path, &text)?;
+    let module_of = |name: &str| {
+        modules
+            .iter()
+            .find(|(n, _)| n.as_ref() == name)
+            .map(|(_, m)| m)
+    };
+    // A region ends the file when only comments follow it once every later region has
+    // its new body: what the next run will see, so that one run reaches the fixed point.
+    let ends_file = |region: &Region| {
+        let later: Vec<&Region> = regions
+            .iter()
+            .filter(|r| r.begin_line > region.end_line)
+            .collect();
+        let later_empty = later
+            .iter()
+            .all(|r| module_of(&r.name).is_none_or(|m| m.to_string().is_empty()));
+        let in_later_body = |line: usize| {
+            later
+                .iter()
+                .any(|r| r.begin_line < line && line < r.end_line)
+        };
+        later_empty && only_comments_after(&text, region.end_line, in_later_body)
+    };
     let bodies: Vec<(&str, String)> = modules
         .iter()
         .map(|(name, module)| {
             let ends_file = regions
                 .iter()
                 .find(|r| r.name == name.as_ref())
-                .is_some_and(|r| only_comments_after(&text, r.end_line));
+                .is_some_and(ends_file);
             (name.as_ref(), kcl_body(module, ends_file))
         })
         .collect();
@@ -524,10 +613,15 @@ pub fn kcl_body(module: &Module, ends_file: bool) -> String {
     }
 }
 
-/// Whether nothing but comments and blank lines follows the 1-based line `line`.
-fn only_comments_after(text: &str, line: usize) -> bool {
-    text.lines().skip(line).all(|l| {
-        let l = l.trim();
-        l.is_empty() || l.starts_with('#')
-    })
+/// Whether nothing but comments and blank lines follows the 1-based line `line`, not
+/// counting the lines for which `skip` (given 1-based line numbers) is true.
+fn only_comments_after(text: &str, line: usize, skip: impl Fn(usize) -> bool) -> bool {
+    text.lines()
+        .enumerate()
+        .skip(line)
+        .filter(|(index, _)| !skip(index + 1))
+        .all(|(_, l)| {
+            let l = l.trim();
+            l.is_empty() || l.starts_with('#')
+        })
 }

@@ -113,3 +113,110 @@ fn preserved_unknown_fields_are_accepted() {
         .is_empty()
     );
 }
+
+fn keywords_schema() -> Value {
+    json!({
+        "type": "object",
+        "properties": {
+            "name": {"type": "string", "pattern": "^[a-z]+$", "maxLength": 5},
+            "replicas": {"type": "integer", "multipleOf": 2},
+            "ratio": {"type": "number", "multipleOf": 0.5},
+            "zones": {"type": "array", "items": {"type": "string"}, "x-kubernetes-list-type": "set"},
+            "ports": {"type": "array", "items": {"type": "integer"}, "uniqueItems": true},
+            "address": {"type": "string", "format": "ipv4"},
+            "network": {"type": "string", "format": "cidr"},
+            "since": {"type": "string", "format": "date-time"},
+            "day": {"type": "string", "format": "date"},
+            "blob": {"type": "string", "format": "byte"},
+            "timeout": {"type": "string", "format": "duration"},
+            "id": {"type": "string", "format": "uuid"},
+            "note": {"type": "string", "format": "no-such-format"},
+            "size": {"type": "integer"},
+            "owner": {"type": "string", "nullable": true}
+        }
+    })
+}
+
+#[test]
+fn pattern_multiple_of_unique_items_and_format_are_enforced() {
+    let value = json!({
+        "name": "Web-1",
+        "replicas": 3,
+        "ratio": 0.7,
+        "zones": ["a", "b", "a"],
+        "ports": [80, 80],
+        "address": "10.0.0.300",
+        "network": "10.0.0.0/33",
+        "since": "yesterday",
+        "day": "2024-02-30x",
+        "blob": "not base64!",
+        "timeout": "forever",
+        "id": "not-a-uuid",
+        "note": "anything goes",
+    });
+    assert_eq!(
+        messages(&validate(&keywords_schema(), &value, "spec")),
+        [
+            "spec.name: Invalid value: \"Web-1\": spec.name in body should match '^[a-z]+$'",
+            "spec.replicas: Invalid value: 3: spec.replicas in body should be a multiple of 2",
+            "spec.ratio: Invalid value: 0.7: spec.ratio in body should be a multiple of 0.5",
+            "spec.zones[2]: Duplicate value: \"a\"",
+            "spec.ports[1]: Duplicate value: 80",
+            "spec.address: Invalid value: \"10.0.0.300\": spec.address in body must be of type ipv4: \"10.0.0.300\"",
+            "spec.network: Invalid value: \"10.0.0.0/33\": spec.network in body must be of type cidr: \"10.0.0.0/33\"",
+            "spec.since: Invalid value: \"yesterday\": spec.since in body must be of type date-time: \"yesterday\"",
+            "spec.day: Invalid value: \"2024-02-30x\": spec.day in body must be of type date: \"2024-02-30x\"",
+            "spec.blob: Invalid value: \"not base64!\": spec.blob in body must be of type byte: \"not base64!\"",
+            "spec.timeout: Invalid value: \"forever\": spec.timeout in body must be of type duration: \"forever\"",
+            "spec.id: Invalid value: \"not-a-uuid\": spec.id in body must be of type uuid: \"not-a-uuid\"",
+        ]
+    );
+}
+
+#[test]
+fn values_that_meet_the_keywords_are_admitted() {
+    let value = json!({
+        "name": "web",
+        "replicas": 4,
+        "ratio": 1.5,
+        "zones": ["a", "b"],
+        "ports": [80, 443],
+        "address": "10.0.0.1",
+        "network": "10.0.0.0/8",
+        "since": "2024-02-29T10:00:00Z",
+        "day": "2024-02-29",
+        "blob": "aGVsbG8=",
+        "timeout": "1h30m",
+        "id": "123e4567-e89b-12d3-a456-426614174000",
+        "owner": null,
+    });
+    assert_eq!(
+        messages(&validate(&keywords_schema(), &value, "spec")),
+        Vec::<String>::new()
+    );
+}
+
+#[test]
+fn integers_beyond_64_bits_are_not_integers() {
+    let value = json!({"size": 18_446_744_073_709_551_615_u64});
+    let problems = messages(&validate(&keywords_schema(), &value, "spec"));
+    assert_eq!(problems.len(), 1, "{problems:?}");
+    assert!(
+        problems[0].starts_with("spec.size: ") && problems[0].contains("integer"),
+        "{problems:?}"
+    );
+    let value = json!({"size": i64::MAX});
+    assert!(validate(&keywords_schema(), &value, "spec").is_empty());
+}
+
+#[test]
+fn a_value_of_the_wrong_type_is_reported_once() {
+    let value = json!({"name": 5, "zones": "a"});
+    assert_eq!(
+        messages(&validate(&keywords_schema(), &value, "spec")),
+        [
+            "spec.name: Invalid value: \"integer\": spec.name in body must be of type string: \"integer\"",
+            "spec.zones: Invalid value: \"string\": spec.zones in body must be of type array: \"string\"",
+        ]
+    );
+}
