@@ -6,12 +6,8 @@
 //! the apps step's are the scenario matrix's (`tests/snapshots/`), and a test here shows
 //! that the pipeline's apps step composes exactly those.
 
-mod common;
-
 use std::collections::BTreeSet;
-use std::io::Write as _;
-use std::process::{Command, Output, Stdio};
-use std::sync::{Mutex, OnceLock};
+use std::process::Output;
 
 use dot_kubernetes_apps::Provider;
 use dot_kubernetes_apps::render::{
@@ -19,16 +15,9 @@ use dot_kubernetes_apps::render::{
 };
 use serde_json::{Value, json};
 
-use common::{RESOURCE_NAME, check_every_case, resource_name, root, yaml_files};
-
-/// The pipeline, loaded from `kcl/` once per test binary.
-fn pipeline() -> &'static Pipeline {
-    static PIPELINE: OnceLock<Pipeline> = OnceLock::new();
-    PIPELINE.get_or_init(|| {
-        Pipeline::load(&root().join("kcl"))
-            .unwrap_or_else(|e| panic!("cannot load the pipeline in kcl/: {e}"))
-    })
-}
+use crate::common::{
+    RESOURCE_NAME, check_every_case, pipeline, resource_name, root, xtask_render, yaml_files,
+};
 
 fn read(path: &str) -> String {
     std::fs::read_to_string(root().join(path)).unwrap_or_else(|e| panic!("cannot read {path}: {e}"))
@@ -93,22 +82,14 @@ fn the_pipeline_snapshots_are_each_referenced_and_none_is_pending() {
 
 #[test]
 fn every_scenario_composes_through_the_pipeline_what_the_apps_step_alone_composes() {
-    check_every_case(|case, apps_alone, problems| {
-        let xr = scenario_xr(
-            &case.scenario.name,
-            case.provider,
-            case.scenario.parameters.clone(),
-        );
-        match pipeline().render(xr, Some(case.provider), &Observed::none()) {
-            Err(e) => problems.push(format!("the pipeline fails: {e}")),
-            Ok(rendered) => {
-                if rendered.step("apps") != apps_alone {
-                    problems
-                        .push("the pipeline's apps step differs from Composition::render".into());
-                }
-                if rendered.step(case.provider.name()).is_empty() {
-                    problems.push("the provider step composes nothing".into());
-                }
+    check_every_case(|case, apps_alone, problems| match &case.pipeline {
+        Err(e) => problems.push(format!("the pipeline fails: {e}")),
+        Ok(rendered) => {
+            if rendered.step("apps") != apps_alone {
+                problems.push("the pipeline's apps step differs from Composition::render".into());
+            }
+            if rendered.step(case.provider.name()).is_empty() {
+                problems.push("the provider step composes nothing".into());
             }
         }
     });
@@ -372,31 +353,6 @@ fn each_step_sees_the_desired_state_of_the_steps_before_it_as_function_kcl_passe
             .is_none()
     );
     assert_eq!(params["ocds"], json!({}));
-}
-
-/// Run `cargo xtask render <args>`; one at a time, so that the runs do not wait on each
-/// other's build lock.
-fn xtask_render(args: &[&str], stdin: &str) -> Output {
-    static ONE_AT_A_TIME: Mutex<()> = Mutex::new(());
-    let _guard = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
-    let mut child = Command::new(env!("CARGO"))
-        .current_dir(root())
-        .args(["run", "--quiet", "--package", "xtask", "--", "render"])
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("cargo runs");
-    child
-        .stdin
-        .take()
-        .expect("stdin is piped")
-        .write_all(stdin.as_bytes())
-        .expect("stdin is written");
-    child
-        .wait_with_output()
-        .expect("cargo xtask render finishes")
 }
 
 fn parse_stream(output: &Output) -> Vec<Value> {

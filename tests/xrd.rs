@@ -1,13 +1,11 @@
 //! The XRD that `kcl/definition.k` produces: its snapshot, a valid structural schema, one
 //! property per app, and the examples it admits.
 
-mod common;
-
 use dot_kubernetes_apps::render::to_yaml_stream;
 use dot_kubernetes_apps::{Cluster, Provider, registry};
 use serde_json::{Value, json};
 
-use common::{composition, root, yaml_files};
+use crate::common::{composition, root, yaml_files};
 
 fn open_api_schema() -> &'static Value {
     composition()
