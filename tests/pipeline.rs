@@ -4,7 +4,8 @@
 //! The provider step's resources are snapshotted once per provider
 //! (`tests/pipeline/snapshots/provider-step-<provider>.snap`, for `tests/pipeline/cluster.yaml`);
 //! the apps step's are the scenario matrix's (`tests/snapshots/`), and a test here shows
-//! that the pipeline's apps step composes exactly those.
+//! that the pipeline's apps step composes exactly those. `matrix.rs` checks that both
+//! snapshot directories hold exactly the snapshots the tests own.
 
 use std::collections::BTreeSet;
 use std::process::Output;
@@ -55,29 +56,6 @@ fn each_provider_step_composes_its_snapshot() {
             insta::assert_snapshot!(format!("provider-step-{provider}"), yaml);
         }
     });
-}
-
-#[test]
-fn the_pipeline_snapshots_are_each_referenced_and_none_is_pending() {
-    let dir = root().join("tests/pipeline/snapshots");
-    let expected: BTreeSet<String> = Provider::ALL
-        .into_iter()
-        .map(|provider| format!("provider-step-{provider}.snap"))
-        .collect();
-    let present: BTreeSet<String> = std::fs::read_dir(&dir)
-        .unwrap_or_else(|e| panic!("cannot list {}: {e}", dir.display()))
-        .map(|entry| {
-            entry
-                .expect("a directory entry")
-                .file_name()
-                .to_string_lossy()
-                .into_owned()
-        })
-        .collect();
-    assert_eq!(
-        present, expected,
-        "tests/pipeline/snapshots is not in step with the providers"
-    );
 }
 
 #[test]
