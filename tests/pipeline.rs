@@ -49,13 +49,17 @@ fn each_provider_step_composes_its_snapshot() {
     let mut settings = insta::Settings::clone_current();
     settings.set_snapshot_path("pipeline/snapshots");
     settings.set_prepend_module_to_snapshot(false);
-    settings.bind(|| {
-        for provider in Provider::ALL {
-            let rendered = render(&xr, Some(provider), &Observed::none());
-            let yaml = to_yaml_stream(rendered.step(provider.name())).expect("YAML");
-            insta::assert_snapshot!(format!("provider-step-{provider}"), yaml);
-        }
-    });
+    settings.set_input_file(root().join("tests/pipeline/cluster.yaml"));
+    settings.set_omit_expression(true);
+    for provider in Provider::ALL {
+        let rendered = render(&xr, Some(provider), &Observed::none());
+        let yaml = to_yaml_stream(rendered.step(provider.name())).expect("YAML");
+        settings.set_description(format!(
+            "What the {provider} step (kcl/{}) composes for the XR",
+            provider_step_file(provider)
+        ));
+        settings.bind(|| insta::assert_snapshot!(format!("provider-step-{provider}"), yaml));
+    }
 }
 
 #[test]

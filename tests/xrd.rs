@@ -27,6 +27,8 @@ fn the_xrd_renders_as_its_snapshot() {
     let mut settings = insta::Settings::clone_current();
     settings.set_snapshot_path("snapshots");
     settings.set_prepend_module_to_snapshot(false);
+    settings.set_description("The XRD of kcl/definition.k (package/definition.yaml)");
+    settings.set_omit_expression(true);
     settings.bind(|| insta::assert_snapshot!("xrd", yaml));
 }
 
