@@ -2,15 +2,13 @@
 //! runtime: what the XR must be (type, metadata, spec), the schema's keywords, the sizes
 //! the API server and etcd take, the depth KCL reads, and messages in plain words.
 
-mod common;
-
 use std::time::{Duration, Instant};
 
 use dot_kubernetes_apps::Provider;
 use dot_kubernetes_apps::render::RenderError;
 use serde_json::{Value, json};
 
-use common::composition;
+use crate::common::composition;
 
 /// A valid XR with `change` applied to it.
 fn xr(change: impl FnOnce(&mut Value)) -> Value {

@@ -1,16 +1,12 @@
 //! Bad composite resources are refused with a typed error that says what is wrong, both
 //! through the library and through `cargo xtask render`.
 
-mod common;
-
-use std::io::Write;
-use std::process::{Command, Output, Stdio};
-use std::sync::Mutex;
+use std::process::Output;
 
 use dot_kubernetes_apps::Provider;
 use dot_kubernetes_apps::render::{Observed, Pipeline, RenderError, to_yaml_stream};
 
-use common::{composition, root};
+use crate::common::{composition, root, xtask_render};
 
 /// An XR with four problems: an unknown app field, two values of the wrong type and a
 /// value outside its enum.
@@ -117,31 +113,6 @@ fn an_unknown_provider_is_refused_by_name() {
         }
         other => panic!("expected RenderError::Provider, got {other:?}"),
     }
-}
-
-/// Run `cargo xtask render <args>` with `stdin` as the XR; one at a time, so that the
-/// runs do not wait on each other's build lock.
-fn xtask_render(args: &[&str], stdin: &str) -> Output {
-    static ONE_AT_A_TIME: Mutex<()> = Mutex::new(());
-    let _guard = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
-    let mut child = Command::new(env!("CARGO"))
-        .current_dir(root())
-        .args(["run", "--quiet", "--package", "xtask", "--", "render"])
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("cargo runs");
-    child
-        .stdin
-        .take()
-        .expect("stdin is piped")
-        .write_all(stdin.as_bytes())
-        .expect("the XR is written to stdin");
-    child
-        .wait_with_output()
-        .expect("cargo xtask render finishes")
 }
 
 /// The problems of a run that should have been refused: exit 0, output on stdout, a

@@ -4,13 +4,11 @@
 //! their YAML files), never restated here: these tests pin down behaviour, the composed
 //! names that Crossplane keys resources by, and the deliberate fixes.
 
-mod common;
-
 use dot_kubernetes_apps::{GATEWAY_NAME, GATEWAY_NAMESPACE, Provider, registry};
 use kcl_codegen::app::{ChartSource, Object, Release};
 use serde_json::{Value, json};
 
-use common::{Case, case, cases, matrix, resource_name, root};
+use crate::common::{Case, case, cases, matrix, resource_name, root};
 
 const RETAIN: [&str; 3] = ["Create", "Update", "Observe"];
 

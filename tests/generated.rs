@@ -2,13 +2,11 @@
 //! canonical form, and generating is deterministic: `cargo test` catches drift as
 //! `cargo xtask codegen --check` does.
 
-mod common;
-
 use dot_kubernetes_apps::codegen::{GeneratedFile, generated_files};
 use kcl_codegen::regions::{self, Generated, Mode};
 use kcl_runtime::Runtime;
 
-use common::root;
+use crate::common::root;
 
 fn generate() -> Vec<GeneratedFile> {
     generated_files().unwrap_or_else(|e| panic!("the Rust types do not generate KCL: {e}"))

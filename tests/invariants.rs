@@ -2,8 +2,6 @@
 //! provider configs, pins, and which app resources exist (computed independently from the
 //! registry and the scenario's parameters).
 
-mod common;
-
 use std::collections::{BTreeMap, BTreeSet};
 
 use dot_kubernetes_apps::{Provider, registry};
@@ -11,22 +9,10 @@ use kcl_codegen::AppSpec;
 use kcl_codegen::app::Condition;
 use serde_json::{Value, json};
 
-use common::{Case, RESOURCE_NAME, check_every_case, resource_name};
+use crate::common::{Case, RESOURCE_NAME, check_every_case, managed_cluster, resource_name};
 
 const HELM: &str = "helm.m.crossplane.io/v1beta1";
 const KUBERNETES: &str = "kubernetes.m.crossplane.io/v1alpha1";
-
-/// The managed cluster of each provider, as the contract's table has it.
-fn managed_cluster(provider: Provider) -> (&'static str, &'static str) {
-    match provider {
-        Provider::Aws => ("eks.aws.m.upbound.io/v1beta1", "Cluster"),
-        Provider::Azure => (
-            "containerservice.azure.m.upbound.io/v1beta1",
-            "KubernetesCluster",
-        ),
-        Provider::Google => ("container.gcp.m.upbound.io/v1beta1", "Cluster"),
-    }
-}
 
 fn annotation<'a>(item: &'a Value, name: &str) -> Option<&'a str> {
     item.pointer("/metadata/annotations")
@@ -664,7 +650,7 @@ fn the_expected_app_resources_cover_every_release_and_object_of_the_registry() {
     // Guards the test above: the matrix must switch every part of every app on somewhere.
     let apps = registry();
     let mut seen = BTreeSet::new();
-    for case in common::matrix() {
+    for case in crate::common::matrix() {
         for name in expected_app_resources(case, &apps).into_keys() {
             let part = name
                 .strip_prefix(&format!("{}-app-", case.xr()))

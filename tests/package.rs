@@ -3,28 +3,17 @@
 //! the render runs, its Configuration depending on everything they use, its XRD the one
 //! admission uses, and function-kcl pinned to the KCL the tests run.
 
-mod common;
-
 use std::collections::BTreeSet;
-use std::sync::OnceLock;
 
 use dot_kubernetes_apps::Provider;
 use dot_kubernetes_apps::package::{
     self, FUNCTION_KCL_EMBEDDED_KCL, FUNCTION_KCL_VERSION, KCL_LIB_VERSION, PackageFile,
 };
-use dot_kubernetes_apps::render::{Observed, Pipeline, scenario_xr};
+use dot_kubernetes_apps::render::{Observed, Scenario, scenario_xr};
 use kcl_codegen::regions::{self, Generated, Mode};
 use serde_json::{Value, json};
 
-use common::{root, scenarios};
-
-fn pipeline() -> &'static Pipeline {
-    static PIPELINE: OnceLock<Pipeline> = OnceLock::new();
-    PIPELINE.get_or_init(|| {
-        Pipeline::load(&root().join("kcl"))
-            .unwrap_or_else(|e| panic!("cannot load the pipeline in kcl/: {e}"))
-    })
-}
+use crate::common::{parallel_map, pipeline, root, scenarios};
 
 fn build() -> Vec<PackageFile> {
     package::build(pipeline()).unwrap_or_else(|e| panic!("the package does not build: {e}"))
@@ -186,22 +175,25 @@ fn package_serving(group: &str) -> Option<String> {
 /// Every composed resource of every provider's Composition for XRs that switch on
 /// everything: every scenario, with GPUs and credentials.
 fn everything_composed() -> Vec<Value> {
-    let mut items = Vec::new();
-    for scenario in scenarios() {
-        for provider in Provider::ALL {
-            let mut parameters = scenario.parameters.clone();
-            if let Value::Object(fields) = &mut parameters {
-                fields.insert("gpu".into(), json!({"enabled": true}));
-                fields.insert("creds".into(), json!({"name": "creds", "keys": ["creds"]}));
-            }
-            let xr = scenario_xr(&scenario.name, provider, parameters);
-            let rendered = pipeline()
-                .render(xr, Some(provider), &Observed::none())
-                .unwrap_or_else(|e| panic!("{provider}-{}: {e}", scenario.name));
-            items.extend(rendered.into_items());
+    let cases: Vec<(&Scenario, Provider)> = scenarios()
+        .iter()
+        .flat_map(|scenario| Provider::ALL.map(|provider| (scenario, provider)))
+        .collect();
+    parallel_map(&cases, |(scenario, provider)| {
+        let mut parameters = scenario.parameters.clone();
+        if let Value::Object(fields) = &mut parameters {
+            fields.insert("gpu".into(), json!({"enabled": true}));
+            fields.insert("creds".into(), json!({"name": "creds", "keys": ["creds"]}));
         }
-    }
-    items
+        let xr = scenario_xr(&scenario.name, *provider, parameters);
+        pipeline()
+            .render(xr, Some(*provider), &Observed::none())
+            .unwrap_or_else(|e| panic!("{provider}-{}: {e}", scenario.name))
+            .into_items()
+    })
+    .into_iter()
+    .flatten()
+    .collect()
 }
 
 #[test]

@@ -4,14 +4,11 @@
 //! The provider step's resources are snapshotted once per provider
 //! (`tests/pipeline/snapshots/provider-step-<provider>.snap`, for `tests/pipeline/cluster.yaml`);
 //! the apps step's are the scenario matrix's (`tests/snapshots/`), and a test here shows
-//! that the pipeline's apps step composes exactly those.
-
-mod common;
+//! that the pipeline's apps step composes exactly those. `matrix.rs` checks that both
+//! snapshot directories hold exactly the snapshots the tests own.
 
 use std::collections::BTreeSet;
-use std::io::Write as _;
-use std::process::{Command, Output, Stdio};
-use std::sync::{Mutex, OnceLock};
+use std::process::Output;
 
 use dot_kubernetes_apps::Provider;
 use dot_kubernetes_apps::render::{
@@ -19,16 +16,9 @@ use dot_kubernetes_apps::render::{
 };
 use serde_json::{Value, json};
 
-use common::{RESOURCE_NAME, check_every_case, resource_name, root, yaml_files};
-
-/// The pipeline, loaded from `kcl/` once per test binary.
-fn pipeline() -> &'static Pipeline {
-    static PIPELINE: OnceLock<Pipeline> = OnceLock::new();
-    PIPELINE.get_or_init(|| {
-        Pipeline::load(&root().join("kcl"))
-            .unwrap_or_else(|e| panic!("cannot load the pipeline in kcl/: {e}"))
-    })
-}
+use crate::common::{
+    RESOURCE_NAME, check_every_case, pipeline, resource_name, root, xtask_render, yaml_files,
+};
 
 fn read(path: &str) -> String {
     std::fs::read_to_string(root().join(path)).unwrap_or_else(|e| panic!("cannot read {path}: {e}"))
@@ -59,56 +49,29 @@ fn each_provider_step_composes_its_snapshot() {
     let mut settings = insta::Settings::clone_current();
     settings.set_snapshot_path("pipeline/snapshots");
     settings.set_prepend_module_to_snapshot(false);
-    settings.bind(|| {
-        for provider in Provider::ALL {
-            let rendered = render(&xr, Some(provider), &Observed::none());
-            let yaml = to_yaml_stream(rendered.step(provider.name())).expect("YAML");
-            insta::assert_snapshot!(format!("provider-step-{provider}"), yaml);
-        }
-    });
-}
-
-#[test]
-fn the_pipeline_snapshots_are_each_referenced_and_none_is_pending() {
-    let dir = root().join("tests/pipeline/snapshots");
-    let expected: BTreeSet<String> = Provider::ALL
-        .into_iter()
-        .map(|provider| format!("provider-step-{provider}.snap"))
-        .collect();
-    let present: BTreeSet<String> = std::fs::read_dir(&dir)
-        .unwrap_or_else(|e| panic!("cannot list {}: {e}", dir.display()))
-        .map(|entry| {
-            entry
-                .expect("a directory entry")
-                .file_name()
-                .to_string_lossy()
-                .into_owned()
-        })
-        .collect();
-    assert_eq!(
-        present, expected,
-        "tests/pipeline/snapshots is not in step with the providers"
-    );
+    settings.set_input_file(root().join("tests/pipeline/cluster.yaml"));
+    settings.set_omit_expression(true);
+    for provider in Provider::ALL {
+        let rendered = render(&xr, Some(provider), &Observed::none());
+        let yaml = to_yaml_stream(rendered.step(provider.name())).expect("YAML");
+        settings.set_description(format!(
+            "What the {provider} step (kcl/{}) composes for the XR",
+            provider_step_file(provider)
+        ));
+        settings.bind(|| insta::assert_snapshot!(format!("provider-step-{provider}"), yaml));
+    }
 }
 
 #[test]
 fn every_scenario_composes_through_the_pipeline_what_the_apps_step_alone_composes() {
-    check_every_case(|case, apps_alone, problems| {
-        let xr = scenario_xr(
-            &case.scenario.name,
-            case.provider,
-            case.scenario.parameters.clone(),
-        );
-        match pipeline().render(xr, Some(case.provider), &Observed::none()) {
-            Err(e) => problems.push(format!("the pipeline fails: {e}")),
-            Ok(rendered) => {
-                if rendered.step("apps") != apps_alone {
-                    problems
-                        .push("the pipeline's apps step differs from Composition::render".into());
-                }
-                if rendered.step(case.provider.name()).is_empty() {
-                    problems.push("the provider step composes nothing".into());
-                }
+    check_every_case(|case, apps_alone, problems| match &case.pipeline {
+        Err(e) => problems.push(format!("the pipeline fails: {e}")),
+        Ok(rendered) => {
+            if rendered.step("apps") != apps_alone {
+                problems.push("the pipeline's apps step differs from Composition::render".into());
+            }
+            if rendered.step(case.provider.name()).is_empty() {
+                problems.push("the provider step composes nothing".into());
             }
         }
     });
@@ -372,31 +335,6 @@ fn each_step_sees_the_desired_state_of_the_steps_before_it_as_function_kcl_passe
             .is_none()
     );
     assert_eq!(params["ocds"], json!({}));
-}
-
-/// Run `cargo xtask render <args>`; one at a time, so that the runs do not wait on each
-/// other's build lock.
-fn xtask_render(args: &[&str], stdin: &str) -> Output {
-    static ONE_AT_A_TIME: Mutex<()> = Mutex::new(());
-    let _guard = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
-    let mut child = Command::new(env!("CARGO"))
-        .current_dir(root())
-        .args(["run", "--quiet", "--package", "xtask", "--", "render"])
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("cargo runs");
-    child
-        .stdin
-        .take()
-        .expect("stdin is piped")
-        .write_all(stdin.as_bytes())
-        .expect("stdin is written");
-    child
-        .wait_with_output()
-        .expect("cargo xtask render finishes")
 }
 
 fn parse_stream(output: &Output) -> Vec<Value> {

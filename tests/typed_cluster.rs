@@ -1,11 +1,9 @@
 //! Consumers build and check `Cluster`s in Rust with the typed parameters.
 
-mod common;
-
 use dot_kubernetes_apps::apps::{EnvoyGateway, GatewayInferenceExtension, Keda};
 use dot_kubernetes_apps::{Apps, Cluster, GATEWAY_NAME, GATEWAY_NAMESPACE, Parameters, Provider};
 
-use common::{composition, resource_name, root, yaml_files};
+use crate::common::{composition, resource_name, root, yaml_files};
 
 #[test]
 fn a_typed_cluster_renders_what_its_parameters_ask_for() {

@@ -2,12 +2,10 @@
 //! it was compiled in: with a target directory shared between two checkouts, one must
 //! not read or write the other.
 
-mod common;
-
 use std::fs;
 use std::process::Command;
 
-use common::root;
+use crate::common::root;
 
 #[test]
 fn xtask_codegen_works_on_the_checkout_of_the_current_directory() {

@@ -1,16 +1,17 @@
 //! Shared by the end-to-end tests: the scenarios of `tests/scenarios/`, the composition in
-//! `kcl/` (loaded once per test binary), and the renders of the provider × scenario
-//! matrix (each case rendered at most once per test binary, on first use).
+//! `kcl/` (loaded once per run), the renders of the provider × scenario matrix (each case
+//! rendered at most once per run, on first use), and `cargo xtask render`.
 
-// Every test binary compiles this module and uses a different part of it.
-#![allow(dead_code)]
-
+use std::io::Write as _;
 use std::path::{Path, PathBuf};
-use std::sync::OnceLock;
+use std::process::{Command, Output, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Mutex, OnceLock};
 
 use dot_kubernetes_apps::Provider;
-use dot_kubernetes_apps::render::{Composition, Scenario, read_scenarios, scenario_xr};
+use dot_kubernetes_apps::render::{
+    Composition, Observed, Pipeline, Rendered, Scenario, read_scenarios, scenario_xr,
+};
 use serde_json::Value;
 
 /// The annotation function-kcl keys composed resources by.
@@ -21,13 +22,19 @@ pub fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
 }
 
-/// The composition, loaded from `kcl/` once per test binary.
-pub fn composition() -> &'static Composition {
-    static COMPOSITION: OnceLock<Composition> = OnceLock::new();
-    COMPOSITION.get_or_init(|| {
-        Composition::load(&root().join("kcl"))
-            .unwrap_or_else(|e| panic!("cannot load the composition in kcl/: {e}"))
+/// The whole Composition of each provider (provider step, then apps step), loaded from
+/// `kcl/` once per run.
+pub fn pipeline() -> &'static Pipeline {
+    static PIPELINE: OnceLock<Pipeline> = OnceLock::new();
+    PIPELINE.get_or_init(|| {
+        Pipeline::load(&root().join("kcl"))
+            .unwrap_or_else(|e| panic!("cannot load the pipeline in kcl/: {e}"))
     })
+}
+
+/// The apps step (the pipeline's), loaded from `kcl/` once per run.
+pub fn composition() -> &'static Composition {
+    pipeline().composition()
 }
 
 /// Every scenario of `tests/scenarios/`, sorted by name.
@@ -43,13 +50,18 @@ pub fn scenarios() -> &'static [Scenario] {
 
 /// The `*.yaml` files directly in a directory.
 pub fn yaml_files(dir: &Path) -> Vec<PathBuf> {
+    files_with_extension(dir, "yaml")
+}
+
+/// The files directly in a directory whose extension is `extension`, sorted.
+pub fn files_with_extension(dir: &Path, extension: &str) -> Vec<PathBuf> {
     let mut files: Vec<PathBuf> = walkdir::WalkDir::new(dir)
         .max_depth(1)
         .into_iter()
         .map(|entry| entry.unwrap_or_else(|e| panic!("cannot list {}: {e}", dir.display())))
         .filter(|entry| entry.file_type().is_file())
         .map(|entry| entry.into_path())
-        .filter(|path| path.extension().is_some_and(|e| e == "yaml"))
+        .filter(|path| path.extension().is_some_and(|e| e == extension))
         .collect();
     files.sort();
     files
@@ -62,8 +74,12 @@ pub struct Case {
     pub scenario: &'static Scenario,
     /// The provider.
     pub provider: Provider,
-    /// The composed resources, or why rendering failed.
+    /// The composed resources of the apps step alone (`Composition::render`), or why
+    /// rendering failed.
     pub result: Result<Vec<Value>, String>,
+    /// The whole Composition rendered for the same XR (`Pipeline::render`: the provider
+    /// step, then the apps step again), or why it failed.
+    pub pipeline: Result<Rendered, String>,
 }
 
 impl Case {
@@ -108,14 +124,6 @@ impl Case {
     /// Whether the resource `<xr>-<suffix>` exists.
     pub fn has(&self, suffix: &str) -> bool {
         self.get(suffix).is_some()
-    }
-
-    /// The manifest of the `Object` `<xr>-<suffix>`.
-    pub fn manifest(&self, suffix: &str) -> &Value {
-        let object = self.resource(suffix);
-        object
-            .pointer("/spec/forProvider/manifest")
-            .unwrap_or_else(|| panic!("{}: `{suffix}` has no manifest", self.name()))
     }
 
     /// Every composition resource name, in order.
@@ -178,7 +186,16 @@ fn cell(index: usize) -> &'static Case {
         scenario,
         provider,
         result: render(scenario, provider),
+        pipeline: render_pipeline(scenario, provider),
     })
+}
+
+/// Render a scenario for a provider through the whole Composition.
+pub fn render_pipeline(scenario: &Scenario, provider: Provider) -> Result<Rendered, String> {
+    let xr = scenario_xr(&scenario.name, provider, scenario.parameters.clone());
+    pipeline()
+        .render(xr, Some(provider), &Observed::none())
+        .map_err(|e| e.to_string())
 }
 
 /// Render a scenario for a provider, as `cargo xtask render` does.
@@ -209,23 +226,38 @@ pub fn cases(scenario: &str) -> Vec<&'static Case> {
 /// Every scenario for every provider, by scenario then provider; rendered in parallel the
 /// first time.
 pub fn matrix() -> Vec<&'static Case> {
-    let count = cells().len();
+    let indices: Vec<usize> = (0..cells().len()).collect();
+    parallel_map(&indices, |index| cell(*index))
+}
+
+/// `f` of every input, in order, computed on as many threads as there are cores.
+pub fn parallel_map<T: Sync, R: Send>(inputs: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
     let next = AtomicUsize::new(0);
+    let results: Vec<Mutex<Option<R>>> = inputs.iter().map(|_| Mutex::new(None)).collect();
     let workers = std::thread::available_parallelism().map_or(2, |n| n.get());
     std::thread::scope(|scope| {
-        for _ in 0..workers {
+        for _ in 0..workers.min(inputs.len()) {
             scope.spawn(|| {
                 loop {
                     let index = next.fetch_add(1, Ordering::Relaxed);
-                    if index >= count {
+                    let Some(input) = inputs.get(index) else {
                         break;
-                    }
-                    cell(index);
+                    };
+                    let result = f(input);
+                    *results[index].lock().unwrap_or_else(|e| e.into_inner()) = Some(result);
                 }
             });
         }
     });
-    (0..count).map(cell).collect()
+    results
+        .into_iter()
+        .map(|result| {
+            result
+                .into_inner()
+                .unwrap_or_else(|e| e.into_inner())
+                .expect("every input is computed")
+        })
+        .collect()
 }
 
 /// Run a check on every case of the matrix and fail once, listing every problem of every
@@ -252,4 +284,95 @@ pub fn check_every_case(mut check: impl FnMut(&Case, &[Value], &mut Vec<String>)
         failures.len(),
         failures.join("\n")
     );
+}
+
+/// The managed cluster of each provider (`apiVersion`, `kind`), as the contract's table has
+/// it: what every Usage protects.
+pub fn managed_cluster(provider: Provider) -> (&'static str, &'static str) {
+    match provider {
+        Provider::Aws => ("eks.aws.m.upbound.io/v1beta1", "Cluster"),
+        Provider::Azure => (
+            "containerservice.azure.m.upbound.io/v1beta1",
+            "KubernetesCluster",
+        ),
+        Provider::Google => ("container.gcp.m.upbound.io/v1beta1", "Cluster"),
+    }
+}
+
+/// Run `cargo xtask render <args>` with `stdin` on its standard input.
+///
+/// Runs the xtask binary already built beside this test binary (`cargo xtask test` builds
+/// it before the tests) when it was built from this tree and is up to date; otherwise
+/// `cargo run`, one at a time so that the runs do not wait on each other's build lock.
+pub fn xtask_render(args: &[&str], stdin: &str) -> Output {
+    static ONE_AT_A_TIME: Mutex<()> = Mutex::new(());
+    let (mut command, _guard) = match built_xtask() {
+        Some(xtask) => (Command::new(xtask), None),
+        None => {
+            let mut cargo = Command::new(env!("CARGO"));
+            cargo.args(["run", "--quiet", "--package", "xtask", "--"]);
+            let guard = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
+            (cargo, Some(guard))
+        }
+    };
+    let mut child = command
+        .current_dir(root())
+        .arg("render")
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("xtask runs");
+    let written = child
+        .stdin
+        .take()
+        .expect("stdin is piped")
+        .write_all(stdin.as_bytes());
+    // A run that refuses its arguments may exit before it reads its input.
+    if let Err(e) = written
+        && e.kind() != std::io::ErrorKind::BrokenPipe
+    {
+        panic!("cannot write the standard input of xtask render: {e}");
+    }
+    child.wait_with_output().expect("xtask render finishes")
+}
+
+/// `target/<profile>/xtask` (this binary is `target/<profile>/deps/e2e-<hash>`), when its
+/// dep-info (`xtask.d`, which cargo writes beside it) says it was built from this tree's
+/// `xtask/src/main.rs` and no file it was built from changed since.
+fn built_xtask() -> Option<&'static Path> {
+    static BUILT: OnceLock<Option<PathBuf>> = OnceLock::new();
+    BUILT
+        .get_or_init(|| {
+            let exe = std::env::current_exe().ok()?;
+            let xtask = exe
+                .parent()?
+                .parent()?
+                .join(format!("xtask{}", std::env::consts::EXE_SUFFIX));
+            let built = std::fs::metadata(&xtask).ok()?.modified().ok()?;
+            let dep_info = std::fs::read_to_string(xtask.with_extension("d")).ok()?;
+            let sources = dep_info_sources(&dep_info);
+            let fresh = sources.contains(&root().join("xtask/src/main.rs"))
+                && sources.iter().all(|source| {
+                    std::fs::metadata(source)
+                        .and_then(|m| m.modified())
+                        .is_ok_and(|modified| modified <= built)
+                });
+            fresh.then_some(xtask)
+        })
+        .as_deref()
+}
+
+/// The prerequisites of the first rule of a Makefile-style dep-info file (spaces in paths
+/// escaped as `\ `).
+fn dep_info_sources(dep_info: &str) -> Vec<PathBuf> {
+    let Some((_, prerequisites)) = dep_info.lines().next().and_then(|l| l.split_once(": ")) else {
+        return Vec::new();
+    };
+    prerequisites
+        .replace("\\ ", "\0")
+        .split_whitespace()
+        .map(|path| PathBuf::from(path.replace('\0', " ")))
+        .collect()
 }
