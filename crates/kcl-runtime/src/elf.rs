@@ -229,9 +229,12 @@ mod tests {
     }
 
     fn check_bytes(bytes: &[u8]) -> Result<(), Invalid> {
+        // One file per call: the tests run in parallel, several with files of one length.
+        static CALLS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+        let call = CALLS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         let dir = std::env::temp_dir().join(format!("kcl-runtime-elf-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
-        let path = dir.join(format!("{}.so", bytes.len()));
+        let path = dir.join(format!("{call}.so"));
         std::fs::write(&path, bytes).unwrap();
         let result = check(&path);
         let _ = std::fs::remove_file(&path);
