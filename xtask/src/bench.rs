@@ -114,14 +114,18 @@ pub fn run(root: &Path, args: &BenchArgs) -> TaskResult {
                 .iter()
                 .find(|c| c.name == "reference-every-field" && c.provider == Provider::Google)
                 .ok_or("tests/scenarios/reference-every-field.yaml is missing")?;
-            let one_other = median(runs, || render_other(same))?;
-            let one_ours = median(runs, || render_apps(same))?;
+            // Alternated, render by render, so that both see the same machine.
+            let (one_ours, one_other) =
+                medians_alternated(runs * 4, || render_apps(same), || render_other(same))?;
             let both: Vec<&Case> = cases
                 .iter()
                 .filter(|case| render_other(case).is_ok())
                 .collect();
-            let matrix_other = median(runs, || both.iter().try_for_each(|c| render_other(c)))?;
-            let matrix_ours = median(runs, || both.iter().try_for_each(|c| render_apps(c)))?;
+            let (matrix_ours, matrix_other) = medians_alternated(
+                runs,
+                || both.iter().try_for_each(|c| render_apps(c)),
+                || both.iter().try_for_each(|c| render_other(c)),
+            )?;
             Some((
                 path,
                 one_other,
@@ -314,6 +318,26 @@ fn median(runs: usize, mut f: impl FnMut() -> Result<(), String>) -> Result<Dura
     }
     times.sort();
     Ok(times[times.len() / 2])
+}
+
+/// The medians of `a` and `b`, run one after the other `runs` times each.
+fn medians_alternated(
+    runs: usize,
+    mut a: impl FnMut() -> Result<(), String>,
+    mut b: impl FnMut() -> Result<(), String>,
+) -> Result<(Duration, Duration), String> {
+    let mut times = (Vec::with_capacity(runs), Vec::with_capacity(runs));
+    for _ in 0..runs {
+        let start = Instant::now();
+        a()?;
+        times.0.push(start.elapsed());
+        let start = Instant::now();
+        b()?;
+        times.1.push(start.elapsed());
+    }
+    times.0.sort();
+    times.1.sort();
+    Ok((times.0[runs / 2], times.1[runs / 2]))
 }
 
 fn ratio(slow: Duration, fast: Duration) -> f64 {
