@@ -31,6 +31,7 @@ pub fn ensure_runtime(root: &Path) -> Result<(), String> {
             "install",
             "--quiet",
             "--disable-pip-version-check",
+            "--root-user-action=ignore",
             "--no-deps",
             "--target",
         ])

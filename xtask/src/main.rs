@@ -31,7 +31,8 @@ enum Task {
     /// Render a Cluster composite resource through its provider's Composition (the
     /// provider step, then kcl/apps.k) and print the composed resources as a YAML stream.
     Render(render::RenderArgs),
-    /// Build package/ (crossplane.yaml, definition.yaml, compositions.yaml) from kcl/.
+    /// Build package/ (crossplane.yaml, definition.yaml, compositions.yaml) from kcl/ through
+    /// the KCL runtime (installed first when it is missing).
     Package {
         /// Write nothing; print a diff of every stale file and fail if there is one.
         #[arg(long)]
@@ -60,11 +61,14 @@ fn main() -> ExitCode {
     let result = match cli.task {
         Task::Codegen { check } => codegen::run(&root, check),
         Task::Render(args) => render::run(&root, &args),
-        Task::Package { check } => package::run(&root, check),
+        // The package is built through the KCL runtime: install it first on a fresh clone.
+        Task::Package { check } => {
+            install::ensure_runtime(&root).and_then(|()| package::run(&root, check))
+        }
         Task::Test { cargo_args } => {
             install::ensure_runtime(&root).and_then(|()| run_tests(&root, &cargo_args))
         }
-        Task::Bench(args) => bench::run(&root, &args),
+        Task::Bench(args) => install::ensure_runtime(&root).and_then(|()| bench::run(&root, &args)),
     };
     match result {
         Ok(code) => code,
