@@ -71,6 +71,11 @@ use syn::{DeriveInput, parse_macro_input};
 /// - `when(app = OtherApp)`: another app is enabled; `when(field = some_field)`: a `bool`
 ///   field of this struct is true (it becomes the field's serde name, e.g. `httpAddon`).
 ///
+/// The struct needs a `bool` field serialised as `enabled`: it switches the app on. In
+/// values and manifests, a string that is exactly `"{{ path }}"` reads the app's parameter
+/// at that dotted path; its first segment must be a field's serde name (checked at compile
+/// time, with a suggestion; nested segments are not checked).
+///
 /// Files are relative to the directory of the crate being compiled (`CARGO_MANIFEST_DIR`)
 /// and are read and parsed at compile time; editing one recompiles the crate. Release
 /// names, object names and pins are unique within an app.
