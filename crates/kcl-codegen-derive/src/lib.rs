@@ -40,7 +40,8 @@ use syn::{DeriveInput, parse_macro_input};
 /// (lines joined with spaces, paragraphs with a blank line) and its `JsonSchema` the
 /// parameters. Several `#[app(...)]` attributes merge.
 ///
-/// - `key = "envoyGateway"` (required): the app's key, lowerCamelCase.
+/// - `key = "envoyGateway"`: the app's key, lowerCamelCase; default: the type's name with
+///   its first letter in lower case.
 /// - `requires = OtherApp` or `requires(A, B)`, repeatable: apps this one needs, by type.
 /// - `release(...)`, repeatable, in installation order:
 ///   - `chart = "..."`, `version = "..."`, `namespace = "..."` (required);
