@@ -30,8 +30,3 @@ use kcl_codegen::AppSpec;
 pub fn registry() -> Vec<AppSpec> {
     cluster::app_specs()
 }
-
-/// `#[serde(default = "crate::yes")]`: a boolean that is on unless switched off.
-pub(crate) fn yes() -> bool {
-    true
-}

@@ -20,8 +20,9 @@ pub struct AppAttrs {
     pub generics: syn::Generics,
     /// The struct's `#[doc]` attributes: its doc comment.
     pub attrs: Vec<syn::Attribute>,
-    /// `key = "keda"`.
-    pub key: LitStr,
+    /// `key = "keda"`; defaults to the struct's name in lowerCamelCase.
+    #[darling(default)]
+    pub key: Option<LitStr>,
     /// `release(...)`, each parsed on its own so that one bad release hides no other error.
     #[darling(multiple, rename = "release")]
     pub releases: Vec<darling::Result<Named<ReleaseAttr>>>,

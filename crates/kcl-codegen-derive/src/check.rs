@@ -101,6 +101,7 @@ pub fn check(input: &DeriveInput, attrs: AppAttrs) -> darling::Result<App> {
         object_names: Unique::new("object name"),
         image_names: Unique::new("image name"),
         image_references: Vec::new(),
+        parameter_references: Vec::new(),
     };
 
     if !attrs.generics.params.is_empty() {
@@ -109,7 +110,15 @@ pub fn check(input: &DeriveInput, attrs: AppAttrs) -> darling::Result<App> {
             "an app cannot be generic: it is one entry of the apps parameters",
         );
     }
-    cx.key(&attrs.key);
+    let key = match &attrs.key {
+        Some(key) => cx.key(key.value(), key, ""),
+        None => cx.key(
+            type_name_key(&attrs.ident.to_string()),
+            &attrs.ident,
+            "; set `key = \"...\"`",
+        ),
+    };
+    cx.enabled();
     let description = description(&attrs.attrs);
     if description.is_empty() {
         cx.error(
@@ -130,7 +139,6 @@ pub fn check(input: &DeriveInput, attrs: AppAttrs) -> darling::Result<App> {
         })
         .collect();
     let requires = cx.requires(attrs.requires.into_iter().flat_map(|r| r.0));
-    let key = attrs.key.value();
     let images: Vec<Image> = (attrs.images.into_iter())
         .filter_map(|image| {
             let image = cx.errors.handle(image)?;
@@ -138,12 +146,13 @@ pub fn check(input: &DeriveInput, attrs: AppAttrs) -> darling::Result<App> {
         })
         .collect();
     cx.image_references(&images);
+    cx.parameter_references();
     crate::layout::check(&input.attrs, &mut cx.errors);
 
     let Checker { errors, files, .. } = cx;
     errors.finish_with(App {
         ident: attrs.ident.clone(),
-        key: attrs.key.value(),
+        key,
         description,
         releases,
         objects,
@@ -167,6 +176,18 @@ struct Checker<'a> {
     image_names: Unique,
     /// Every `{{ image:<name> }}` in the app's YAML, with the literal that brought it.
     image_references: Vec<(String, LitStr)>,
+    /// Every `{{ path }}` in the app's YAML, with the literal that brought it.
+    parameter_references: Vec<Reference>,
+}
+
+/// A `{{ path }}` in a values part or a manifest.
+struct Reference {
+    /// The path, split at dots.
+    path: Vec<String>,
+    /// The `file = "..."` or `inline = "..."` literal it was read from.
+    lit: LitStr,
+    /// Whether `lit` names a file (else it is the YAML itself).
+    from_file: bool,
 }
 
 impl Checker<'_> {
@@ -175,20 +196,20 @@ impl Checker<'_> {
     }
 
     /// `key`: lower camel case, as apps are keys of a KCL dict and XRD properties.
-    fn key(&mut self, key: &LitStr) {
-        let value = key.value();
+    fn key(&mut self, value: String, at: &impl Spanned, hint: &str) -> String {
         let mut chars = value.chars();
         let valid = chars.next().is_some_and(|c| c.is_ascii_lowercase())
             && chars.all(|c| c.is_ascii_alphanumeric());
         if !valid {
             self.error(
-                key,
+                at,
                 format!(
                     "`{value}` is not a valid app key: use lowerCamelCase letters and digits, \
-                     as in `envoyGateway`"
+                     as in `envoyGateway`{hint}"
                 ),
             );
         }
+        value
     }
 
     fn release(&mut self, release: Named<ReleaseAttr>) -> Option<Release> {
@@ -348,6 +369,96 @@ impl Checker<'_> {
         })
     }
 
+    /// An app is switched on by a `bool` field serialised as `enabled`.
+    fn enabled(&mut self) {
+        if !self.fields.known {
+            // serde's derive reports what kept the fields from being read.
+            return;
+        }
+        match self.fields.all.iter().find(|f| f.name == "enabled") {
+            None if self.fields.flattened => {
+                // A flattened field may bring `enabled`; serde knows, the derive cannot.
+            }
+            None => {
+                let message = format!(
+                    "`{}` has no `enabled` field: an app needs a `bool` field serialised as \
+                     `enabled`, which switches it on",
+                    self.app
+                );
+                let app = self.app;
+                self.error(app, message);
+            }
+            Some(field) if !field.is_bool => {
+                let at = field.ty.clone();
+                self.error(&at, "`enabled` switches the app on: it must be a `bool`");
+            }
+            Some(field) if field.skipped => {
+                let message = format!(
+                    "`{}` is skipped by serde, so the parameters cannot switch the app on",
+                    field.ident
+                );
+                let at = field.ident.clone();
+                self.error(&at, message);
+            }
+            Some(_) => {}
+        }
+    }
+
+    /// Every `{{ path }}` names a field of the app, by its serde name. Only the first
+    /// segment of a nested path (`{{ a.b }}`) is checked: the derive sees this struct's
+    /// fields, not those of the types they hold.
+    fn parameter_references(&mut self) {
+        if !self.fields.known || self.fields.flattened {
+            // With a flattened field the parameters have names the derive cannot see.
+            return;
+        }
+        for reference in std::mem::take(&mut self.parameter_references) {
+            let Reference {
+                path,
+                lit,
+                from_file,
+            } = reference;
+            let name = &path[0];
+            let whole = path.join(".");
+            let origin = if from_file {
+                format!("`{}`: ", lit.value())
+            } else {
+                String::new()
+            };
+            match self.fields.all.iter().find(|f| f.name == *name) {
+                Some(field) if field.skipped => {
+                    let message = format!(
+                        "{origin}`{{{{ {whole} }}}}` reads `{name}`, which serde skips, so the \
+                         parameters cannot set it"
+                    );
+                    self.error(&lit, message);
+                }
+                Some(_) => {}
+                None => {
+                    let names = self.fields.all.iter().filter(|f| !f.skipped);
+                    let names: Vec<&str> = names.map(|f| f.name.as_str()).collect();
+                    let hint = match did_you_mean(name, names.iter().copied()) {
+                        Some(field) => {
+                            let mut fixed = path.clone();
+                            fixed[0] = field.to_owned();
+                            format!("; did you mean `{{{{ {} }}}}`?", fixed.join("."))
+                        }
+                        None => {
+                            let names: Vec<String> =
+                                names.iter().map(|n| format!("`{n}`")).collect();
+                            format!("; its parameters are {}", names.join(", "))
+                        }
+                    };
+                    let message = format!(
+                        "{origin}`{{{{ {whole} }}}}` names no parameter of `{}`{hint}",
+                        self.app
+                    );
+                    self.error(&lit, message);
+                }
+            }
+        }
+    }
+
     /// Every `{{ image:<name> }}` names an image of the app.
     fn image_references(&mut self, images: &[Image]) {
         for (name, lit) in std::mem::take(&mut self.image_references) {
@@ -366,21 +477,27 @@ impl Checker<'_> {
         }
     }
 
-    /// Remember the `{{ image:<name> }}` strings of a YAML value, to check them once the
-    /// images are known.
-    fn collect_image_references(&mut self, value: &Value, lit: &LitStr) {
+    /// Remember the `{{ image:<name> }}` and `{{ path }}` strings of a YAML value read
+    /// from `lit` (a file when `from_file`), to check them once the images are known.
+    fn collect_references(&mut self, value: &Value, lit: &LitStr, from_file: bool) {
         match value {
             Value::String(s) => {
                 if let Some(name) = image_reference(s) {
                     self.image_references.push((name.to_owned(), lit.clone()));
+                } else if let Some(path) = parameter_reference(s) {
+                    self.parameter_references.push(Reference {
+                        path,
+                        lit: lit.clone(),
+                        from_file,
+                    });
                 }
             }
             Value::Array(items) => items
                 .iter()
-                .for_each(|v| self.collect_image_references(v, lit)),
+                .for_each(|v| self.collect_references(v, lit, from_file)),
             Value::Object(map) => map
                 .values()
-                .for_each(|v| self.collect_image_references(v, lit)),
+                .for_each(|v| self.collect_references(v, lit, from_file)),
             _ => {}
         }
     }
@@ -401,7 +518,7 @@ impl Checker<'_> {
         };
         let value = self.yaml(attr.file.as_ref(), attr.inline.as_ref(), span, "values");
         let value = value.and_then(|(value, lit)| {
-            self.collect_image_references(&value, lit);
+            self.collect_references(&value, lit, attr.file.is_some());
             if attr.at.is_none() && !matches!(value, Value::Object(_)) {
                 self.error(
                     lit,
@@ -445,7 +562,7 @@ impl Checker<'_> {
         }
         let manifest = self.yaml(attr.file.as_ref(), attr.inline.as_ref(), span, "object");
         let manifest = manifest.and_then(|(manifest, lit)| {
-            self.collect_image_references(&manifest, lit);
+            self.collect_references(&manifest, lit, attr.file.is_some());
             self.manifest(manifest, lit)
         });
         let external_name = match &attr.external_name {
@@ -598,10 +715,18 @@ impl Checker<'_> {
 }
 
 /// The fields of the struct, as serde names them.
-struct Fields(Vec<Field>);
+struct Fields {
+    /// The named fields, in order.
+    all: Vec<Field>,
+    /// Whether serde could read the struct (else its derive reports why).
+    known: bool,
+    /// Whether a field is `#[serde(flatten)]`: its fields are parameters too.
+    flattened: bool,
+}
 
 struct Field {
     ident: Ident,
+    ty: syn::Type,
     /// The name in the parameters, by serde's rules (`rename_all`, `rename`).
     name: String,
     is_bool: bool,
@@ -617,16 +742,20 @@ impl Fields {
         let cx = Ctxt::new();
         let container = ast::Container::from_ast(&cx, input, Derive::Deserialize);
         let mut fields = Vec::new();
+        let known = container.is_some();
+        let mut flattened = false;
         if let Some(ast::Container {
             data: ast::Data::Struct(_, serde_fields),
             ..
         }) = &container
         {
             for field in serde_fields {
+                flattened |= field.attrs.flatten();
                 if let syn::Member::Named(ident) = &field.member {
                     fields.push(Field {
                         ident: ident.clone(),
                         name: field.attrs.name().deserialize_name().to_owned(),
+                        ty: field.ty.clone(),
                         is_bool: is_bool(field.ty),
                         skipped: field.attrs.skip_deserializing(),
                     });
@@ -635,24 +764,19 @@ impl Fields {
         }
         // Misused `#[serde]` attributes are serde's derive's to report.
         let _ = cx.check();
-        Fields(fields)
+        Fields {
+            all: fields,
+            known,
+            flattened,
+        }
     }
 
     /// The serialized name of the `bool` field `ident`, or an error at `ident`.
     fn bool_field(&self, ident: &Ident, app: &Ident) -> darling::Result<String> {
-        let Some(field) = self.0.iter().find(|f| f.ident == *ident) else {
-            let suggestion = self
-                .0
-                .iter()
-                .map(|f| {
-                    (
-                        strsim::jaro_winkler(&ident.to_string(), &f.ident.to_string()),
-                        f,
-                    )
-                })
-                .filter(|(score, _)| *score > 0.8)
-                .max_by(|a, b| a.0.total_cmp(&b.0))
-                .map(|(_, f)| format!("; did you mean `{}`?", f.ident))
+        let Some(field) = self.all.iter().find(|f| f.ident == *ident) else {
+            let idents: Vec<String> = self.all.iter().map(|f| f.ident.to_string()).collect();
+            let suggestion = did_you_mean(&ident.to_string(), idents.iter().map(String::as_str))
+                .map(|ident| format!("; did you mean `{ident}`?"))
                 .unwrap_or_default();
             return Err(
                 Error::custom(format!("`{app}` has no field `{ident}`{suggestion}"))
@@ -673,6 +797,15 @@ impl Fields {
         }
         Ok(field.name.clone())
     }
+}
+
+/// The candidate closest to `name`, if one is close enough to be a likely misspelling.
+fn did_you_mean<'a>(name: &str, candidates: impl Iterator<Item = &'a str>) -> Option<&'a str> {
+    candidates
+        .map(|candidate| (strsim::jaro_winkler(name, candidate), candidate))
+        .filter(|(score, _)| *score > 0.8)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, candidate)| candidate)
 }
 
 /// Whether `ty` is spelt `bool` (or `core::primitive::bool` and the like).
@@ -713,6 +846,16 @@ impl Unique {
     }
 }
 
+/// The default key of the app type `name`: its first letter in lower case, as serde's
+/// `rename_all = "camelCase"` names a variant (`EnvoyGateway` -> `envoyGateway`).
+fn type_name_key(name: &str) -> String {
+    let mut chars = name.chars();
+    match chars.next() {
+        Some(first) => first.to_lowercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
 /// `keda-add-ons-http` -> `kedaAddOnsHttp`.
 fn lower_camel_case(name: &str) -> String {
     let mut out = String::new();
@@ -738,6 +881,15 @@ fn lower_camel_case(name: &str) -> String {
 fn image_reference(s: &str) -> Option<&str> {
     let inner = s.strip_prefix("{{")?.strip_suffix("}}")?.trim();
     Some(inner.strip_prefix("image:")?.trim())
+}
+
+/// `{{ a.b }}` -> `["a", "b"]`: a string that is exactly `{{ path }}`, each segment an
+/// identifier, reads the app's parameter at that path (`kcl_codegen`'s rule). Anything
+/// else, an image reference included, is a plain string.
+fn parameter_reference(s: &str) -> Option<Vec<String>> {
+    let inner = s.strip_prefix("{{")?.strip_suffix("}}")?.trim();
+    let path: Vec<String> = inner.split('.').map(str::to_owned).collect();
+    path.iter().all(|part| is_identifier(part)).then_some(path)
 }
 
 /// `[A-Za-z_][A-Za-z0-9_]*`.
@@ -780,6 +932,13 @@ mod tests {
     }
 
     #[test]
+    fn keys_default_to_the_type_name_in_lower_camel_case() {
+        assert_eq!(type_name_key("EnvoyGateway"), "envoyGateway");
+        assert_eq!(type_name_key("Cache"), "cache");
+        assert_eq!(type_name_key("Dashboard2"), "dashboard2");
+    }
+
+    #[test]
     fn descriptions_are_the_doc_comment_lines() {
         let input: DeriveInput = syn::parse_quote! {
             /// Install KEDA,
@@ -805,7 +964,7 @@ mod tests {
             }
         };
         let fields = Fields::of(&input);
-        let names: Vec<_> = fields.0.iter().map(|f| f.name.as_str()).collect();
+        let names: Vec<_> = fields.all.iter().map(|f| f.name.as_str()).collect();
         assert_eq!(names, ["httpAddon", "repoURL"]);
     }
 }

@@ -40,7 +40,8 @@ use syn::{DeriveInput, parse_macro_input};
 /// (lines joined with spaces, paragraphs with a blank line) and its `JsonSchema` the
 /// parameters. Several `#[app(...)]` attributes merge.
 ///
-/// - `key = "envoyGateway"` (required): the app's key, lowerCamelCase.
+/// - `key = "envoyGateway"`: the app's key, lowerCamelCase; default: the type's name with
+///   its first letter in lower case.
 /// - `requires = OtherApp` or `requires(A, B)`, repeatable: apps this one needs, by type.
 /// - `release(...)`, repeatable, in installation order:
 ///   - `chart = "..."`, `version = "..."`, `namespace = "..."` (required);
@@ -70,6 +71,11 @@ use syn::{DeriveInput, parse_macro_input};
 ///   `repository` and `tag` one after the other.
 /// - `when(app = OtherApp)`: another app is enabled; `when(field = some_field)`: a `bool`
 ///   field of this struct is true (it becomes the field's serde name, e.g. `httpAddon`).
+///
+/// The struct needs a `bool` field serialised as `enabled`: it switches the app on. In
+/// values and manifests, a string that is exactly `"{{ path }}"` reads the app's parameter
+/// at that dotted path; its first segment must be a field's serde name (checked at compile
+/// time, with a suggestion; nested segments are not checked).
 ///
 /// Files are relative to the directory of the crate being compiled (`CARGO_MANIFEST_DIR`)
 /// and are read and parsed at compile time; editing one recompiles the crate. Release

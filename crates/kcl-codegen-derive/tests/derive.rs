@@ -116,6 +116,9 @@ pub struct Argocd {
     /// Create the settings `ConfigMap`.
     #[serde(default = "yes")]
     pub with_settings: bool,
+    /// The host the values read as `{{ host }}`.
+    #[serde(default)]
+    pub host: String,
 }
 
 #[test]
@@ -367,6 +370,7 @@ fn a_field_condition_uses_serde_rename() {
     #[derive(Serialize, Deserialize, JsonSchema, App)]
     #[app(key = "renamed", object(inline = "{apiVersion: v1, kind: Namespace, metadata: {name: x}}", name = "x", when(field = with_http3)))]
     struct Renamed {
+        enabled: bool,
         #[serde(rename = "withHTTP3")]
         with_http3: bool,
     }

@@ -5,15 +5,12 @@ use serde::{Deserialize, Serialize};
 /// Install Dapr.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema, App)]
 #[serde(rename_all = "camelCase")]
-#[app(
-    key = "dapr",
-    release(
-        chart = "dapr",
-        repository = "https://dapr.github.io/helm-charts/",
-        version = "1.16.8",
-        namespace = "dapr-system",
-    )
-)]
+#[app(release(
+    chart = "dapr",
+    repository = "https://dapr.github.io/helm-charts/",
+    version = "1.16.8",
+    namespace = "dapr-system",
+))]
 pub struct Dapr {
     /// Install the app.
     #[serde(default)]

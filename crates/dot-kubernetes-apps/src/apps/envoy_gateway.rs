@@ -19,7 +19,6 @@ pub const GATEWAY_NAMESPACE: &str = "envoy-gateway-system";
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema, App)]
 #[serde(rename_all = "camelCase")]
 #[app(
-    key = "envoyGateway",
     release(
         chart = "gateway-helm",
         repository = "oci://docker.io/envoyproxy",

@@ -4,40 +4,34 @@ use serde::{Deserialize, Serialize};
 
 /// Install External Secrets Operator (ESO).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema, App)]
-#[serde(rename_all = "camelCase")]
-#[app(
-    key = "externalSecrets",
-    release(
-        chart = "external-secrets",
-        repository = "https://charts.external-secrets.io",
-        version = "2.0.0",
-        namespace = "external-secrets",
-        values(inline = "installCRDs: true"),
-    )
-)]
+#[serde(rename_all = "camelCase", default)]
+#[app(release(
+    chart = "external-secrets",
+    repository = "https://charts.external-secrets.io",
+    version = "2.0.0",
+    namespace = "external-secrets",
+    values(inline = "installCRDs: true"),
+))]
 pub struct ExternalSecrets {
     /// Install the app.
-    #[serde(default)]
     pub enabled: bool,
     /// Whether to create a `ClusterSecretStore` for the cluster's provider. If `true`,
     /// `creds` needs to be set as well.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub store: Option<bool>,
     /// The key with Google credentials in the secret. Works only with clusters in Google Cloud.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub google_credentials_key: Option<String>,
     /// The key with the Access Key ID in the secret. Works only with clusters in AWS.
-    #[serde(default = "aws_access_key_id_key")]
     #[serde(rename = "awsAccessKeyIDKey")]
     pub aws_access_key_id_key: String,
     /// The key with the Secret Access Key in the secret. Works only with clusters in AWS.
-    #[serde(default = "aws_secret_access_key_key")]
     pub aws_secret_access_key_key: String,
     /// The URL of the Azure Key Vault. Works only with clusters in Azure.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub azure_vault_url: Option<String>,
     /// Secrets to create from the secret store. `store` must be `true` for this to work.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub secrets: Vec<ExternalSecret>,
 }
 
@@ -56,26 +50,20 @@ pub struct ExternalSecret {
     pub secret_type: String,
 }
 
-fn aws_access_key_id_key() -> String {
-    "accessKeyID".into()
-}
-
-fn aws_secret_access_key_key() -> String {
-    "secretAccessKey".into()
-}
-
 fn opaque() -> String {
     "Opaque".into()
 }
 
+/// The defaults of every parameter: serde fills in a missing one from here (the
+/// container's `#[serde(default)]`), and schemars makes them the XRD's defaults.
 impl Default for ExternalSecrets {
     fn default() -> Self {
         ExternalSecrets {
             enabled: false,
             store: None,
             google_credentials_key: None,
-            aws_access_key_id_key: aws_access_key_id_key(),
-            aws_secret_access_key_key: aws_secret_access_key_key(),
+            aws_access_key_id_key: "accessKeyID".into(),
+            aws_secret_access_key_key: "secretAccessKey".into(),
             azure_vault_url: None,
             secrets: Vec::new(),
         }

@@ -9,9 +9,8 @@ use super::EnvoyGateway;
 /// default `Gateway`. Per-model `InferencePool`s and their endpoint pickers are left to
 /// consumers. It does not depend on GPUs.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema, App)]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase", default)]
 #[app(
-    key = "gatewayInferenceExtension",
     requires = EnvoyGateway,
     release(
         name = "body-based-router",
@@ -33,16 +32,16 @@ use super::EnvoyGateway;
 )]
 pub struct GatewayInferenceExtension {
     /// Install the app.
-    #[serde(default)]
     pub enabled: bool,
     /// Install the Body-Based Router, which copies the `model` of OpenAI-style request
     /// bodies into the `X-Gateway-Model-Name` header so that `HTTPRoute`s can match on it.
     /// It fails open: a router outage costs model-name routing, not the shared Gateway's
     /// traffic.
-    #[serde(default = "crate::yes")]
     pub body_based_router: bool,
 }
 
+/// The defaults of every parameter: serde fills in a missing one from here (the
+/// container's `#[serde(default)]`), and schemars makes them the XRD's defaults.
 impl Default for GatewayInferenceExtension {
     fn default() -> Self {
         GatewayInferenceExtension {

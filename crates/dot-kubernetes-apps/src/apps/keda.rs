@@ -5,9 +5,8 @@ use serde::{Deserialize, Serialize};
 /// Install KEDA, the event-driven autoscaler. Prometheus-based triggers need a Prometheus
 /// endpoint (the `prometheus` app, or one of your own); other triggers work without it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema, App)]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase", default)]
 #[app(
-    key = "keda",
     release(
         chart = "keda",
         repository = "https://kedacore.github.io/charts",
@@ -24,13 +23,13 @@ use serde::{Deserialize, Serialize};
 )]
 pub struct Keda {
     /// Install the app.
-    #[serde(default)]
     pub enabled: bool,
     /// Install the KEDA HTTP add-on, which scales HTTP workloads (to zero, too).
-    #[serde(default = "crate::yes")]
     pub http_addon: bool,
 }
 
+/// The defaults of every parameter: serde fills in a missing one from here (the
+/// container's `#[serde(default)]`), and schemars makes them the XRD's defaults.
 impl Default for Keda {
     fn default() -> Self {
         Keda {

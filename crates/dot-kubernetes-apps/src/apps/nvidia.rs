@@ -7,16 +7,13 @@ use serde::{Deserialize, Serialize};
 /// pre-installed.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema, App)]
 #[serde(rename_all = "camelCase")]
-#[app(
-    key = "nvidia",
-    release(
-        chart = "gpu-operator",
-        repository = "https://helm.ngc.nvidia.com/nvidia",
-        version = "v25.10.1",
-        namespace = "gpu-operator",
-        values(inline = "driver: {enabled: false}"),
-    )
-)]
+#[app(release(
+    chart = "gpu-operator",
+    repository = "https://helm.ngc.nvidia.com/nvidia",
+    version = "v25.10.1",
+    namespace = "gpu-operator",
+    values(inline = "driver: {enabled: false}"),
+))]
 pub struct Nvidia {
     /// Install the app.
     #[serde(default)]

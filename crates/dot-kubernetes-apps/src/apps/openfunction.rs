@@ -5,16 +5,13 @@ use serde::{Deserialize, Serialize};
 /// Install OpenFunction.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema, App)]
 #[serde(rename_all = "camelCase")]
-#[app(
-    key = "openfunction",
-    release(
-        chart = "openfunction",
-        url = "https://openfunction.github.io/charts/openfunction-{version}.tgz",
-        version = "v1.2.0-v0.7.0",
-        namespace = "openfunction",
-        values(inline = "revisionController: {enable: true}"),
-    )
-)]
+#[app(release(
+    chart = "openfunction",
+    url = "https://openfunction.github.io/charts/openfunction-{version}.tgz",
+    version = "v1.2.0-v0.7.0",
+    namespace = "openfunction",
+    values(inline = "revisionController: {enable: true}"),
+))]
 pub struct Openfunction {
     /// Install the app.
     #[serde(default)]

@@ -9,15 +9,12 @@ pub const PROMETHEUS_URL: &str = "http://kube-prometheus-stack-prometheus.promet
 /// Install Prometheus (kube-prometheus-stack). KEDA's Prometheus triggers need it.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema, App)]
 #[serde(rename_all = "camelCase")]
-#[app(
-    key = "prometheus",
-    release(
-        chart = "kube-prometheus-stack",
-        repository = "https://prometheus-community.github.io/helm-charts",
-        version = "82.2.1",
-        namespace = "prometheus-system",
-    )
-)]
+#[app(release(
+    chart = "kube-prometheus-stack",
+    repository = "https://prometheus-community.github.io/helm-charts",
+    version = "82.2.1",
+    namespace = "prometheus-system",
+))]
 pub struct Prometheus {
     /// Install the app.
     #[serde(default)]

@@ -6,15 +6,12 @@ use serde::{Deserialize, Serialize};
 /// serves Gateway API resources.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema, App)]
 #[serde(rename_all = "camelCase")]
-#[app(
-    key = "traefik",
-    release(
-        chart = "traefik",
-        repository = "https://helm.traefik.io/traefik",
-        version = "39.0.0",
-        namespace = "traefik",
-    )
-)]
+#[app(release(
+    chart = "traefik",
+    repository = "https://helm.traefik.io/traefik",
+    version = "39.0.0",
+    namespace = "traefik",
+))]
 pub struct Traefik {
     /// Install the app.
     #[serde(default)]

@@ -13,7 +13,6 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema, App)]
 #[serde(rename_all = "camelCase")]
 #[app(
-    key = "vllm",
     image(
         name = "operator",
         repository = "lmcache/production-stack-operator",
