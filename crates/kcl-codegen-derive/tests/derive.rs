@@ -177,7 +177,8 @@ fn api_gateway_has_an_oci_chart_conditional_values_and_objects_from_files() {
         spec,
         AppSpec {
             key: "apiGateway".into(),
-            description: "Install the API gateway.\n\nIt coexists with the ingress controller.".into(),
+            description: "Install the API gateway.\n\nIt coexists with the ingress controller."
+                .into(),
             parameters: schemars::schema_for!(ApiGateway),
             releases: vec![Release {
                 name: "api-gateway".into(),

@@ -93,7 +93,11 @@ fn a_failed_assert_is_an_evaluation_error_with_its_message_and_line() {
 fn files_are_read_relative_to_the_work_dir_and_can_import_each_other() {
     let dir = tempdir();
     std::fs::write(dir.join("data.k"), "pins = {cache = \"1.2.3\"}\n").unwrap();
-    std::fs::write(dir.join("main.k"), "import .data\ncache = data.pins.cache\n").unwrap();
+    std::fs::write(
+        dir.join("main.k"),
+        "import .data\ncache = data.pins.cache\n",
+    )
+    .unwrap();
     let out = runtime()
         .run(&Program::new().work_dir(&dir).file(dir.join("main.k")))
         .unwrap();
