@@ -3,6 +3,7 @@
 //! `cargo xtask codegen --check` does.
 
 use dot_kubernetes_apps::codegen::{GeneratedFile, generated_files};
+use dot_kubernetes_apps::render::RUNTIME_HINT;
 use kcl_codegen::regions::{self, Generated, Mode};
 use kcl_runtime::Runtime;
 
@@ -48,7 +49,9 @@ fn the_checked_in_kcl_files_are_up_to_date_with_the_rust_types() {
 
 #[test]
 fn every_generated_kcl_file_is_in_the_formatters_canonical_form() {
-    let runtime = Runtime::global().unwrap_or_else(|e| panic!("no KCL runtime: {e}"));
+    let runtime = Runtime::global()
+        .map_err(|e| e.with_hint(RUNTIME_HINT))
+        .unwrap_or_else(|e| panic!("no KCL runtime: {e}"));
     let mut unformatted = Vec::new();
     for file in splice(&generate()) {
         let formatted = runtime

@@ -301,7 +301,9 @@ fn function_kcl_is_pinned_exactly_and_the_tests_run_the_kcl_it_embeds() {
         FUNCTION_KCL_EMBEDDED_KCL, KCL_LIB_VERSION,
         "function-kcl {FUNCTION_KCL_VERSION} embeds KCL {FUNCTION_KCL_EMBEDDED_KCL}, but the tests pin kcl-lib {KCL_LIB_VERSION}: move them together"
     );
-    let runtime = kcl_runtime::Runtime::global().unwrap_or_else(|e| panic!("no KCL runtime: {e}"));
+    let runtime = kcl_runtime::Runtime::global()
+        .map_err(|e| e.with_hint(dot_kubernetes_apps::render::RUNTIME_HINT))
+        .unwrap_or_else(|e| panic!("no KCL runtime: {e}"));
     let version = runtime
         .version()
         .unwrap_or_else(|e| panic!("the runtime has no version: {e}"));

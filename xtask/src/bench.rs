@@ -70,7 +70,10 @@ pub fn run(root: &Path, args: &BenchArgs) -> TaskResult {
     let one_pipeline = median(runs, || render_pipeline(every_app))?;
     let one_process = median(runs, || render_in_process_per_call(&exe, every_app))?;
 
-    let runtime = kcl_runtime::Runtime::global().map_err(|e| e.to_string())?;
+    let runtime = kcl_runtime::Runtime::global().map_err(|e| {
+        e.with_hint(dot_kubernetes_apps::render::RUNTIME_HINT)
+            .to_string()
+    })?;
     let requests = cases
         .iter()
         .map(|case| {

@@ -18,6 +18,14 @@ use serde_json::{Value, json};
 
 use crate::Provider;
 
+/// What this project adds to the KCL runtime's own advice (the `pip` command that installs
+/// it) when the runtime is missing or cannot be loaded: `cargo xtask test` installs the
+/// pinned runtime where it is looked for. Every [`RenderError`] of loading carries it; add
+/// it with [`LoadError::with_hint`](kcl_runtime::LoadError::with_hint) where the runtime is
+/// loaded directly.
+pub const RUNTIME_HINT: &str = "in dot-kubernetes, run `cargo xtask test`, which installs the \
+     pinned runtime into target/kcl-lib";
+
 /// Where the XRD keeps the schema of `spec.parameters`.
 const PARAMETERS_SCHEMA: &str =
     "/spec/versions/0/schema/openAPIV3Schema/properties/spec/properties/parameters";
@@ -91,8 +99,9 @@ impl From<kcl_runtime::Error> for RenderError {
 }
 
 impl From<kcl_runtime::LoadError> for RenderError {
+    /// The load error with this project's [`RUNTIME_HINT`].
     fn from(e: kcl_runtime::LoadError) -> Self {
-        RenderError::Kcl(e.into())
+        RenderError::Kcl(e.with_hint(RUNTIME_HINT).into())
     }
 }
 

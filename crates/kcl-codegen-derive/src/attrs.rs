@@ -20,7 +20,7 @@ pub struct AppAttrs {
     pub generics: syn::Generics,
     /// The struct's `#[doc]` attributes: its doc comment.
     pub attrs: Vec<syn::Attribute>,
-    /// `key = "keda"`; defaults to the struct's name in lowerCamelCase.
+    /// `key = "cache"`; defaults to the struct's name in lowerCamelCase.
     #[darling(default)]
     pub key: Option<LitStr>,
     /// `release(...)`, each parsed on its own so that one bad release hides no other error.
@@ -146,7 +146,7 @@ impl FromMeta for Requires {
             match item {
                 NestedMeta::Meta(Meta::Path(path)) => apps.push(path.clone()),
                 _ => errors.push(
-                    Error::custom("expected an app type, as in `requires(EnvoyGateway)`")
+                    Error::custom("expected an app type, as in `requires(ApiGateway)`")
                         .with_span(item),
                 ),
             }

@@ -205,7 +205,7 @@ impl Checker<'_> {
                 at,
                 format!(
                     "`{value}` is not a valid app key: use lowerCamelCase letters and digits, \
-                     as in `envoyGateway`{hint}"
+                     as in `apiGateway`{hint}"
                 ),
             );
         }
@@ -847,7 +847,7 @@ impl Unique {
 }
 
 /// The default key of the app type `name`: its first letter in lower case, as serde's
-/// `rename_all = "camelCase"` names a variant (`EnvoyGateway` -> `envoyGateway`).
+/// `rename_all = "camelCase"` names a variant (`ApiGateway` -> `apiGateway`).
 fn type_name_key(name: &str) -> String {
     let mut chars = name.chars();
     match chars.next() {
@@ -856,7 +856,7 @@ fn type_name_key(name: &str) -> String {
     }
 }
 
-/// `keda-add-ons-http` -> `kedaAddOnsHttp`.
+/// `cache-add-ons-http` -> `cacheAddOnsHttp`.
 fn lower_camel_case(name: &str) -> String {
     let mut out = String::new();
     for (i, word) in name
@@ -925,15 +925,15 @@ mod tests {
 
     #[test]
     fn pins_default_to_the_lower_camel_case_release_name() {
-        assert_eq!(lower_camel_case("keda-add-ons-http"), "kedaAddOnsHttp");
+        assert_eq!(lower_camel_case("cache-add-ons-http"), "cacheAddOnsHttp");
         assert_eq!(lower_camel_case("gateway-helm"), "gatewayHelm");
-        assert_eq!(lower_camel_case("argo-cd"), "argoCd");
-        assert_eq!(lower_camel_case("keda"), "keda");
+        assert_eq!(lower_camel_case("dash-board"), "dashBoard");
+        assert_eq!(lower_camel_case("cache"), "cache");
     }
 
     #[test]
     fn keys_default_to_the_type_name_in_lower_camel_case() {
-        assert_eq!(type_name_key("EnvoyGateway"), "envoyGateway");
+        assert_eq!(type_name_key("ApiGateway"), "apiGateway");
         assert_eq!(type_name_key("Cache"), "cache");
         assert_eq!(type_name_key("Dashboard2"), "dashboard2");
     }
@@ -941,15 +941,15 @@ mod tests {
     #[test]
     fn descriptions_are_the_doc_comment_lines() {
         let input: DeriveInput = syn::parse_quote! {
-            /// Install KEDA,
+            /// Install a cache,
             ///   the autoscaler.
             ///
             /// More.
-            struct Keda;
+            struct Cache;
         };
         assert_eq!(
             description(&input.attrs),
-            "Install KEDA,\n   the autoscaler.\n\n More."
+            "Install a cache,\n   the autoscaler.\n\n More."
         );
     }
 
@@ -957,7 +957,7 @@ mod tests {
     fn serde_names_follow_rename_all_and_rename() {
         let input: DeriveInput = syn::parse_quote! {
             #[serde(rename_all = "camelCase")]
-            struct Keda {
+            struct Cache {
                 http_addon: bool,
                 #[serde(rename = "repoURL")]
                 repo_url: String,

@@ -15,32 +15,44 @@ use syn::{DeriveInput, parse_macro_input};
 
 /// Derive `kcl_codegen::App` for a struct of app parameters.
 ///
-/// ```ignore
-/// /// Install KEDA, the event-driven autoscaler.
+/// ```
+/// use kcl_codegen::App;
+/// use schemars::JsonSchema;
+/// use serde::{Deserialize, Serialize};
+///
+/// fn yes() -> bool {
+///     true
+/// }
+///
+/// /// Install the autoscaler, and its HTTP add-on.
 /// #[derive(Serialize, Deserialize, JsonSchema, App)]
 /// #[serde(rename_all = "camelCase")]
 /// #[app(
-///     key = "keda",
-///     release(chart = "keda", repository = "https://kedacore.github.io/charts",
-///             version = "2.19.0", namespace = "keda"),
-///     release(chart = "keda-add-ons-http", repository = "https://kedacore.github.io/charts",
-///             version = "0.12.2", namespace = "keda", when(field = http_addon)),
+///     key = "autoscaler",
+///     release(chart = "autoscaler", repository = "https://charts.example.com",
+///             version = "2.19.0", namespace = "autoscaler"),
+///     release(chart = "autoscaler-http", repository = "https://charts.example.com",
+///             version = "0.12.2", namespace = "autoscaler", when(field = http_addon)),
 /// )]
-/// pub struct Keda {
-///     /// Install KEDA.
+/// pub struct Autoscaler {
+///     /// Install the autoscaler.
 ///     #[serde(default)]
 ///     pub enabled: bool,
-///     /// Install the KEDA HTTP add-on.
+///     /// Install the HTTP add-on.
 ///     #[serde(default = "yes")]
 ///     pub http_addon: bool,
 /// }
+///
+/// let spec = Autoscaler::spec();
+/// assert_eq!(spec.key, "autoscaler");
+/// assert_eq!(spec.releases[1].pin, "autoscalerHttp");
 /// ```
 ///
 /// The struct has named fields and no generics; its doc comment is the app's description
 /// (lines joined with spaces, paragraphs with a blank line) and its `JsonSchema` the
 /// parameters. Several `#[app(...)]` attributes merge.
 ///
-/// - `key = "envoyGateway"`: the app's key, lowerCamelCase; default: the type's name with
+/// - `key = "apiGateway"`: the app's key, lowerCamelCase; default: the type's name with
 ///   its first letter in lower case.
 /// - `requires = OtherApp` or `requires(A, B)`, repeatable: apps this one needs, by type.
 /// - `release(...)`, repeatable, in installation order:
@@ -53,7 +65,7 @@ use syn::{DeriveInput, parse_macro_input};
 ///     Renovate finds the pin by that layout;
 ///   - `name = "..."`: the release name, a DNS label; default: the chart;
 ///   - `pin = "..."`: the KCL name of the version pin; default: the name in lowerCamelCase
-///     (`keda-add-ons-http` -> `kedaAddOnsHttp`);
+///     (`autoscaler-http` -> `autoscalerHttp`);
 ///   - `values = "file.yaml"`, or `values(file = "..." | inline = "...", at = "a.b",
 ///     when(...))`, repeatable, merged in order; without `at` a part must be a mapping;
 ///   - `when(...)`: the release exists only then.

@@ -11,73 +11,73 @@ fn yes() -> bool {
     true
 }
 
-/// Install Prometheus.
+/// Install the metrics stack.
 #[derive(Serialize, Deserialize, JsonSchema, App)]
 #[app(
-    key = "prometheus",
+    key = "metrics",
     release(
-        chart = "kube-prometheus-stack",
-        repository = "https://prometheus-community.github.io/helm-charts",
+        chart = "metrics-stack",
+        repository = "https://charts.example.com/metrics",
         version = "82.2.1",
-        namespace = "prometheus-system",
+        namespace = "metrics-system",
     )
 )]
-pub struct Prometheus {
+pub struct Metrics {
     /// Install the app.
     #[serde(default)]
     pub enabled: bool,
 }
 
-/// Install Traefik.
+/// Install the ingress controller.
 #[derive(Serialize, Deserialize, JsonSchema, App)]
-#[app(key = "traefik")]
-pub struct Traefik {
+#[app(key = "ingress")]
+pub struct Ingress {
     /// Install the app.
     #[serde(default)]
     pub enabled: bool,
 }
 
-/// Install KEDA, the event-driven autoscaler.
-/// Prometheus-based triggers need a Prometheus endpoint.
+/// Install the autoscaler, event-driven.
+/// Metrics-based triggers need a metrics endpoint.
 #[derive(Serialize, Deserialize, JsonSchema, App)]
 #[serde(rename_all = "camelCase")]
 #[app(
-    key = "keda",
-    release(chart = "keda", repository = "https://kedacore.github.io/charts", version = "2.19.0", namespace = "keda"),
+    key = "autoscaler",
+    release(chart = "autoscaler", repository = "https://charts.example.com/autoscaler", version = "2.19.0", namespace = "autoscaler"),
     release(
-        name = "keda-add-ons-http", chart = "keda-add-ons-http",
-        repository = "https://kedacore.github.io/charts", version = "0.12.2", namespace = "keda",
+        name = "autoscaler-add-ons-http", chart = "autoscaler-add-ons-http",
+        repository = "https://charts.example.com/autoscaler", version = "0.12.2", namespace = "autoscaler",
         when(field = http_addon),
     ),
 )]
-pub struct Keda {
-    /// Install KEDA.
+pub struct Autoscaler {
+    /// Install the autoscaler.
     #[serde(default)]
     pub enabled: bool,
-    /// Install the KEDA HTTP add-on.
+    /// Install the autoscaler's HTTP add-on.
     #[serde(default = "yes")]
     pub http_addon: bool,
 }
 
-/// Install Envoy Gateway.
+/// Install the API gateway.
 ///
-/// It coexists with Traefik.
+/// It coexists with the ingress controller.
 #[derive(Serialize, Deserialize, JsonSchema, App)]
 #[app(
-    key = "envoyGateway",
+    key = "apiGateway",
     release(
-        chart = "gateway-helm", repository = "oci://docker.io/envoyproxy",
-        version = "v1.7.0", namespace = "envoy-gateway-system",
-        values(inline = "deployment: {replicas: 2}", when(app = Prometheus)),
+        chart = "api-gateway", repository = "oci://registry.example.com/charts",
+        version = "v1.7.0", namespace = "gateway-system",
+        values(inline = "deployment: {replicas: 2}", when(app = Metrics)),
     ),
     object(file = "tests/fixtures/manifests/gateway-class.yaml", retain),
 )]
 #[app(object(
     file = "tests/fixtures/manifests/pod-monitor.yaml",
-    name = "envoy-gateway-pod-monitor",
-    when(app = crate::Prometheus),
+    name = "gateway-pod-monitor",
+    when(app = crate::Metrics),
 ))]
-pub struct EnvoyGateway {
+pub struct ApiGateway {
     /// Install the app.
     #[serde(default)]
     pub enabled: bool,
@@ -86,30 +86,30 @@ pub struct EnvoyGateway {
     pub with_http3: bool,
 }
 
-/// Install Argo CD.
+/// Install the dashboard.
 #[derive(Serialize, Deserialize, JsonSchema, App)]
 #[app(
-    key = "argocd",
-    requires = EnvoyGateway,
-    requires(Prometheus, Keda),
+    key = "dashboard",
+    requires = ApiGateway,
+    requires(Metrics, Autoscaler),
     release(
-        chart = "argo-cd",
-        repository = "https://argoproj.github.io/argo-helm",
+        chart = "web-dashboard",
+        repository = "https://charts.example.com/dashboard",
         version = "9.4.1",
-        namespace = "argocd",
-        pin = "argoCdChart",
-        values = "tests/fixtures/values/argocd.yaml",
-        values(file = "tests/fixtures/values/ingress.yaml", at = "server.ingress", when(app = Traefik)),
+        namespace = "dashboard",
+        pin = "dashboardChart",
+        values = "tests/fixtures/values/dashboard.yaml",
+        values(file = "tests/fixtures/values/ingress.yaml", at = "server.ingress", when(app = Ingress)),
         values(inline = "[a, b]", at = "server.extraArgs"),
-        when(app = Traefik),
+        when(app = Ingress),
     ),
     object(
         inline = "{apiVersion: v1, kind: ConfigMap, metadata: {name: settings}}",
-        name = "argocd-settings",
+        name = "dashboard-settings",
         when(field = with_settings),
     ),
 )]
-pub struct Argocd {
+pub struct Dashboard {
     /// Install the app.
     #[serde(default)]
     pub enabled: bool,
@@ -122,35 +122,35 @@ pub struct Argocd {
 }
 
 #[test]
-fn keda_has_two_releases_and_the_add_on_follows_its_field_by_serde_name() {
-    assert_eq!(Keda::KEY, "keda");
-    let spec = Keda::spec();
-    assert_eq!(spec.key, "keda");
+fn autoscaler_has_two_releases_and_the_add_on_follows_its_field_by_serde_name() {
+    assert_eq!(Autoscaler::KEY, "autoscaler");
+    let spec = Autoscaler::spec();
+    assert_eq!(spec.key, "autoscaler");
     assert_eq!(
         spec.description,
-        "Install KEDA, the event-driven autoscaler. Prometheus-based triggers need a Prometheus endpoint."
+        "Install the autoscaler, event-driven. Metrics-based triggers need a metrics endpoint."
     );
-    let repository = ChartSource::Repository("https://kedacore.github.io/charts".into());
+    let repository = ChartSource::Repository("https://charts.example.com/autoscaler".into());
     assert_eq!(
         spec.releases,
         [
             Release {
-                name: "keda".into(),
-                chart: "keda".into(),
+                name: "autoscaler".into(),
+                chart: "autoscaler".into(),
                 source: repository.clone(),
                 version: "2.19.0".into(),
-                pin: "keda".into(),
-                namespace: "keda".into(),
+                pin: "autoscaler".into(),
+                namespace: "autoscaler".into(),
                 values: vec![],
                 when: None,
             },
             Release {
-                name: "keda-add-ons-http".into(),
-                chart: "keda-add-ons-http".into(),
+                name: "autoscaler-add-ons-http".into(),
+                chart: "autoscaler-add-ons-http".into(),
                 source: repository,
                 version: "0.12.2".into(),
-                pin: "kedaAddOnsHttp".into(),
-                namespace: "keda".into(),
+                pin: "autoscalerAddOnsHttp".into(),
+                namespace: "autoscaler".into(),
                 values: vec![],
                 when: Some(Condition::Field(vec!["httpAddon".into()])),
             },
@@ -162,8 +162,8 @@ fn keda_has_two_releases_and_the_add_on_follows_its_field_by_serde_name() {
 
 #[test]
 fn the_parameters_are_the_schemars_schema_of_the_struct() {
-    let spec = Keda::spec();
-    assert_eq!(spec.parameters, schemars::schema_for!(Keda));
+    let spec = Autoscaler::spec();
+    assert_eq!(spec.parameters, schemars::schema_for!(Autoscaler));
     assert!(
         spec.parameters
             .get("properties")
@@ -174,25 +174,26 @@ fn the_parameters_are_the_schemars_schema_of_the_struct() {
 }
 
 #[test]
-fn envoy_gateway_has_an_oci_chart_conditional_values_and_objects_from_files() {
-    let spec = EnvoyGateway::spec();
+fn api_gateway_has_an_oci_chart_conditional_values_and_objects_from_files() {
+    let spec = ApiGateway::spec();
     assert_eq!(
         spec,
         AppSpec {
-            key: "envoyGateway".into(),
-            description: "Install Envoy Gateway.\n\nIt coexists with Traefik.".into(),
-            parameters: schemars::schema_for!(EnvoyGateway),
+            key: "apiGateway".into(),
+            description: "Install the API gateway.\n\nIt coexists with the ingress controller."
+                .into(),
+            parameters: schemars::schema_for!(ApiGateway),
             releases: vec![Release {
-                name: "gateway-helm".into(),
-                chart: "gateway-helm".into(),
-                source: ChartSource::Oci("oci://docker.io/envoyproxy".into()),
+                name: "api-gateway".into(),
+                chart: "api-gateway".into(),
+                source: ChartSource::Oci("oci://registry.example.com/charts".into()),
                 version: "v1.7.0".into(),
-                pin: "gatewayHelm".into(),
-                namespace: "envoy-gateway-system".into(),
+                pin: "apiGateway".into(),
+                namespace: "gateway-system".into(),
                 values: vec![Values {
                     at: vec![],
                     value: json!({"deployment": {"replicas": 2}}),
-                    when: Some(Condition::AppEnabled("prometheus".into())),
+                    when: Some(Condition::AppEnabled("metrics".into())),
                 }],
                 when: None,
             }],
@@ -205,30 +206,30 @@ fn envoy_gateway_has_an_oci_chart_conditional_values_and_objects_from_files() {
                         "apiVersion": "gateway.networking.k8s.io/v1",
                         "kind": "GatewayClass",
                         "metadata": {"name": "eg"},
-                        "spec": {"controllerName": "gateway.envoyproxy.io/gatewayclass-controller"},
+                        "spec": {"controllerName": "example.com/gateway-controller"},
                     }),
                     retain: true,
                     when: None,
                 },
                 Object {
-                    name: "envoy-gateway-pod-monitor".into(),
+                    name: "gateway-pod-monitor".into(),
                     external_name: None,
                     usage: true,
                     manifest: json!({
                         "apiVersion": "monitoring.coreos.com/v1",
                         "kind": "PodMonitor",
                         "metadata": {
-                            "name": "envoy-gateway-proxy",
-                            "namespace": "envoy-gateway-system",
-                            "labels": {"release": "kube-prometheus-stack"},
+                            "name": "gateway-proxy",
+                            "namespace": "gateway-system",
+                            "labels": {"release": "metrics-stack"},
                         },
                         "spec": {
                             "selector": {"matchLabels": {"app.kubernetes.io/component": "proxy"}},
-                            "podMetricsEndpoints": [{"port": "metrics", "path": "/stats/prometheus"}],
+                            "podMetricsEndpoints": [{"port": "metrics", "path": "/stats/metrics"}],
                         },
                     }),
                     retain: false,
-                    when: Some(Condition::AppEnabled("prometheus".into())),
+                    when: Some(Condition::AppEnabled("metrics".into())),
                 },
             ],
             requires: vec![],
@@ -292,14 +293,14 @@ fn images_external_names_usages_and_archive_urls_are_described() {
 }
 
 #[test]
-fn argocd_has_values_parts_at_paths_an_explicit_pin_an_inline_object_and_requirements() {
-    let spec = Argocd::spec();
-    assert_eq!(spec.requires, ["envoyGateway", "prometheus", "keda"]);
+fn dashboard_has_values_parts_at_paths_an_explicit_pin_an_inline_object_and_requirements() {
+    let spec = Dashboard::spec();
+    assert_eq!(spec.requires, ["apiGateway", "metrics", "autoscaler"]);
     let [release] = &spec.releases[..] else {
         panic!("one release: {:?}", spec.releases)
     };
-    assert_eq!(release.pin, "argoCdChart");
-    assert_eq!(release.when, Some(Condition::AppEnabled("traefik".into())));
+    assert_eq!(release.pin, "dashboardChart");
+    assert_eq!(release.when, Some(Condition::AppEnabled("ingress".into())));
     assert_eq!(
         release.values,
         [
@@ -319,7 +320,7 @@ fn argocd_has_values_parts_at_paths_an_explicit_pin_an_inline_object_and_require
             Values {
                 at: vec!["server".into(), "ingress".into()],
                 value: json!({"enabled": true, "hosts": ["{{ host }}"]}),
-                when: Some(Condition::AppEnabled("traefik".into())),
+                when: Some(Condition::AppEnabled("ingress".into())),
             },
             Values {
                 at: vec!["server".into(), "extraArgs".into()],
@@ -331,7 +332,7 @@ fn argocd_has_values_parts_at_paths_an_explicit_pin_an_inline_object_and_require
     assert_eq!(
         spec.objects,
         [Object {
-            name: "argocd-settings".into(),
+            name: "dashboard-settings".into(),
             external_name: None,
             usage: true,
             manifest: json!({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "settings"}}),
@@ -343,7 +344,7 @@ fn argocd_has_values_parts_at_paths_an_explicit_pin_an_inline_object_and_require
 
 #[test]
 fn values_from_files_keep_the_order_of_their_keys() {
-    let spec = Argocd::spec();
+    let spec = Dashboard::spec();
     let text = serde_json::to_string(&spec.releases[0].values[0].value).unwrap();
     assert_eq!(
         text,
@@ -353,10 +354,10 @@ fn values_from_files_keep_the_order_of_their_keys() {
 
 #[test]
 fn an_app_with_no_releases_or_objects_has_a_key_and_a_description_only() {
-    let spec = Traefik::spec();
+    let spec = Ingress::spec();
     assert_eq!(
         (spec.key.as_str(), spec.description.as_str()),
-        ("traefik", "Install Traefik.")
+        ("ingress", "Install the ingress controller.")
     );
     assert_eq!(
         (spec.releases, spec.objects, spec.requires),

@@ -3,7 +3,7 @@
 //! A region is the lines between two marker comment lines:
 //!
 //! ```text
-//! # BEGIN GENERATED apps (cargo xtask codegen): do not edit
+//! # BEGIN GENERATED apps (from the Rust types): do not edit
 //! ...generated body...
 //! # END GENERATED apps
 //! ```

@@ -34,7 +34,7 @@
 //! - an `integer` must fit in 64 signed bits: the API server reads a larger one as a
 //!   float, which is not an integer.
 //!
-//! Messages follow the API server's wording, at dotted paths (`spec.parameters.apps.keda`,
+//! Messages follow the API server's wording, at dotted paths (`spec.parameters.apps.cache`,
 //! list items as `[i]`), in the order the value is written.
 
 use std::collections::HashMap;

@@ -15,12 +15,12 @@ fn path() -> &'static Path {
 const FILE: &str = "\
 import regex
 
-# BEGIN GENERATED pins (cargo xtask codegen): do not edit
+# BEGIN GENERATED pins (from the Rust types): do not edit
 redis = \"2.18.0\"
 # END GENERATED pins
 
 _items = []
-# BEGIN GENERATED apps (cargo xtask codegen): do not edit
+# BEGIN GENERATED apps (from the Rust types): do not edit
 # END GENERATED apps
 ";
 
@@ -57,12 +57,12 @@ fn replace_swaps_bodies_and_adds_a_missing_final_newline() {
         "\
 import regex
 
-# BEGIN GENERATED pins (cargo xtask codegen): do not edit
+# BEGIN GENERATED pins (from the Rust types): do not edit
 redis = \"2.19.0\"
 # END GENERATED pins
 
 _items = []
-# BEGIN GENERATED apps (cargo xtask codegen): do not edit
+# BEGIN GENERATED apps (from the Rust types): do not edit
 _items += []
 # END GENERATED apps
 "
@@ -262,7 +262,7 @@ fn check_mode_reports_a_unified_diff_and_writes_nothing() {
         "@@ -1,7 +1,7 @@",
         " import regex",
         " ",
-        " # BEGIN GENERATED pins (cargo xtask codegen): do not edit",
+        " # BEGIN GENERATED pins (from the Rust types): do not edit",
         "-redis = \"2.18.0\"",
         "+redis = \"2.19.0\"",
         " # END GENERATED pins",

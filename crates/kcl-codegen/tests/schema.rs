@@ -20,10 +20,10 @@ fn default_replicas() -> u16 {
     2
 }
 
-/// Install External Secrets Operator (ESO)
+/// Install the secret store operator (SSO)
 #[derive(JsonSchema, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
-struct ExternalSecrets {
+struct SecretStore {
     /// Whether the app is installed.
     #[serde(default)]
     enabled: bool,
@@ -91,10 +91,10 @@ struct Secret {
 
 #[test]
 fn data_dict_follows_the_dot_format() {
-    let dict = data_dict(&schema_for!(ExternalSecrets)).unwrap();
+    let dict = data_dict(&schema_for!(SecretStore)).unwrap();
     let expected = json!({
         "type": "object",
-        "description": "Install External Secrets Operator (ESO)",
+        "description": "Install the secret store operator (SSO)",
         "properties": {
             "enabled": {
                 "type": "boolean",
@@ -172,7 +172,7 @@ fn data_dict_follows_the_dot_format() {
 
 #[test]
 fn data_dict_keeps_field_order_and_key_order() {
-    let dict = data_dict(&schema_for!(ExternalSecrets)).unwrap();
+    let dict = data_dict(&schema_for!(SecretStore)).unwrap();
     let fields: Vec<&String> = dict["properties"].as_object().unwrap().keys().collect();
     assert_eq!(
         fields,
@@ -206,10 +206,10 @@ fn data_dict_keeps_field_order_and_key_order() {
 
 #[test]
 fn structural_schema_inlines_references_and_drops_nullability() {
-    let schema = structural(&schema_for!(ExternalSecrets)).unwrap();
+    let schema = structural(&schema_for!(SecretStore)).unwrap();
     let expected = json!({
         "type": "object",
-        "description": "Install External Secrets Operator (ESO)",
+        "description": "Install the secret store operator (SSO)",
         "properties": {
             "enabled": {
                 "type": "boolean",
@@ -515,7 +515,7 @@ fn data_dict_of_a_non_struct_is_an_error() {
 #[test]
 fn structural_outputs_are_structural() {
     let schemas = [
-        schema_for!(ExternalSecrets),
+        schema_for!(SecretStore),
         schema_for!(Odds),
         schema_for!(Documented),
         schema_for!(WithStructDefault),

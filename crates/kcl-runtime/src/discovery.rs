@@ -26,9 +26,31 @@ pub struct LibraryPaths {
     pub library: PathBuf,
 }
 
-/// The command that installs the pinned runtime for this project.
-pub fn install_command() -> &'static str {
-    "cargo xtask test (or: python3 -m pip install --no-deps --target target/kcl-lib/0.12.3 kcl-lib==0.12.3)"
+/// The command that installs the pinned runtime into the project-local install of the
+/// Cargo target directory `target_dir`, where [`discover`] finds it:
+/// `python3 -m pip install --no-deps --target <target_dir>/kcl-lib/<version> kcl-lib==<version>`.
+///
+/// `--no-deps`: the runtime needs only the wheel's native library, not the Python packages
+/// its Python API imports.
+pub fn install_command(target_dir: &Path) -> String {
+    pip_install_into(&local_install_dir(target_dir))
+}
+
+/// The command that installs the pinned `kcl-lib` into the directory `dir`.
+pub(crate) fn pip_install_into(dir: &Path) -> String {
+    format!(
+        "python3 -m pip install --no-deps --target {} kcl-lib=={KCL_LIB_VERSION}",
+        dir.display()
+    )
+}
+
+/// What to do when no runtime was found: install it where [`discover`] looks.
+fn install_advice() -> String {
+    format!(
+        "install it with `{}` in the directory that holds Cargo's `target` directory, or set \
+         {KCL_LIB_PATH_ENV} to the library",
+        install_command(Path::new("target"))
+    )
 }
 
 /// The project-local install directory below a Cargo target directory:
@@ -48,10 +70,14 @@ pub fn discover() -> Result<LibraryPaths, LoadError> {
     if let Some(path) = std::env::var_os(KCL_LIB_PATH_ENV) {
         let library = PathBuf::from(path);
         if !library.is_file() {
-            return Err(LoadError::new(format!(
-                "{KCL_LIB_PATH_ENV} names {}, which is not a file",
-                library.display()
-            ))
+            return Err(LoadError::new(
+                LoadErrorKind::NotFound,
+                format!(
+                    "{KCL_LIB_PATH_ENV} names {}, which is not a file",
+                    library.display()
+                ),
+                install_advice(),
+            )
             .tried(library));
         }
         let libpython = libpython_for(library.parent(), &mut tried)?;
@@ -79,9 +105,11 @@ pub fn discover() -> Result<LibraryPaths, LoadError> {
         Err(reason) => tried.push(PathBuf::from(format!("python3 ({reason})"))),
     }
 
-    let mut e = LoadError::new(format!(
-        "no KCL library (kcl-lib {KCL_LIB_VERSION}) was found"
-    ));
+    let mut e = LoadError::new(
+        LoadErrorKind::NotFound,
+        format!("no KCL library (kcl-lib {KCL_LIB_VERSION}) was found"),
+        install_advice(),
+    );
     e.tried = tried;
     Err(e)
 }
@@ -142,7 +170,7 @@ fn libpython_for(
         }
     }
     python_libpython().map_err(|reason| {
-        let mut e = LoadError::of_kind(
+        let mut e = LoadError::new(
             LoadErrorKind::Libpython,
             format!("cannot find the libpython shared library ({reason})"),
             format!(

@@ -4,8 +4,6 @@ use std::fmt;
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use crate::discovery::install_command;
-
 /// An underlying error kept as the [`source`](std::error::Error::source) of ours.
 type Source = Arc<dyn std::error::Error + Send + Sync + 'static>;
 
@@ -86,6 +84,10 @@ pub enum LoadErrorKind {
 }
 
 /// The KCL runtime could not be found or loaded.
+///
+/// It displays as one line: what went wrong, every path tried, what to do about it (the
+/// runtime's own advice, such as the `pip` command that installs the pinned `kcl-lib`),
+/// and then the [hint](LoadError::with_hint) the embedding application added, if any.
 #[derive(Debug, Clone)]
 pub struct LoadError {
     /// What went wrong.
@@ -93,33 +95,27 @@ pub struct LoadError {
     /// Every path that was tried, in order.
     pub tried: Vec<PathBuf>,
     kind: LoadErrorKind,
-    /// What to do about it; by default, install the runtime.
-    advice: Option<String>,
+    /// What to do about it.
+    advice: String,
+    /// What the embedding application adds, such as its own install command.
+    hint: Option<String>,
     source: Option<Source>,
 }
 
 impl LoadError {
-    /// No runtime was found.
-    pub(crate) fn new(reason: impl Into<String>) -> Self {
-        LoadError {
-            reason: reason.into(),
-            tried: Vec::new(),
-            kind: LoadErrorKind::NotFound,
-            advice: None,
-            source: None,
-        }
-    }
-
-    /// A problem of another kind, with what to do about it.
-    pub(crate) fn of_kind(
+    /// A problem of `kind`, with what to do about it.
+    pub(crate) fn new(
         kind: LoadErrorKind,
         reason: impl Into<String>,
         advice: impl Into<String>,
     ) -> Self {
         LoadError {
+            reason: reason.into(),
+            tried: Vec::new(),
             kind,
-            advice: Some(advice.into()),
-            ..LoadError::new(reason)
+            advice: advice.into(),
+            hint: None,
+            source: None,
         }
     }
 
@@ -136,9 +132,38 @@ impl LoadError {
         self
     }
 
+    /// Add what the application that embeds the runtime says to do, shown last, after
+    /// `; `: for example its own command that installs the runtime. A second call replaces
+    /// the first hint.
+    ///
+    /// ```
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// # if false {
+    /// let runtime = kcl_runtime::Runtime::global()
+    ///     .map_err(|e| e.with_hint("or run `make kcl`, which installs it"))?;
+    /// # }
+    /// # Ok(())
+    /// # }
+    /// ```
+    #[must_use]
+    pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
+        self.hint = Some(hint.into());
+        self
+    }
+
     /// Why the runtime could not be loaded.
     pub fn kind(&self) -> LoadErrorKind {
         self.kind
+    }
+
+    /// What the runtime says to do about it, such as the command that installs it.
+    pub fn advice(&self) -> &str {
+        &self.advice
+    }
+
+    /// The hint the embedding application added with [`with_hint`](LoadError::with_hint).
+    pub fn hint(&self) -> Option<&str> {
+        self.hint.as_deref()
     }
 }
 
@@ -148,6 +173,7 @@ impl PartialEq for LoadError {
             && self.reason == other.reason
             && self.tried == other.tried
             && self.advice == other.advice
+            && self.hint == other.hint
     }
 }
 
@@ -169,10 +195,11 @@ impl fmt::Display for LoadError {
             }
             write!(f, ")")?;
         }
-        match &self.advice {
-            Some(advice) => write!(f, "; {advice}"),
-            None => write!(f, "; install it with `{}`", install_command()),
+        write!(f, "; {}", self.advice)?;
+        if let Some(hint) = &self.hint {
+            write!(f, "; {hint}")?;
         }
+        Ok(())
     }
 }
 
@@ -393,6 +420,27 @@ mod tests {
         );
         let places: Vec<_> = e.locations.iter().map(ToString::to_string).collect();
         assert_eq!(places, ["C:\\k\\main.k:3:1", "/a:b/c.k:4"]);
+    }
+
+    #[test]
+    fn a_load_error_says_the_advice_then_the_hint() {
+        let e = LoadError::new(LoadErrorKind::NotFound, "none found", "install it")
+            .tried(PathBuf::from("/a"))
+            .tried(PathBuf::from("/b"));
+        assert_eq!(e.hint(), None);
+        assert_eq!(
+            e.to_string(),
+            "the KCL runtime is not available: none found (tried /a, /b); install it"
+        );
+        let hinted = e.clone().with_hint("or run `make kcl`");
+        assert_eq!(hinted.advice(), "install it");
+        assert_eq!(hinted.hint(), Some("or run `make kcl`"));
+        assert_eq!(
+            hinted.to_string(),
+            "the KCL runtime is not available: none found (tried /a, /b); install it; or run \
+             `make kcl`"
+        );
+        assert_ne!(hinted, e);
     }
 
     #[test]

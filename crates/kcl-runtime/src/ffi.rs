@@ -7,7 +7,9 @@ use std::sync::{Mutex, mpsc};
 use libloading::{Library, Symbol};
 use prost::Message;
 
-use crate::discovery::{KCL_LIB_PATH_ENV, KCL_LIB_VERSION, KCL_LIBPYTHON_PATH_ENV, LibraryPaths};
+use crate::discovery::{
+    KCL_LIB_PATH_ENV, KCL_LIB_VERSION, KCL_LIBPYTHON_PATH_ENV, LibraryPaths, pip_install_into,
+};
 use crate::elf;
 use crate::error::{Error, KclError, KclErrorKind, LoadError, LoadErrorKind};
 
@@ -72,7 +74,7 @@ impl KclLibrary {
                 })
                 .with_source(e)
             } else {
-                LoadError::of_kind(
+                LoadError::new(
                     LoadErrorKind::Library,
                     format!("cannot load the KCL library {}", paths.library.display()),
                     library_advice(&paths.library),
@@ -82,7 +84,7 @@ impl KclLibrary {
             }
         })?;
         let missing = |name: &str, e: libloading::Error| {
-            LoadError::of_kind(
+            LoadError::new(
                 LoadErrorKind::Library,
                 format!(
                     "{} is not a KCL runtime library: missing `{name}`",
@@ -432,14 +434,14 @@ fn libpython_error(path: &Path, reason: impl FnOnce(&str) -> String) -> LoadErro
             ),
         )
     };
-    LoadError::of_kind(LoadErrorKind::Libpython, reason(&subject), advice).tried(path.to_path_buf())
+    LoadError::new(LoadErrorKind::Libpython, reason(&subject), advice).tried(path.to_path_buf())
 }
 
 /// Refuse a library file that `dlopen` would crash on, or that pip recorded another size
 /// for.
 fn check_library_file(library: &Path) -> Result<(), LoadError> {
     let invalid = |why: String| {
-        LoadError::of_kind(
+        LoadError::new(
             LoadErrorKind::Library,
             format!(
                 "the KCL library {} is damaged (an interrupted download or copy?): {why}",
@@ -498,20 +500,20 @@ fn library_advice(library: &Path) -> String {
     if std::env::var_os(KCL_LIB_PATH_ENV).is_some_and(|v| Path::new(&v) == library) {
         return format!(
             "replace the file {KCL_LIB_PATH_ENV} names with a complete copy of the library, \
-             or unset {KCL_LIB_PATH_ENV} to use the project-local install that `cargo xtask \
-             test` makes"
+             or unset {KCL_LIB_PATH_ENV} to use a project-local install (target/kcl-lib/\
+             {KCL_LIB_VERSION}) or the kcl_lib package of python3"
         );
     }
     let install = library.parent().and_then(Path::parent);
     match install {
         Some(dir) if dir.ends_with(Path::new("kcl-lib").join(KCL_LIB_VERSION)) => format!(
-            "delete {} and run `cargo xtask test`, which installs it again",
-            dir.display()
+            "delete {} and install it again with `{}`",
+            dir.display(),
+            pip_install_into(dir)
         ),
         _ => format!(
             "reinstall it (python3 -m pip install --force-reinstall --no-deps \
-             kcl-lib=={KCL_LIB_VERSION}), or run `cargo xtask test`, which installs a \
-             project-local copy"
+             kcl-lib=={KCL_LIB_VERSION})"
         ),
     }
 }

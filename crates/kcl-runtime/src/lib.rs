@@ -19,9 +19,15 @@
 //! # Ok::<(), kcl_runtime::Error>(())
 //! ```
 //!
-//! The library is found, in this order, through [`KCL_LIB_PATH_ENV`], the project-local
-//! install that `cargo xtask test` makes (see [`local_install_dir`]), and the `kcl_lib`
-//! package importable by `python3`. See [`discover`].
+//! # The runtime at run time
+//!
+//! The library is found, in this order, through [`KCL_LIB_PATH_ENV`], a project-local
+//! install in a Cargo target directory (`target/kcl-lib/<version>`, see
+//! [`local_install_dir`]), and the `kcl_lib` package importable by `python3`. See
+//! [`discover`]. [`install_command`] is the `pip` command that makes the project-local
+//! install of the pinned version ([`KCL_LIB_VERSION`]). The library links against
+//! libpython (Python 3.11 for kcl-lib 0.12.3), which must be installed as a shared library;
+//! the Python interpreter is never started.
 //!
 //! # Output
 //!
@@ -39,10 +45,12 @@
 //! [`KclError::locations`].
 //!
 //! A library that cannot be loaded is a [`LoadError`] whose [`kind`](LoadError::kind)
-//! says why and whose message says what to do. Before the library is handed to `dlopen`,
-//! its ELF headers are read and every segment the loader maps must lie within the file,
-//! and its size must be the one pip recorded for it: `dlopen` of a truncated library kills
-//! the process with `SIGBUS` instead of failing. A library whose size and headers are
+//! says why and whose message says what to do; an application can add its own advice,
+//! such as its command that installs the runtime, with [`LoadError::with_hint`].
+//!
+//! Before the library is handed to `dlopen`, its ELF headers are read and every segment
+//! the loader maps must lie within the file, and its size must be the one pip recorded for
+//! it: `dlopen` of a truncated library kills the process with `SIGBUS` instead of failing. A library whose size and headers are
 //! intact but whose code bytes were overwritten in place is not detected.
 //!
 //! # Deep programs

@@ -2,7 +2,9 @@
 //!
 //! This is its own test binary because the variable is read once per process.
 
-use kcl_runtime::{KCL_LIB_PATH_ENV, Runtime};
+use std::path::Path;
+
+use kcl_runtime::{KCL_LIB_PATH_ENV, KCL_LIB_VERSION, Runtime, install_command};
 
 #[test]
 fn kcl_lib_path_pointing_nowhere_is_a_load_error_naming_the_path() {
@@ -16,5 +18,21 @@ fn kcl_lib_path_pointing_nowhere_is_a_load_error_naming_the_path() {
         message.contains(&nowhere.display().to_string()),
         "{message}"
     );
-    assert!(message.contains("cargo xtask test"), "{message}");
+    // The runtime's own advice: the pip command that installs the pinned version where
+    // it is looked for.
+    let install = install_command(Path::new("target"));
+    assert!(
+        install.contains(&format!("kcl-lib=={KCL_LIB_VERSION}")),
+        "{install}"
+    );
+    assert!(message.ends_with(&format!("`{install}` in the directory that holds Cargo's `target` directory, or set {KCL_LIB_PATH_ENV} to the library")), "{message}");
+
+    // The embedding application's hint comes last.
+    let hinted = err.with_hint("or run `make kcl`");
+    assert!(
+        hinted
+            .to_string()
+            .starts_with(&format!("{message}; or run `make kcl`")),
+        "{hinted}"
+    );
 }

@@ -45,8 +45,8 @@ pins = [Pin {name = n} for n in ["a", "b"]]
 doubled = [double(i) for i in range(3) if i != 1]
 d = {k: v for k, v in {"x": 1, "y": 2} if v > 1}
 cfg = {apps = None}
-missing = cfg?.apps?.keda?.enabled
-present = {apps = {keda = {enabled = True}}}?.apps?.keda?.enabled
+missing = cfg?.apps?.cache?.enabled
+present = {apps = {cache = {enabled = True}}}?.apps?.cache?.enabled
 "#)
     .unwrap();
     assert_eq!(out["pins"][1]["name"], "b");
@@ -92,12 +92,16 @@ fn a_failed_assert_is_an_evaluation_error_with_its_message_and_line() {
 #[test]
 fn files_are_read_relative_to_the_work_dir_and_can_import_each_other() {
     let dir = tempdir();
-    std::fs::write(dir.join("data.k"), "pins = {keda = \"2.19.0\"}\n").unwrap();
-    std::fs::write(dir.join("main.k"), "import .data\nkeda = data.pins.keda\n").unwrap();
+    std::fs::write(dir.join("data.k"), "pins = {cache = \"1.2.3\"}\n").unwrap();
+    std::fs::write(
+        dir.join("main.k"),
+        "import .data\ncache = data.pins.cache\n",
+    )
+    .unwrap();
     let out = runtime()
         .run(&Program::new().work_dir(&dir).file(dir.join("main.k")))
         .unwrap();
-    assert_eq!(out.json["keda"], "2.19.0");
+    assert_eq!(out.json["cache"], "1.2.3");
     // The same file given as in-memory source still resolves its import.
     let code = std::fs::read_to_string(dir.join("main.k")).unwrap();
     let out = runtime()
@@ -107,7 +111,7 @@ fn files_are_read_relative_to_the_work_dir_and_can_import_each_other() {
                 .source(dir.join("main.k").to_string_lossy(), code),
         )
         .unwrap();
-    assert_eq!(out.json["keda"], "2.19.0");
+    assert_eq!(out.json["cache"], "1.2.3");
 }
 
 #[test]

@@ -2,14 +2,14 @@ use kcl_codegen::App;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-/// Install KEDA.
+/// Install a cache.
 #[derive(Serialize, Deserialize, JsonSchema, App)]
 #[app(
-    key = "keda",
-    release(chart = "keda", repository = "https://kedacore.github.io/charts", version = "2.19.0", namespace = "keda"),
-    release(chart = "keda", repository = "https://kedacore.github.io/charts", version = "2.18.0", namespace = "keda-old", pin = "kedaOld"),
+    key = "cache",
+    release(chart = "cache", repository = "https://charts.example.com", version = "2.19.0", namespace = "cache"),
+    release(chart = "cache", repository = "https://charts.example.com", version = "2.18.0", namespace = "cache-old", pin = "cacheOld"),
 )]
-pub struct Keda {
+pub struct Cache {
     /// Install the app.
     pub enabled: bool,
 }

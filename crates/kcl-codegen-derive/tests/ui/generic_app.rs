@@ -2,10 +2,10 @@ use kcl_codegen::App;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-/// Install KEDA.
+/// Install a cache.
 #[derive(Serialize, Deserialize, JsonSchema, App)]
-#[app(key = "keda")]
-pub struct Keda<T> {
+#[app(key = "cache")]
+pub struct Cache<T> {
     /// Install the app.
     pub enabled: bool,
     /// Something.

@@ -2,10 +2,10 @@ use kcl_codegen::App;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-/// Install Envoy Gateway.
+/// Install an API gateway.
 #[derive(Serialize, Deserialize, JsonSchema, App)]
-#[app(key = "envoy-gateway")]
-pub struct EnvoyGateway {
+#[app(key = "api-gateway")]
+pub struct ApiGateway {
     /// Install the app.
     pub enabled: bool,
 }

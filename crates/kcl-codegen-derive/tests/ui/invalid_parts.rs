@@ -2,15 +2,15 @@ use kcl_codegen::App;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-/// Install KEDA.
+/// Install a cache.
 #[derive(Serialize, Deserialize, JsonSchema, App)]
 #[app(
-    key = "keda",
-    release(chart = "Keda_Chart", repository = "https://kedacore.github.io/charts", version = "", namespace = "keda"),
-    release(chart = "keda", repository = "oci://ghcr.io/kedacore/keda", version = "2.19.0", namespace = "keda", pin = "keda-pin"),
+    key = "cache",
+    release(chart = "Cache_Chart", repository = "https://charts.example.com", version = "", namespace = "cache"),
+    release(chart = "cache", repository = "oci://registry.example.com/charts/cache", version = "2.19.0", namespace = "cache", pin = "cache-pin"),
     object(file = "tests/fixtures/manifests/gateway-class.yaml", name = "Gateway Class"),
 )]
-pub struct Keda {
+pub struct Cache {
     /// Install the app.
     pub enabled: bool,
 }

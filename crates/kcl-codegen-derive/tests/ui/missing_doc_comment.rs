@@ -3,8 +3,8 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 #[derive(Serialize, Deserialize, JsonSchema, App)]
-#[app(key = "keda")]
-pub struct Keda {
+#[app(key = "cache")]
+pub struct Cache {
     /// Install the app.
     pub enabled: bool,
 }

@@ -2,13 +2,13 @@ use kcl_codegen::App;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-/// Install KEDA.
+/// Install a cache.
 #[derive(Serialize, Deserialize, JsonSchema, App)]
 #[app(
-    key = "keda",
-    release(chart = "keda", repository = "https://kedacore.github.io/charts", namespace = "keda")
+    key = "cache",
+    release(chart = "cache", repository = "https://charts.example.com", namespace = "cache")
 )]
-pub struct Keda {
+pub struct Cache {
     /// Install the app.
     pub enabled: bool,
 }

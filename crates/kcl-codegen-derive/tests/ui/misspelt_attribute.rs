@@ -2,18 +2,18 @@ use kcl_codegen::App;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-/// Install KEDA.
+/// Install a cache.
 #[derive(Serialize, Deserialize, JsonSchema, App)]
 #[app(
-    key = "keda",
+    key = "cache",
     release(
-        chart = "keda",
-        repostory = "https://kedacore.github.io/charts",
+        chart = "cache",
+        repostory = "https://charts.example.com",
         version = "2.19.0",
-        namespace = "keda",
+        namespace = "cache",
     )
 )]
-pub struct Keda {
+pub struct Cache {
     /// Install the app.
     pub enabled: bool,
 }

@@ -2,10 +2,10 @@ use kcl_codegen::App;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-/// Install KEDA.
+/// Install a cache.
 #[derive(Serialize, Deserialize, JsonSchema, App)]
-#[app(key = "keda", release(chart = "keda", version = "2.19.0", namespace = "keda"))]
-pub struct Keda {
+#[app(key = "cache", release(chart = "cache", version = "2.19.0", namespace = "cache"))]
+pub struct Cache {
     /// Install the app.
     pub enabled: bool,
 }

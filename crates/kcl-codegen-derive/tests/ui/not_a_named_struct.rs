@@ -2,16 +2,16 @@ use kcl_codegen::App;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-/// Install KEDA.
+/// Install a cache.
 #[derive(Serialize, Deserialize, JsonSchema, App)]
-#[app(key = "keda")]
-pub enum Keda {
+#[app(key = "cache")]
+pub enum Cache {
     On,
     Off,
 }
 
-/// Install Dapr.
+/// Install a queue.
 #[derive(Serialize, Deserialize, JsonSchema, App)]
-#[app(key = "dapr")]
-pub struct Dapr(bool);
+#[app(key = "queue")]
+pub struct Queue(bool);
 fn main() {}

@@ -2,19 +2,19 @@ use kcl_codegen::App;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-/// Install Envoy Gateway.
+/// Install an API gateway.
 #[derive(Serialize, Deserialize, JsonSchema, App)]
 #[app(
-    key = "envoyGateway",
+    key = "apiGateway",
     release(
-        chart = "gateway-helm",
+        chart = "api-gateway",
         repository = "https://example.com/charts",
-        url = "oci://docker.io/envoyproxy/gateway-helm",
+        url = "oci://registry.example.com/charts/api-gateway",
         version = "v1.7.0",
-        namespace = "envoy-gateway-system",
+        namespace = "gateway-system",
     )
 )]
-pub struct EnvoyGateway {
+pub struct ApiGateway {
     /// Install the app.
     pub enabled: bool,
 }

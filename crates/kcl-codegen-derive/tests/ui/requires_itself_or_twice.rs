@@ -2,18 +2,18 @@ use kcl_codegen::App;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-/// Install Dapr.
+/// Install a queue.
 #[derive(Serialize, Deserialize, JsonSchema, App)]
-#[app(key = "dapr")]
-pub struct Dapr {
+#[app(key = "queue")]
+pub struct Queue {
     /// Install the app.
     pub enabled: bool,
 }
 
-/// Install KEDA.
+/// Install a cache.
 #[derive(Serialize, Deserialize, JsonSchema, App)]
-#[app(key = "keda", requires(Dapr, Keda), requires = Dapr)]
-pub struct Keda {
+#[app(key = "cache", requires(Queue, Cache), requires = Queue)]
+pub struct Cache {
     /// Install the app.
     pub enabled: bool,
 }

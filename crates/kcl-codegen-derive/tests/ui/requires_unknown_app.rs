@@ -2,10 +2,10 @@ use kcl_codegen::App;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-/// Install the Gateway API Inference Extension.
+/// Install a request router.
 #[derive(Serialize, Deserialize, JsonSchema, App)]
-#[app(key = "gatewayInferenceExtension", requires = NoSuchApp)]
-pub struct GatewayInferenceExtension {
+#[app(key = "router", requires = NoSuchApp)]
+pub struct Router {
     /// Install the app.
     pub enabled: bool,
 }

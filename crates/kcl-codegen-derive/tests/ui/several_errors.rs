@@ -4,21 +4,21 @@ use serde::{Deserialize, Serialize};
 
 #[derive(Serialize, Deserialize, JsonSchema, App)]
 #[app(
-    key = "Keda",
-    release(chart = "keda", repository = "https://kedacore.github.io/charts", namespace = "keda"),
+    key = "Autoscaler",
+    release(chart = "autoscaler", repository = "https://charts.example.com", namespace = "autoscaler"),
     release(
-        chart = "keda-add-ons-http",
-        repository = "https://kedacore.github.io/charts",
-        url = "oci://ghcr.io/kedacore/keda-add-ons-http",
+        chart = "autoscaler-add-ons-http",
+        repository = "https://charts.example.com",
+        url = "oci://registry.example.com/charts/autoscaler-add-ons-http",
         version = "0.12.2",
-        namespace = "keda",
+        namespace = "autoscaler",
         values = "tests/fixtures/values/broken.yaml",
         when(field = http_addon),
     ),
     object(file = "tests/fixtures/manifests/no-kind.yaml", retian),
 )]
 #[app(requires = NoSuchApp)]
-pub struct Keda {
+pub struct Autoscaler {
     /// Install the app.
     pub enabled: bool,
     /// Install the HTTP add-on.

@@ -2,10 +2,10 @@ use kcl_codegen::App;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-/// Install KEDA.
+/// Install a cache.
 #[derive(Serialize, Deserialize, JsonSchema, App)]
-#[app(key = "keda", color = "blue")]
-pub struct Keda {
+#[app(key = "cache", color = "blue")]
+pub struct Cache {
     /// Install the app.
     pub enabled: bool,
 }

@@ -2,21 +2,21 @@ use kcl_codegen::App;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-/// Install Argo CD.
+/// Install a dashboard.
 #[derive(Serialize, Deserialize, JsonSchema, App)]
 #[app(
-    key = "argocd",
+    key = "dashboard",
     release(
-        chart = "argo-cd",
-        repository = "https://argoproj.github.io/argo-helm",
+        chart = "dashboard",
+        repository = "https://charts.example.com",
         version = "9.4.1",
-        namespace = "argocd",
+        namespace = "dashboard",
         values(inline = "[--insecure]"),
         values(inline = "[--insecure]", at = "server.extraArgs"),
         values(at = "server"),
     )
 )]
-pub struct Argocd {
+pub struct Dashboard {
     /// Install the app.
     pub enabled: bool,
 }

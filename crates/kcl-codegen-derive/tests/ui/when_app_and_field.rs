@@ -2,14 +2,14 @@ use kcl_codegen::App;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-/// Install KEDA.
+/// Install a cache.
 #[derive(Serialize, Deserialize, JsonSchema, App)]
 #[app(
-    key = "keda",
-    object(file = "tests/fixtures/manifests/pod-monitor.yaml", when(app = Keda, field = enabled)),
+    key = "cache",
+    object(file = "tests/fixtures/manifests/pod-monitor.yaml", when(app = Cache, field = enabled)),
     object(inline = "{apiVersion: v1, kind: Namespace, metadata: {name: x}}", name = "x", when()),
 )]
-pub struct Keda {
+pub struct Cache {
     /// Install the app.
     pub enabled: bool,
 }

@@ -2,10 +2,10 @@ use kcl_codegen::App;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-/// Install Envoy Gateway.
+/// Install an API gateway.
 #[derive(Serialize, Deserialize, JsonSchema, App)]
-#[app(key = "envoyGateway", object(file = "tests/fixtures/manifests/pod-monitor.yaml", when(app = String)))]
-pub struct EnvoyGateway {
+#[app(key = "apiGateway", object(file = "tests/fixtures/manifests/pod-monitor.yaml", when(app = String)))]
+pub struct ApiGateway {
     /// Install the app.
     pub enabled: bool,
 }

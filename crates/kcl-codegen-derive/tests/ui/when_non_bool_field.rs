@@ -2,16 +2,16 @@ use kcl_codegen::App;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-/// Install KEDA.
+/// Install the autoscaler.
 #[derive(Serialize, Deserialize, JsonSchema, App)]
 #[app(
-    key = "keda",
+    key = "autoscaler",
     release(
-        chart = "keda-add-ons-http", repository = "https://kedacore.github.io/charts",
-        version = "0.12.2", namespace = "keda", when(field = http_addon),
+        chart = "autoscaler-add-ons-http", repository = "https://charts.example.com",
+        version = "0.12.2", namespace = "autoscaler", when(field = http_addon),
     ),
 )]
-pub struct Keda {
+pub struct Autoscaler {
     /// Install the app.
     pub enabled: bool,
     /// Install the HTTP add-on.

@@ -2,18 +2,18 @@ use kcl_codegen::App;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-/// Install KEDA.
+/// Install the autoscaler.
 #[derive(Serialize, Deserialize, JsonSchema, App)]
 #[serde(rename_all = "camelCase")]
 #[app(
-    key = "keda",
+    key = "autoscaler",
     release(
-        chart = "keda-add-ons-http", repository = "https://kedacore.github.io/charts",
-        version = "0.12.2", namespace = "keda", when(field = http_adon),
+        chart = "autoscaler-add-ons-http", repository = "https://charts.example.com",
+        version = "0.12.2", namespace = "autoscaler", when(field = http_adon),
     ),
     object(file = "tests/fixtures/manifests/pod-monitor.yaml", when(field = no_such_field)),
 )]
-pub struct Keda {
+pub struct Autoscaler {
     /// Install the app.
     pub enabled: bool,
     /// Install the HTTP add-on.
