@@ -26,7 +26,7 @@ use std::sync::LazyLock;
 use regex::Regex;
 use serde_json::{Map, Value, json};
 
-use crate::validate::{self, Violation};
+use crate::validate::{self, Violation, type_name};
 
 /// The largest request body the API server reads: 3 MiB (`MaxRequestBodyBytes`); it
 /// answers a larger one with 413 before parsing it.
@@ -445,18 +445,6 @@ fn crossplane_schema() -> Value {
             }
         }
     })
-}
-
-fn type_name(value: &Value) -> &'static str {
-    match value {
-        Value::Null => "null",
-        Value::Bool(_) => "boolean",
-        Value::Number(n) if n.is_f64() => "number",
-        Value::Number(_) => "integer",
-        Value::String(_) => "string",
-        Value::Array(_) => "array",
-        Value::Object(_) => "object",
-    }
 }
 
 /// A value's type with its article, for messages: "a string", "a list", "null".

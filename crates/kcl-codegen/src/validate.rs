@@ -568,7 +568,8 @@ fn child_schema<'a>(schema: &'a Value, key: &str) -> Option<&'a Value> {
         .or_else(|| schema.get("additionalProperties").filter(|a| a.is_object()))
 }
 
-fn type_name(value: &Value) -> &'static str {
+/// A value's JSON Schema type name.
+pub(crate) fn type_name(value: &Value) -> &'static str {
     match value {
         Value::Null => "null",
         Value::Bool(_) => "boolean",
