@@ -45,15 +45,7 @@ fn xtask_codegen_works_on_the_checkout_of_the_current_directory() {
     .unwrap();
 
     // Run from a subdirectory of the other checkout, with this checkout's build.
-    let output = Command::new(env!("CARGO"))
-        .current_dir(checkout.join("kcl"))
-        .arg("run")
-        .arg("--quiet")
-        .arg("--manifest-path")
-        .arg(root().join("Cargo.toml"))
-        .args(["--package", "xtask", "--", "codegen", "--check"])
-        .output()
-        .expect("cargo runs");
+    let output = codegen_check_in(&checkout.join("kcl"));
     let stdout = String::from_utf8_lossy(&output.stdout);
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert_eq!(
@@ -68,18 +60,23 @@ fn xtask_codegen_works_on_the_checkout_of_the_current_directory() {
 
     // Outside any checkout: a clear error, not this checkout.
     let nowhere = tempfile::tempdir().unwrap();
-    let output = Command::new(env!("CARGO"))
-        .current_dir(nowhere.path())
+    let output = codegen_check_in(nowhere.path());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        !output.status.success() && stderr.starts_with("error: ") && stderr.contains("xtask"),
+        "{stderr}"
+    );
+}
+
+/// `cargo xtask codegen --check` of this checkout's build, run in `dir`.
+fn codegen_check_in(dir: &std::path::Path) -> std::process::Output {
+    Command::new(env!("CARGO"))
+        .current_dir(dir)
         .arg("run")
         .arg("--quiet")
         .arg("--manifest-path")
         .arg(root().join("Cargo.toml"))
         .args(["--package", "xtask", "--", "codegen", "--check"])
         .output()
-        .expect("cargo runs");
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(
-        !output.status.success() && stderr.starts_with("error: ") && stderr.contains("xtask"),
-        "{stderr}"
-    );
+        .expect("cargo runs")
 }
