@@ -8,8 +8,9 @@
 use std::fmt;
 
 use kcl_codegen::AppSpec;
-use kcl_codegen::ast::{BinOp, Expr, Module, Stmt};
+use kcl_codegen::ast::{AssignOp, BinOp, Entry, Expr, Key, Module, Stmt};
 use kcl_codegen::compose::{self, ComposeError, Conventions};
+use kcl_codegen::resources::ResourceSchemas;
 use kcl_codegen::schema::{self, SchemaError};
 use schemars::JsonSchema;
 use serde_json::Value;
@@ -76,7 +77,7 @@ pub fn generated_files() -> Result<Vec<GeneratedFile>, CodegenError> {
                 Module {
                     body: vec![Stmt::assign(
                         "_parameters",
-                        Expr::from_json(&parameters_schema(&apps)?),
+                        Expr::from_json(&parameters_schema(&apps)?).with_dotted_keys(),
                     )],
                 },
             )],
@@ -85,7 +86,9 @@ pub fn generated_files() -> Result<Vec<GeneratedFile>, CodegenError> {
             path: "kcl/apps.k",
             regions: vec![
                 ("pins", compose::pins(&apps)),
-                ("apps", compose::apps_block(&apps, &Conventions::default())?),
+                ("schemas", resource_schemas().module(&conventions())),
+                ("apps", compose::apps_block(&apps, &conventions())?),
+                ("manifests", compose::manifests(&apps, &conventions())?),
             ],
         },
     ];
@@ -103,6 +106,35 @@ pub fn generated_files() -> Result<Vec<GeneratedFile>, CodegenError> {
         });
     }
     Ok(files)
+}
+
+/// How `kcl/apps.k` lowers the apps: the default names, with the objects' manifests as
+/// named data (`_manifests`) at the end of the file rather than in the logic.
+fn conventions() -> Conventions {
+    Conventions {
+        manifests: Some("_manifests".into()),
+        ..Conventions::default()
+    }
+}
+
+/// The `release`, `object` and `usage` schemas of `kcl/apps.k`: resources are named after
+/// `_xr` (the XR's name, which the hand-written part defines), and a usage keeps the
+/// provider's managed cluster alive, whose `apiVersion` and `kind` are the placeholders
+/// that the Composition replaces (`render::Pipeline` does the same).
+fn resource_schemas() -> ResourceSchemas {
+    let xr = Expr::name("_xr");
+    ResourceSchemas {
+        xr_name: xr.clone(),
+        usage_of: Expr::Dict(vec![
+            Entry::pair("apiVersion", Expr::str("CLUSTER_API_VERSION")),
+            Entry::pair("kind", Expr::str("CLUSTER_KIND")),
+            Entry::Pair {
+                key: Key::Path(vec!["resourceRef".into(), "name".into()]),
+                op: AssignOp::Override,
+                value: xr,
+            },
+        ]),
+    }
 }
 
 /// The provider step of a provider's Composition, relative to the repository root: the
@@ -250,11 +282,11 @@ pub fn node_sizes(provider: Provider) -> Module {
             Stmt::Comment(format!(
                 "The machine type of each node size on {provider} (Provider::node_type)."
             )),
-            Stmt::assign("_nodeTypes", Expr::from_json(&node_types)),
+            Stmt::assign("_nodeTypes", Expr::from_json(&node_types).with_dotted_keys()),
             Stmt::Comment(format!(
                 "The GPU node pool's fields for each GPU node size on {provider} (Provider::gpu_node)."
             )),
-            Stmt::assign("_gpuNodes", Expr::from_json(&gpu_nodes)),
+            Stmt::assign("_gpuNodes", Expr::from_json(&gpu_nodes).with_dotted_keys()),
         ],
     }
 }
@@ -281,11 +313,14 @@ fn cluster_data_dicts() -> Result<Module, CodegenError> {
     }
     Ok(Module {
         body: vec![
-            Stmt::assign("root", Expr::from_json(&root)),
+            Stmt::assign("root", Expr::from_json(&root).with_dotted_keys()),
             Stmt::Blank,
-            Stmt::assign("gpu", Expr::from_json(&data_dict::<Gpu>()?)),
+            Stmt::assign("gpu", Expr::from_json(&data_dict::<Gpu>()?).with_dotted_keys()),
             Stmt::Blank,
-            Stmt::assign("creds", Expr::from_json(&data_dict::<Creds>()?)),
+            Stmt::assign(
+                "creds",
+                Expr::from_json(&data_dict::<Creds>()?).with_dotted_keys(),
+            ),
         ],
     })
 }

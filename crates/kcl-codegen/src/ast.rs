@@ -3,6 +3,10 @@
 //! The tree covers what generators need, not the whole language. [`Module`]'s `Display`
 //! prints it in the canonical form of the KCL formatter (the rules are on that impl).
 
+/// The column by which a dict or list printed on one line ends (see the layout rules on
+/// [`Module`]'s `Display`); a longer one is printed one entry or item per line.
+pub const WIDTH: usize = 100;
+
 /// A KCL file: a list of statements.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Module {
@@ -30,6 +34,58 @@ pub enum Stmt {
     If(IfChain<Stmt>),
     /// An expression on its own, such as a call.
     Expr(Expr),
+    /// `schema Name:` and its body. KCL defines schemas at the top level only.
+    Schema(Schema),
+}
+
+/// A schema definition: its attributes, then the statements that compute the rest.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Schema {
+    /// The schema's name.
+    pub name: String,
+    /// The attributes a config of the schema can set, in order.
+    pub attrs: Vec<Attr>,
+    /// The statements after the attributes: assignments of the schema's other attributes
+    /// (for example `kind = "Release"`), comments, `if`s.
+    pub body: Vec<Stmt>,
+}
+
+/// An attribute of a schema: `name: type`, `name?: type` or `name: type = default`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Attr {
+    /// The attribute's name.
+    pub name: String,
+    /// `name?:`: a config may leave it out (it is then `None`).
+    pub optional: bool,
+    /// Its type.
+    pub ty: Type,
+    /// Its value when a config does not set it.
+    pub default: Option<Expr>,
+}
+
+/// The type of a schema attribute.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Type {
+    /// `any`.
+    Any,
+    /// `bool`.
+    Bool,
+    /// `int`.
+    Int,
+    /// `float`.
+    Float,
+    /// `str`.
+    Str,
+    /// A string literal type: exactly this string (`"Release"`).
+    Literal(String),
+    /// `[item]`.
+    List(Box<Type>),
+    /// `{key:value}`; `{str:}` when the value is [`Type::Any`].
+    Dict(Box<Type>, Box<Type>),
+    /// `a | b`: any of these types.
+    Union(Vec<Type>),
+    /// A schema, by name (possibly qualified, `pkg.Name`).
+    Named(String),
 }
 
 /// The operator of an assignment or a dict entry.
@@ -309,6 +365,160 @@ impl Expr {
                     .collect(),
             ),
         }
+    }
+}
+
+impl Expr {
+    /// The same literal with its one-entry chains written as dotted keys, as hand-written
+    /// KCL writes them: `metadata = {labels = {app = "a"}}` becomes
+    /// `metadata.labels.app = "a"`, and `spec = {template = {a = 1, b = 2}}` becomes
+    /// `spec.template = {a = 1, b = 2}`. Every dict inside the literal is rewritten, in
+    /// list items and in the values of schema configs too (but not a schema config's own
+    /// entries, whose attributes may have defaults that a dotted key would merge into).
+    ///
+    /// `a.b = v` is KCL for `a: {b = v}`, so the value the literal evaluates to is the same.
+    /// What changes is how the rewritten dict merges into another config later: through
+    /// `|`, `**` or a schema's defaults, `a = {b = v}` replaces `a`, while `a.b = v` merges
+    /// into it. Use this on literals that are assigned or passed as they are.
+    ///
+    /// An entry is rewritten when its value is a dict literal with exactly one `key = value`
+    /// (or `key: value`, `key += value`) entry, every part of both keys is an identifier,
+    /// and its own operator is `:`, or `=` in a dict with no `**` and no other entry for the
+    /// same key (where replacing and merging are the same). `+=` entries, `**` operands and
+    /// other expressions are left as they are.
+    pub fn with_dotted_keys(self) -> Expr {
+        match self {
+            Expr::Dict(entries) => Expr::Dict(dotted_entries(entries)),
+            Expr::List(items) => Expr::List(items.into_iter().map(dotted_item).collect()),
+            Expr::Schema { name, body } => Expr::Schema {
+                name,
+                body: body.into_iter().map(dotted_values).collect(),
+            },
+            other => other,
+        }
+    }
+}
+
+/// The entries of a dict with their one-entry chains collapsed (see
+/// [`Expr::with_dotted_keys`]).
+fn dotted_entries(entries: Vec<Entry>) -> Vec<Entry> {
+    let mut firsts = Vec::new();
+    let unpacks = first_keys(&entries, &mut firsts);
+    let unique = |key: &Key| {
+        let first = key_parts(key).and_then(|parts| parts.first().cloned());
+        !unpacks && first.is_some_and(|f| firsts.iter().filter(|k| **k == f).count() == 1)
+    };
+    entries
+        .into_iter()
+        .map(|entry| collapse(entry, &unique))
+        .collect()
+}
+
+fn collapse(entry: Entry, unique: &dyn Fn(&Key) -> bool) -> Entry {
+    match entry {
+        Entry::Pair { key, op, value } => {
+            let value = value.with_dotted_keys();
+            let replaces_alone = op == AssignOp::Union || (op == AssignOp::Override && unique(&key));
+            match (&value, key_parts(&key)) {
+                (Expr::Dict(inner), Some(outer)) if replaces_alone => match inner.as_slice() {
+                    [Entry::Pair {
+                        key: inner_key,
+                        op: inner_op,
+                        value: inner_value,
+                    }] if key_parts(inner_key).is_some() => {
+                        let mut parts = outer;
+                        parts.extend(key_parts(inner_key).unwrap_or_default());
+                        Entry::Pair {
+                            key: Key::Path(parts),
+                            op: *inner_op,
+                            value: inner_value.clone(),
+                        }
+                    }
+                    _ => Entry::Pair { key, op, value },
+                },
+                _ => Entry::Pair { key, op, value },
+            }
+        }
+        Entry::If(chain) => Entry::If(IfChain {
+            branches: chain
+                .branches
+                .into_iter()
+                .map(|(cond, body)| (cond, body.into_iter().map(|e| collapse(e, unique)).collect()))
+                .collect(),
+            orelse: chain
+                .orelse
+                .map(|body| body.into_iter().map(|e| collapse(e, unique)).collect()),
+        }),
+        unpack @ Entry::Unpack(_) => unpack,
+    }
+}
+
+/// The first part of every key of a dict, `if` branches included; whether it unpacks
+/// another dict (`**`) anywhere.
+fn first_keys(entries: &[Entry], firsts: &mut Vec<String>) -> bool {
+    let mut unpacks = false;
+    for entry in entries {
+        match entry {
+            Entry::Pair { key, .. } => firsts.push(match key {
+                Key::Name(name) => name.clone(),
+                Key::Path(parts) => parts.first().cloned().unwrap_or_default(),
+            }),
+            Entry::Unpack(_) => unpacks = true,
+            Entry::If(chain) => {
+                for body in chain.branches.iter().map(|(_, b)| b).chain(&chain.orelse) {
+                    unpacks |= first_keys(body, firsts);
+                }
+            }
+        }
+    }
+    unpacks
+}
+
+/// The parts of a key that a dotted key can spell: every part an identifier.
+fn key_parts(key: &Key) -> Option<Vec<String>> {
+    let parts = match key {
+        Key::Name(name) => vec![name.clone()],
+        Key::Path(parts) => parts.clone(),
+    };
+    (!parts.is_empty() && parts.iter().all(|p| crate::print::is_identifier(p))).then_some(parts)
+}
+
+fn dotted_item(item: ListItem) -> ListItem {
+    match item {
+        ListItem::Expr(expr) => ListItem::Expr(expr.with_dotted_keys()),
+        ListItem::If(chain) => ListItem::If(IfChain {
+            branches: chain
+                .branches
+                .into_iter()
+                .map(|(cond, body)| (cond, body.into_iter().map(dotted_item).collect()))
+                .collect(),
+            orelse: chain
+                .orelse
+                .map(|body| body.into_iter().map(dotted_item).collect()),
+        }),
+        unpack @ ListItem::Unpack(_) => unpack,
+    }
+}
+
+/// A schema config's entry with its value rewritten, the entry itself kept.
+fn dotted_values(entry: Entry) -> Entry {
+    match entry {
+        Entry::Pair { key, op, value } => Entry::Pair {
+            key,
+            op,
+            value: value.with_dotted_keys(),
+        },
+        Entry::If(chain) => Entry::If(IfChain {
+            branches: chain
+                .branches
+                .into_iter()
+                .map(|(cond, body)| (cond, body.into_iter().map(dotted_values).collect()))
+                .collect(),
+            orelse: chain
+                .orelse
+                .map(|body| body.into_iter().map(dotted_values).collect()),
+        }),
+        unpack @ Entry::Unpack(_) => unpack,
     }
 }
 

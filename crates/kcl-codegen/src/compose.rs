@@ -1,11 +1,11 @@
 //! Lowering apps to KCL: the pins, the enabled flags and one block per app of a
 //! composition, the data dicts and the XRD properties.
 //!
-//! The generated composition code relies on a few names that the hand-written part of the
-//! composition defines (see [`Conventions`]): the list the composed resources are
+//! The generated composition code relies on a few names it shares with the hand-written
+//! part of the composition (see [`Conventions`]): the list the composed resources are
 //! collected in, and the schemas that turn a release, an object and a usage into the
-//! resources Crossplane expects. Keeping those shapes hand-written keeps them in one
-//! place, shared with the composition's own resources.
+//! resources Crossplane expects. [`crate::resources`] generates those schemas from the
+//! same names; a composition may write its own instead.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
@@ -17,6 +17,7 @@ use crate::app::{
 };
 use crate::ast::{AssignOp, BinOp, Entry, Expr, IfChain, Key, ListItem, Module, Stmt};
 use crate::print::is_identifier;
+use crate::resources::field;
 use crate::schema;
 
 /// The names the generated code shares with the hand-written part of the composition.
@@ -36,10 +37,15 @@ pub struct Conventions {
     pub usage_schema: String,
     /// The prefix of app resources' composition names, after the composite's name.
     pub resource_prefix: String,
+    /// Where the objects' manifests are: `None` writes each one into the logic, where its
+    /// object is composed; `Some(name)` makes them named data, the dict `name` keyed by
+    /// object name that [`manifests`] generates, and the logic refers to it.
+    pub manifests: Option<String>,
 }
 
 impl Default for Conventions {
-    /// `oxr.spec.parameters?.apps`, `_appItems`, `release`, `object`, `usage` and `app-`.
+    /// `oxr.spec.parameters?.apps`, `_appItems`, `release`, `object`, `usage` and `app-`,
+    /// manifests in the logic.
     fn default() -> Self {
         Conventions {
             apps: Expr::name("oxr")
@@ -51,6 +57,7 @@ impl Default for Conventions {
             object_schema: "object".into(),
             usage_schema: "usage".into(),
             resource_prefix: "app-".into(),
+            manifests: None,
         }
     }
 }
@@ -176,7 +183,7 @@ pub fn data_dicts(apps: &[AppSpec]) -> Result<Module, ComposeError> {
         set_description(&mut dict, &full_description(app));
         body.push(Stmt::assign(
             data_dict_name(&app.key),
-            Expr::from_json(&dict),
+            Expr::from_json(&dict).with_dotted_keys(),
         ));
     }
     Ok(Module { body })
@@ -222,13 +229,14 @@ pub fn full_description(app: &AppSpec) -> String {
 
 fn set_description(schema: &mut Value, description: &str) {
     if let Value::Object(map) = schema {
-        // The description goes right after `type`, where readers look for it.
+        // The description goes right after `type`, where readers look for it; the other
+        // keys keep their order (`remove` would move the last key into the gap).
         let mut ordered = serde_json::Map::new();
-        if let Some(t) = map.remove("type") {
+        if let Some(t) = map.shift_remove("type") {
             ordered.insert("type".into(), t);
         }
         ordered.insert("description".into(), Value::String(description.to_owned()));
-        map.remove("description");
+        map.shift_remove("description");
         ordered.append(map);
         *map = ordered;
     }
@@ -433,26 +441,27 @@ fn release_expr(
     conventions: &Conventions,
 ) -> Result<Expr, ComposeError> {
     let mut body = vec![
-        Entry::pair("_name", Expr::str(release.name.clone())),
-        Entry::pair("_chart", Expr::str(release.chart.clone())),
+        Entry::pair(field::NAME, Expr::str(release.name.clone())),
+        Entry::pair(field::CHART, Expr::str(release.chart.clone())),
     ];
     match &release.source {
         ChartSource::Repository(url) | ChartSource::Oci(url) => {
-            body.push(Entry::pair("_repository", Expr::str(url.clone())));
-            body.push(Entry::pair("_version", Expr::name(release.pin.clone())));
+            body.push(Entry::pair(field::REPOSITORY, Expr::str(url.clone())));
+            body.push(Entry::pair(field::VERSION, Expr::name(release.pin.clone())));
         }
         // The archive's name is the pin; a `version` beside a URL would only be compared
         // with what is deployed.
         ChartSource::Archive(url) => {
-            body.push(Entry::pair("_url", archive_expr(url, &release.pin)))
+            body.push(Entry::pair(field::URL, archive_expr(url, &release.pin)))
         }
     }
     body.push(Entry::pair(
-        "_namespace",
+        field::NAMESPACE,
         Expr::str(release.namespace.clone()),
     ));
     if !release.values.is_empty() {
-        body.push(Entry::pair("_values", values_expr(app, &release.values)?));
+        let values = values_expr(app, &release.values)?.with_dotted_keys();
+        body.push(Entry::pair(field::VALUES, values));
     }
     Ok(Expr::Schema {
         name: conventions.release_schema.clone(),
@@ -491,18 +500,56 @@ fn object_expr(
             template_expr(app, name)?
         }
     };
-    check_visible_keys(app, &object.manifest, &object.name)?;
+    let manifest = match &conventions.manifests {
+        None => manifest_expr(app, object)?,
+        Some(manifests) => Expr::Index {
+            value: Box::new(Expr::name(manifests.clone())),
+            index: Box::new(Expr::str(object.name.clone())),
+            null_safe: false,
+        },
+    };
     let mut body = vec![
-        Entry::pair("_name", Expr::str(object.name.clone())),
-        Entry::pair("_externalName", external_name),
-        Entry::pair("_manifest", template_expr(app, &object.manifest)?),
+        Entry::pair(field::NAME, Expr::str(object.name.clone())),
+        Entry::pair(field::EXTERNAL_NAME, external_name),
+        Entry::pair(field::MANIFEST, manifest),
     ];
     if object.retain {
-        body.push(Entry::pair("_retain", Expr::Bool(true)));
+        body.push(Entry::pair(field::RETAIN, Expr::Bool(true)));
     }
     Ok(Expr::Schema {
         name: conventions.object_schema.clone(),
         body,
+    })
+}
+
+/// An object's manifest as KCL, its one-entry chains as dotted keys.
+fn manifest_expr(app: &AppSpec, object: &Object) -> Result<Expr, ComposeError> {
+    check_visible_keys(app, &object.manifest, &object.name)?;
+    Ok(template_expr(app, &object.manifest)?.with_dotted_keys())
+}
+
+/// The objects' manifests as named data, `<manifests> = {<object name> = <manifest>}`,
+/// when [`Conventions::manifests`] names the dict (and nothing otherwise): the apps block
+/// refers to it, so that large manifests do not stand in the logic.
+pub fn manifests(apps: &[AppSpec], conventions: &Conventions) -> Result<Module, ComposeError> {
+    let Some(name) = &conventions.manifests else {
+        return Ok(Module::default());
+    };
+    check_apps(apps)?;
+    let mut entries = Vec::new();
+    for app in apps {
+        for object in &app.objects {
+            entries.push(Entry::pair(
+                object.name.clone(),
+                manifest_expr(app, object)?,
+            ));
+        }
+    }
+    Ok(Module {
+        body: vec![
+            Stmt::Comment("The manifests of the apps' objects, by object name.".into()),
+            Stmt::assign(name.clone(), Expr::Dict(entries)),
+        ],
     })
 }
 
@@ -511,10 +558,10 @@ fn usage_expr(name: &str, kind: &str, conventions: &Conventions) -> Expr {
         name: conventions.usage_schema.clone(),
         body: vec![
             Entry::pair(
-                "_nameSuffix",
+                field::NAME_SUFFIX,
                 Expr::str(format!("{}{name}", conventions.resource_prefix)),
             ),
-            Entry::pair("_kind", Expr::str(kind)),
+            Entry::pair(field::KIND, Expr::str(kind)),
         ],
     }
 }

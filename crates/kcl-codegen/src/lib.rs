@@ -9,7 +9,8 @@
 //! - [`admission`]: admit a composite resource against its XRD as the API server does
 //!   (type, metadata, schema), within the sizes it stores and the depth KCL reads;
 //! - [`app`] and [`compose`]: apps (Helm releases and Kubernetes objects switched on by a
-//!   composite resource's parameters), described with `#[derive(App)]` and lowered to KCL.
+//!   composite resource's parameters), described with `#[derive(App)]` and lowered to KCL;
+//!   [`resources`]: the schemas the lowered apps instantiate.
 //!
 //! A Rust type becomes a KCL data dict and a structural schema:
 //!
@@ -28,17 +29,13 @@
 //!
 //! let parameters = schemars::schema_for!(Scaling);
 //! let dict = schema::data_dict(&parameters)?;
-//! let module = Module { body: vec![Stmt::assign("scaling", Expr::from_json(&dict))] };
+//! let module = Module {
+//!     body: vec![Stmt::assign("scaling", Expr::from_json(&dict).with_dotted_keys())],
+//! };
 //! assert_eq!(module.to_string(), r#"scaling = {
-//!     "type" = "object"
+//!     type = "object"
 //!     description = "How an application scales."
-//!     properties = {
-//!         min = {
-//!             "type" = "integer"
-//!             description = "The fewest replicas."
-//!             default = 1
-//!         }
-//!     }
+//!     properties.min = {type = "integer", description = "The fewest replicas.", default = 1}
 //!     required = []
 //! }
 //! "#);
@@ -54,6 +51,7 @@ pub mod ast;
 pub mod compose;
 mod print;
 pub mod regions;
+pub mod resources;
 pub mod schema;
 pub mod validate;
 

@@ -5,9 +5,22 @@
 
 use std::fmt;
 
-use crate::ast::{AssignOp, BinOp, Entry, Expr, IfChain, Key, ListItem, Module, Stmt, UnaryOp};
+use crate::ast::{
+    AssignOp, Attr, BinOp, Entry, Expr, IfChain, Key, ListItem, Module, Schema, Stmt, Type, UnaryOp,
+    WIDTH,
+};
 
 const INDENT: &str = "    ";
+
+/// The keywords that KCL reads as a plain dict key, bare, wherever a key can stand (found by
+/// formatting and evaluating every keyword as a key with the runtime; `tests/escaping.rs`
+/// checks it). The others are quoted: `if`, `for`, `not`, `lambda`, `all`, `any`, `filter`,
+/// `map` and the constants do not parse as keys, and `elif` and `else` would continue an
+/// `if` entry above them.
+const BARE_KEYWORD_KEYS: &[&str] = &[
+    "as", "import", "rule", "schema", "mixin", "protocol", "check", "assert", "or", "and", "in",
+    "is", "type",
+];
 
 /// KCL's keywords (`kclvm_span::symbol::Keywords`): as names they need a `$` prefix.
 const KEYWORDS: &[&str] = &[
@@ -46,10 +59,24 @@ const KEYWORDS: &[&str] = &[
 /// `tests/escaping.rs` check them against it.
 ///
 /// Layout:
-/// - A dict or schema body is `{}` when empty, otherwise one entry per line, indented by
-///   four spaces, without commas. A list is `[]` when empty, on one line (`["a", 1]`) when
-///   every item is a scalar (`None`, a bool, a number, a string or a name), otherwise one
-///   item per line.
+/// - A dict, a schema config or a list is `{}`, `R {}` or `[]` when empty. Otherwise it is
+///   printed on one line, its entries or items separated by `, `
+///   (`{name = _xr, kind = "ProviderConfig"}`, `["a", 1]`), when all of these hold, and
+///   one entry or item per line, indented by four spaces, without commas, when not:
+///   - it holds no `if` entry or item (and no comment: the tree has none in expressions);
+///   - every dict, config and list inside it is printed on one line too;
+///   - it is not a dict or config whose only entry's value is a dict or config literal
+///     (`{a = {b = 1}}`, `R {a = {}}`, `{**{}}`): `kcl fmt` always breaks that one over
+///     lines, so it stays on one line as a dotted key (`{a.b = 1}`, see
+///     [`Expr::with_dotted_keys`]);
+///   - its line, up to its closing bracket, ends by column [`WIDTH`] (100).
+///
+///   `kcl fmt` keeps either layout as it finds it; this rule chooses one.
+/// - `schema Name:` is followed by its attributes (`name: type`, `name?: type`,
+///   `name: type = default`), then its statements, one level deeper, and always by a blank
+///   line, as the formatter writes it. A schema with neither gets `assert True`. KCL
+///   defines schemas at the top level only; nested in an `if` or a schema, one is printed
+///   as a syntax error.
 /// - `if`/`elif`/`else` (statements, dict entries, list items) put their bodies on the
 ///   following lines. A branch with nothing in it gets a no-op (`assert True`, `**{}`,
 ///   `*[]`): KCL has no empty blocks. An empty `else` is left out, a chain without branches
@@ -58,8 +85,8 @@ const KEYWORDS: &[&str] = &[
 /// - Blank lines: at most one in a row, none at the start or end of a block. As the
 ///   formatter does, the blank line between two statements goes before the comments of the
 ///   second; two or more comment lines between statements bring one; there is none after an
-///   `if` or a `name: Schema {...}`, except the one that always follows an `if` without
-///   `else`. Comments at the end of a branch are printed after the whole `if` (the
+///   `if`, a schema definition or a `name: Schema {...}`, except the one that always follows
+///   an `if` without `else` or a schema definition. Comments at the end of a branch are printed after the whole `if` (the
 ///   formatter would move them), and blank lines between comments are kept at top level
 ///   only (inside a branch the formatter fills them with spaces).
 ///
@@ -73,10 +100,15 @@ const KEYWORDS: &[&str] = &[
 ///   written in ASCII (`\u00e9`, `\U0001f600`): KCL cannot read a string token of about
 ///   64 KiB of multi-byte characters.
 /// - Names that are KCL keywords take a `$` prefix (`$type`); qualified names (`pkg.Name`)
-///   are allowed. A dict key that is not a plain identifier, or is a keyword, is quoted. An
-///   attribute that is not an identifier is selected by index (`x?["a-b"]`). A key path
-///   with a part that is not an identifier becomes nested dicts (`"a-b": {c = 1}` for
-///   `"a-b".c = 1`, which KCL evaluates the same way).
+///   are allowed. A dict key that is not a plain identifier is quoted; a keyword key is
+///   bare where KCL reads it as a key (`type = "object"`, `schema = 1`) and quoted where it
+///   does not (`"if" = 1`, `"else" = 1`). After a `.`, every keyword is bare: in a key path
+///   after its first part (`spec.template.type`, `a.for`), whose first part takes `$` where
+///   a bare key would not do, and in selections (`x?.type`). An attribute that is not an
+///   identifier is selected by index (`x?["a-b"]`). A key path with a part that is not an
+///   identifier becomes nested dicts (`"a-b": {c = 1}` for `"a-b".c = 1`, which KCL
+///   evaluates the same way). A schema attribute that is a keyword takes `$`, one that is
+///   not an identifier is quoted (`"a-b": int`).
 ///
 /// Expressions:
 /// - Operands are parenthesised exactly where KCL's grammar would otherwise regroup them.
@@ -177,7 +209,9 @@ fn flatten_into<'a>(body: &'a [Stmt], items: &mut Vec<Item<'a>>) {
                     );
                 }
             }
-            Stmt::Assign { .. } | Stmt::Expr(_) => items.push(Item::Stmt(stmt)),
+            Stmt::Assign { .. } | Stmt::Expr(_) | Stmt::Schema(_) => {
+                items.push(Item::Stmt(stmt))
+            }
         }
     }
 }
@@ -354,13 +388,6 @@ fn is_postfix_operand(expr: &Expr) -> bool {
     }
 }
 
-fn is_scalar(expr: &Expr) -> bool {
-    matches!(
-        expr,
-        Expr::None | Expr::Bool(_) | Expr::Int(_) | Expr::Float(_) | Expr::Str(_) | Expr::Name(_)
-    )
-}
-
 /// The largest magnitude up to which every whole float is an exact `i64`.
 const EXACT_INTEGERS: f64 = 9_007_199_254_740_992.0; // 2^53
 
@@ -400,6 +427,11 @@ pub(crate) fn is_identifier(s: &str) -> bool {
 
 fn is_keyword(s: &str) -> bool {
     KEYWORDS.contains(&s)
+}
+
+/// Whether `key` can be written as a dict key without quotes.
+fn is_bare_key(key: &str) -> bool {
+    is_identifier(key) && (!is_keyword(key) || BARE_KEYWORD_KEYS.contains(&key))
 }
 
 /// The one character that KCL's source reader cannot take raw anywhere, even in a comment:
@@ -458,6 +490,17 @@ fn push_escaped(out: &mut String, s: &str, ascii_only: bool) {
 struct Printer {
     out: String,
     indent: usize,
+    /// Set while trying to print a dict or list on one line: everything inside must fit on
+    /// that line too, within `room` bytes.
+    one_line: Option<OneLine>,
+}
+
+/// The state of an attempt to print on one line.
+struct OneLine {
+    /// The most the line may take.
+    room: usize,
+    /// Something inside cannot be printed on one line, or the line is too long.
+    failed: bool,
 }
 
 impl Printer {
@@ -469,6 +512,60 @@ impl Printer {
 
     fn push(&mut self, s: &str) {
         self.out.push_str(s);
+        if let Some(one_line) = &mut self.one_line
+            && self.out.len() > one_line.room
+        {
+            one_line.failed = true;
+        }
+    }
+
+    /// Whether an attempt to print on one line has failed (there is no point going on).
+    fn gave_up(&self) -> bool {
+        self.one_line.as_ref().is_some_and(|o| o.failed)
+    }
+
+    /// Inside an attempt to print on one line, record that it cannot be done.
+    fn give_up(&mut self) {
+        if let Some(one_line) = &mut self.one_line {
+            one_line.failed = true;
+        }
+    }
+
+    /// The column the next character goes to.
+    fn column(&self) -> usize {
+        let line = &self.out[self.out.rfind('\n').map_or(0, |i| i + 1)..];
+        line.chars().count()
+    }
+
+    /// Print with `inline` on one line when it can be (it returns `false` when it cannot,
+    /// and so does anything nested in it) and the line then ends by [`WIDTH`]; returns
+    /// whether it did. Inside another attempt, it only continues that one.
+    fn try_one_line(&mut self, inline: impl FnOnce(&mut Printer) -> bool) -> bool {
+        if self.one_line.is_some() {
+            if !inline(self) {
+                self.give_up();
+            }
+            return true;
+        }
+        let column = self.column();
+        let mut attempt = Printer {
+            out: String::new(),
+            indent: 0,
+            // Bytes bound characters from above: a line over the room in bytes may still
+            // fit in characters, which is checked below.
+            one_line: Some(OneLine {
+                room: (WIDTH.saturating_sub(column)) * 4,
+                failed: false,
+            }),
+        };
+        let printed = inline(&mut attempt) && !attempt.gave_up();
+        let fits = column + attempt.out.chars().count() <= WIDTH;
+        if printed && fits && !attempt.out.contains('\n') {
+            self.out.push_str(&attempt.out);
+            true
+        } else {
+            false
+        }
     }
 
     // ------------------------------------------------------------------ statements
@@ -507,7 +604,7 @@ impl Printer {
                         self.comment(text);
                     }
                     match item {
-                        Item::Stmt(stmt) => self.stmt(stmt),
+                        Item::Stmt(stmt) => self.stmt(stmt, top_level),
                         _ => {
                             self.line_start();
                             self.push("assert True\n");
@@ -518,6 +615,7 @@ impl Printer {
                         item,
                         Item::Stmt(
                             Stmt::If(_)
+                                | Stmt::Schema(_)
                                 | Stmt::Assign {
                                     op: AssignOp::Union,
                                     ..
@@ -549,7 +647,8 @@ impl Printer {
         self.push("\n");
     }
 
-    fn stmt(&mut self, stmt: &Stmt) {
+    /// A statement; a schema definition only at the top level.
+    fn stmt(&mut self, stmt: &Stmt, top_level: bool) {
         match stmt {
             Stmt::Assign { target, op, value } => {
                 self.line_start();
@@ -570,6 +669,13 @@ impl Printer {
                 self.push("\n");
             }
             Stmt::If(chain) => self.if_stmt(chain),
+            Stmt::Schema(schema) if top_level => self.schema(schema),
+            Stmt::Schema(schema) => {
+                self.line_start();
+                self.push("<invalid statement: schema ");
+                push_quoted(&mut self.out, &schema.name);
+                self.push(" is not at the top level>\n");
+            }
             // Flattened away before printing.
             Stmt::Comment(_) | Stmt::Blank => {}
         }
@@ -596,6 +702,78 @@ impl Printer {
             }
             // The formatter always leaves a blank line after an `if` without `else`.
             _ => self.push("\n"),
+        }
+    }
+
+    /// `schema Name:`, its attributes and statements, and the blank line the formatter
+    /// always puts after it.
+    fn schema(&mut self, schema: &Schema) {
+        self.line_start();
+        self.push("schema ");
+        self.name(&schema.name);
+        self.push(":\n");
+        self.indent += 1;
+        for attr in &schema.attrs {
+            self.attr(attr);
+        }
+        let mut items = flatten(&schema.body);
+        if schema.attrs.is_empty() && !items.iter().any(Item::is_stmt) {
+            items.push(Item::Pass);
+        }
+        self.block(&items, false);
+        self.indent -= 1;
+        self.push("\n");
+    }
+
+    /// `name: type`, `name?: type` or `name: type = default`.
+    fn attr(&mut self, attr: &Attr) {
+        self.line_start();
+        if is_identifier(&attr.name) {
+            self.identifier(&attr.name);
+        } else {
+            push_quoted(&mut self.out, &attr.name);
+        }
+        self.push(if attr.optional { "?: " } else { ": " });
+        self.ty(&attr.ty);
+        if let Some(default) = &attr.default {
+            self.push(" = ");
+            self.expr(default);
+        }
+        self.push("\n");
+    }
+
+    fn ty(&mut self, ty: &Type) {
+        match ty {
+            Type::Any => self.push("any"),
+            Type::Bool => self.push("bool"),
+            Type::Int => self.push("int"),
+            Type::Float => self.push("float"),
+            Type::Str => self.push("str"),
+            Type::Literal(text) => push_quoted(&mut self.out, text),
+            Type::List(item) => {
+                self.push("[");
+                self.ty(item);
+                self.push("]");
+            }
+            Type::Dict(key, value) => {
+                self.push("{");
+                self.ty(key);
+                self.push(":");
+                if **value != Type::Any {
+                    self.ty(value);
+                }
+                self.push("}");
+            }
+            Type::Union(types) if types.is_empty() => self.push("<invalid type: empty union>"),
+            Type::Union(types) => {
+                for (i, ty) in types.iter().enumerate() {
+                    if i > 0 {
+                        self.push(" | ");
+                    }
+                    self.ty(ty);
+                }
+            }
+            Type::Named(name) => self.name(name),
         }
     }
 
@@ -644,11 +822,20 @@ impl Printer {
 
     /// A dict key that stands for exactly the string `key`.
     fn key_name(&mut self, key: &str) {
-        if is_identifier(key) && !is_keyword(key) {
+        if is_bare_key(key) {
             self.push(key);
         } else {
             push_quoted(&mut self.out, key);
         }
+    }
+
+    /// The first part of a dotted key (an identifier): bare where a bare key parses, with
+    /// `$` otherwise.
+    fn first_key_part(&mut self, part: &str) {
+        if !is_bare_key(part) {
+            self.push("$");
+        }
+        self.push(part);
     }
 
     fn pair(&mut self, key: &Key, op: AssignOp, value: &Expr) {
@@ -665,10 +852,13 @@ impl Printer {
             }
             Key::Path(parts) if parts.iter().all(|p| is_identifier(p)) => {
                 for (i, part) in parts.iter().enumerate() {
-                    if i > 0 {
+                    if i == 0 {
+                        self.first_key_part(part);
+                    } else {
+                        // After a `.`, KCL reads every keyword as a plain name.
                         self.push(".");
+                        self.push(part);
                     }
-                    self.identifier(part);
                 }
                 self.assign_op(op);
                 self.expr(value);
@@ -681,6 +871,8 @@ impl Printer {
     /// a dotted key cannot spell.
     fn nested_path(&mut self, parts: &[String], op: AssignOp, value: &Expr) {
         match parts {
+            // Nested dicts take more than one line.
+            [_, _, ..] if self.one_line.is_some() => self.give_up(),
             [last] => {
                 self.key_name(last);
                 self.assign_op(op);
@@ -704,6 +896,9 @@ impl Printer {
     // ------------------------------------------------------------------ expressions
 
     fn expr(&mut self, expr: &Expr) {
+        if self.gave_up() {
+            return;
+        }
         match expr {
             Expr::None => self.push("None"),
             Expr::Bool(b) => self.push(if *b { "True" } else { "False" }),
@@ -721,8 +916,9 @@ impl Printer {
             } => {
                 self.postfix_operand(value);
                 if is_identifier(attr) {
+                    // After a `.`, KCL reads every keyword as a plain name.
                     self.push(if *null_safe { "?." } else { "." });
-                    self.identifier(attr);
+                    self.push(attr);
                 } else {
                     // `x["a-b"]` selects what `x.a-b` cannot spell.
                     self.push(if *null_safe { "?[" } else { "[" });
@@ -862,32 +1058,44 @@ impl Printer {
 
     fn list(&mut self, items: &[ListItem]) {
         let items = ListItem::flatten(items);
-        let scalars = items
-            .iter()
-            .all(|item| matches!(item, ListItem::Expr(e) if is_scalar(e)));
         if items.is_empty() {
             self.push("[]");
-        } else if scalars {
-            self.push("[");
-            for (i, item) in items.iter().enumerate() {
-                if i > 0 {
-                    self.push(", ");
-                }
-                if let ListItem::Expr(expr) = item {
-                    self.expr(expr);
-                }
-            }
-            self.push("]");
-        } else {
-            self.push("[\n");
-            self.indent += 1;
-            for item in items {
-                self.list_item_lines(item);
-            }
-            self.indent -= 1;
-            self.line_start();
-            self.push("]");
+            return;
         }
+        if self.try_one_line(|p| p.list_one_line(&items)) {
+            return;
+        }
+        self.push("[\n");
+        self.indent += 1;
+        for item in items {
+            self.list_item_lines(item);
+        }
+        self.indent -= 1;
+        self.line_start();
+        self.push("]");
+    }
+
+    /// The list on one line, or `false` when it holds an `if`.
+    fn list_one_line(&mut self, items: &[&ListItem]) -> bool {
+        if items.iter().any(|item| matches!(item, ListItem::If(_))) {
+            return false;
+        }
+        self.push("[");
+        for (i, item) in items.iter().enumerate() {
+            if i > 0 {
+                self.push(", ");
+            }
+            match item {
+                ListItem::Expr(expr) => self.expr(expr),
+                ListItem::Unpack(expr) => {
+                    self.push("*");
+                    self.unpack_operand(expr);
+                }
+                ListItem::If(_) => return false,
+            }
+        }
+        self.push("]");
+        true
     }
 
     /// The line(s) of a list item in a multi-line list, each ending with a newline.
@@ -914,6 +1122,9 @@ impl Printer {
             self.push("{}");
             return;
         }
+        if self.try_one_line(|p| p.dict_one_line(&entries)) {
+            return;
+        }
         self.push("{\n");
         self.indent += 1;
         for entry in entries {
@@ -922,6 +1133,33 @@ impl Printer {
         self.indent -= 1;
         self.line_start();
         self.push("}");
+    }
+
+    /// The dict or config body on one line, or `false` when it holds an `if` or is a lone
+    /// entry whose value is a dict or config (which `kcl fmt` always breaks over lines).
+    fn dict_one_line(&mut self, entries: &[&Entry]) -> bool {
+        let is_config = |expr: &Expr| matches!(expr, Expr::Dict(_) | Expr::Schema { .. });
+        match entries {
+            [Entry::Pair { value, .. } | Entry::Unpack(value)] if is_config(value) => return false,
+            _ if entries.iter().any(|e| matches!(e, Entry::If(_))) => return false,
+            _ => {}
+        }
+        self.push("{");
+        for (i, entry) in entries.iter().enumerate() {
+            if i > 0 {
+                self.push(", ");
+            }
+            match entry {
+                Entry::Pair { key, op, value } => self.pair(key, *op, value),
+                Entry::Unpack(expr) => {
+                    self.push("**");
+                    self.unpack_operand(expr);
+                }
+                Entry::If(_) => return false,
+            }
+        }
+        self.push("}");
+        true
     }
 
     /// The line(s) of a dict entry, each ending with a newline.

@@ -603,10 +603,12 @@ pub fn splice_kcl_file<N: AsRef<str>>(
 
 /// The body of a region that holds KCL. The KCL formatter separates a statement from a
 /// following END marker comment with a blank line, except at the end of a file, where it
-/// keeps trailing comments right under the last statement; `ends_file` says which.
+/// keeps trailing comments right under the last statement; `ends_file` says which. A
+/// module that ends with a blank line already (after an `if` without `else` or a schema)
+/// gets no second one.
 pub fn kcl_body(module: &Module, ends_file: bool) -> String {
     let printed = module.to_string();
-    if printed.is_empty() || ends_file {
+    if printed.is_empty() || ends_file || printed.ends_with("\n\n") {
         printed
     } else {
         format!("{printed}\n")

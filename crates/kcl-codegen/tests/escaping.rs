@@ -158,7 +158,7 @@ fn every_character_evaluates_to_itself_in_a_string() {
 }
 
 #[test]
-fn keys_that_are_not_identifiers_are_quoted_and_keywords_too() {
+fn keys_that_are_not_identifiers_are_quoted_and_keywords_where_kcl_needs_it() {
     let value = Expr::Dict(vec![
         pair(key("name"), Expr::Int(1)),
         pair(key("_hidden"), Expr::Int(2)),
@@ -181,7 +181,7 @@ fn keys_that_are_not_identifiers_are_quoted_and_keywords_too() {
     "a-b" = 3
     "1x" = 4
     "" = 5
-    "type" = "object"
+    type = "object"
     default = 6
     "$schema" = 7
     "\x24{x}" = 8

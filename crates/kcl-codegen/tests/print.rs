@@ -132,8 +132,9 @@ fn empty_collections_print_inline() {
 
 #[test]
 fn dict_entries_print_one_per_line_with_four_space_indentation() {
+    // Too long for one line.
     let value = Expr::Dict(vec![
-        Entry::pair("name", s("a")),
+        Entry::pair("name", s(&"a".repeat(80))),
         Entry::Pair {
             key: Key::Name("labels".into()),
             op: AssignOp::Union,
@@ -149,20 +150,222 @@ fn dict_entries_print_one_per_line_with_four_space_indentation() {
     let printed = Stmt::assign("x", value).to_string();
     assert_eq!(
         printed,
-        "x = {\n    name = \"a\"\n    labels: {\n        app = \"a\"\n        empty = {}\n    }\n    items += [1]\n    **extra\n}\n"
+        format!(
+            "x = {{\n    name = \"{}\"\n    labels: {{app = \"a\", empty = {{}}}}\n    items += [1]\n    **extra\n}}\n",
+            "a".repeat(80)
+        )
     );
     assert_canonical(&printed);
 }
 
 #[test]
-fn a_dict_with_a_single_entry_still_prints_multi_line() {
-    let printed = Stmt::assign("x", dict(vec![("a", int(1))])).to_string();
-    assert_eq!(printed, "x = {\n    a = 1\n}\n");
+fn short_dicts_print_on_one_line_as_hand_written_kcl_does() {
+    let value = Expr::Dict(vec![
+        Entry::pair("name", name("_xr")),
+        Entry::pair("kind", s("ProviderConfig")),
+        Entry::Pair {
+            key: Key::Name("labels".into()),
+            op: AssignOp::Union,
+            value: dict(vec![("app", s("a")), ("empty", Expr::Dict(vec![]))]),
+        },
+    ]);
+    let more = Expr::Dict(vec![
+        Entry::Pair {
+            key: Key::Path(vec!["spec".into(), "type".into()]),
+            op: AssignOp::Append,
+            value: list(vec![int(1), dict(vec![("b", Expr::Bool(true))])]),
+        },
+        Entry::Unpack(name("extra")),
+    ]);
+    let printed = module(vec![
+        Stmt::assign("_xr", s("xr")),
+        Stmt::assign("extra", dict(vec![("z", int(0))])),
+        Stmt::assign("x", value),
+        Stmt::assign("y", dict(vec![("a", int(1))])),
+        Stmt::assign("z", more),
+        Stmt::Expr(Expr::Schema {
+            name: "R".into(),
+            body: vec![Entry::pair("a", int(1)), Entry::pair("b", int(2))],
+        }),
+    ])
+    .to_string();
+    assert_eq!(
+        printed,
+        "_xr = \"xr\"
+extra = {z = 0}
+x = {name = _xr, kind = \"ProviderConfig\", labels: {app = \"a\", empty = {}}}
+y = {a = 1}
+z = {spec.type += [1, {b = True}], **extra}
+R {a = 1, b = 2}
+"
+    );
+    // Formatting keeps it; the schema statement is left out of the evaluation.
+    assert_canonical(&printed);
+    let printed = printed.replace("R {a = 1, b = 2}\n", "");
+    let out = eval(&printed);
+    assert_eq!(
+        out["x"],
+        json!({"name": "xr", "kind": "ProviderConfig", "labels": {"app": "a", "empty": {}}})
+    );
+    assert_eq!(out["z"], json!({"spec": {"type": [1, {"b": true}]}, "z": 0}));
+}
+
+#[test]
+fn a_dict_or_list_is_on_one_line_when_the_line_ends_by_column_100() {
+    let mut seen = (false, false);
+    for length in 76..=92 {
+        let text = "a".repeat(length);
+        let short = &text[8..];
+        // The one-line form of each, and the multi-line form it falls back to.
+        let cases = [
+            (
+                Expr::Dict(vec![Entry::pair("a", s(&text)), Entry::pair("b", int(1))]),
+                format!("x = {{a = \"{text}\", b = 1}}\n"),
+                format!("x = {{\n    a = \"{text}\"\n    b = 1\n}}\n"),
+                json!({"a": text, "b": 1}),
+            ),
+            (
+                list(vec![s(&text), int(1)]),
+                format!("x = [\"{text}\", 1]\n"),
+                format!("x = [\n    \"{text}\"\n    1\n]\n"),
+                json!([text, 1]),
+            ),
+            // One level deeper, the indentation counts.
+            (
+                Expr::Dict(vec![
+                    Entry::pair("long", s(&"b".repeat(100))),
+                    Entry::pair("n", dict(vec![("k", list(vec![s(short)])), ("l", int(2))])),
+                ]),
+                format!(
+                    "x = {{\n    long = \"{}\"\n    n = {{k = [\"{short}\"], l = 2}}\n}}\n",
+                    "b".repeat(100)
+                ),
+                format!(
+                    "x = {{\n    long = \"{}\"\n    n = {{\n        k = [\"{short}\"]\n        l = 2\n    }}\n}}\n",
+                    "b".repeat(100)
+                ),
+                json!({"long": "b".repeat(100), "n": {"k": [short], "l": 2}}),
+            ),
+        ];
+        for (value, one_line, multi_line) in cases.iter().map(|(v, o, m, _)| (v, o, m)) {
+            let printed = Stmt::assign("x", value.clone()).to_string();
+            // The line of the dict or list in question: the only one, or the last but one.
+            let lines: Vec<&str> = one_line.lines().collect();
+            let line = lines[lines.len().saturating_sub(2)];
+            let fits = line.chars().count() <= 100;
+            seen = (seen.0 || fits, seen.1 || !fits);
+            assert_eq!(&printed, if fits { one_line } else { multi_line });
+            assert_canonical(&printed);
+        }
+        for (value, _, _, expected) in cases {
+            let printed = Stmt::assign("x", value).to_string();
+            assert_eq!(eval(&printed)["x"], expected);
+        }
+    }
+    assert_eq!(seen, (true, true), "both sides of the limit are tried");
+}
+
+#[test]
+fn a_dict_holding_an_if_or_a_multi_line_value_is_multi_line() {
+    let long = s(&"a".repeat(100));
+    let with_if = Expr::Dict(vec![
+        Entry::pair("a", int(1)),
+        Entry::If(chain(vec![(name("c"), vec![Entry::pair("b", int(2))])], None)),
+    ]);
+    let outer = Expr::Dict(vec![
+        Entry::pair("short", dict(vec![("a", int(1)), ("b", int(2))])),
+        Entry::pair("inner", dict(vec![("long", long), ("b", int(2))])),
+    ]);
+    let items = Expr::List(vec![
+        ListItem::Expr(int(1)),
+        ListItem::If(chain(vec![(name("c"), vec![ListItem::Expr(int(2))])], None)),
+    ]);
+    let printed = module(vec![
+        Stmt::assign("c", Expr::Bool(true)),
+        Stmt::assign("x", with_if),
+        Stmt::assign("y", outer),
+        Stmt::assign("z", items),
+    ])
+    .to_string();
+    assert_eq!(
+        printed,
+        format!(
+            "c = True
+x = {{
+    a = 1
+    if c:
+        b = 2
+}}
+y = {{
+    short = {{a = 1, b = 2}}
+    inner = {{
+        long = \"{}\"
+        b = 2
+    }}
+}}
+z = [
+    1
+    if c:
+        2
+]
+",
+            "a".repeat(100)
+        )
+    );
+    assert_canonical(&printed);
+    let out = eval(&printed);
+    assert_eq!(out["x"], json!({"a": 1, "b": 2}));
+    assert_eq!(out["z"], json!([1, 2]));
+}
+
+#[test]
+fn a_lone_entry_holding_a_dict_or_config_is_multi_line_as_the_formatter_breaks_it() {
+    let lone = |value: Expr| Expr::Dict(vec![Entry::pair("a", value)]);
+    let printed = module(vec![
+        Stmt::assign("x", lone(dict(vec![("b", int(1))]))),
+        Stmt::assign("y", lone(Expr::Dict(vec![]))),
+        Stmt::assign("z", Expr::Dict(vec![Entry::Unpack(Expr::Dict(vec![]))])),
+        Stmt::assign(
+            "w",
+            Expr::Schema {
+                name: "R".into(),
+                body: vec![Entry::pair("a", Expr::Schema { name: "R".into(), body: vec![] })],
+            },
+        ),
+        // Anything else holds one line: a list, a comprehension, a parenthesised dict.
+        Stmt::assign("v", lone(list(vec![dict(vec![("b", int(1))])]))),
+        Stmt::assign("u", lone(Expr::Paren(Box::new(Expr::Dict(vec![]))))),
+        // With a dotted key, the entry itself is the one line.
+        Stmt::assign(
+            "t",
+            Expr::Dict(vec![path(&["a", "b"], AssignOp::Override, int(1))]),
+        ),
+    ])
+    .to_string();
+    assert_eq!(
+        printed,
+        "x = {
+    a = {b = 1}
+}
+y = {
+    a = {}
+}
+z = {
+    **{}
+}
+w = R {
+    a = R {}
+}
+v = {a = [{b = 1}]}
+u = {a = ({})}
+t = {a.b = 1}
+"
+    );
     assert_canonical(&printed);
 }
 
 #[test]
-fn scalar_lists_print_on_one_line_and_other_lists_one_item_per_line() {
+fn lists_print_on_one_line_when_they_fit_and_one_item_per_line_otherwise() {
     let scalars = list(vec![
         Expr::None,
         Expr::Bool(true),
@@ -179,21 +382,28 @@ fn scalar_lists_print_on_one_line_and_other_lists_one_item_per_line() {
         ListItem::Expr(dict(vec![("a", int(1))])),
         ListItem::Unpack(name("more")),
     ]);
+    assert_eq!(nested.to_string(), "[[1, 2], [], {a = 1}, *more]");
+    let long = Expr::List(vec![
+        ListItem::Expr(s(&"a".repeat(50))),
+        ListItem::Expr(dict(vec![("a", s(&"b".repeat(50)))])),
+    ]);
     assert_eq!(
-        nested.to_string(),
-        "[\n    [1, 2]\n    []\n    {\n        a = 1\n    }\n    *more\n]"
+        long.to_string(),
+        format!("[\n    \"{}\"\n    {{a = \"{}\"}}\n]", "a".repeat(50), "b".repeat(50))
     );
     let printed = module(vec![
         Stmt::assign("b", int(0)),
         Stmt::assign("more", list(vec![])),
         Stmt::assign("x", scalars),
         Stmt::assign("y", nested),
+        Stmt::assign("z", long),
     ])
     .to_string();
     assert_canonical(&printed);
     let out = eval(&printed);
     assert_eq!(out["x"], json!([null, true, -1, 0.5, "a", 0]));
     assert_eq!(out["y"], json!([[1, 2], [], {"a": 1}]));
+    assert_eq!(out["z"][1], json!({"a": "b".repeat(50)}));
 }
 
 #[test]
@@ -208,7 +418,7 @@ fn schema_instantiations_print_their_name_then_the_body() {
     let printed = module(vec![Stmt::assign("x", release)]).to_string();
     assert_eq!(
         printed,
-        "x = Release {\n    _name = \"redis\"\n    _values = {\n        replicas = 2\n    }\n}\n"
+        "x = Release {_name = \"redis\", _values = {replicas = 2}}\n"
     );
     assert_canonical(&printed);
     let prelude = "schema Release:\n    _name: str\n    _values: {str:}\n    name: str = _name\n    values: {str:} = _values\n\n";
@@ -344,9 +554,7 @@ fn if_elif_else_in_lists_prints_one_item_per_line() {
         2
         *[3]
     else:
-        {
-            c = 4
-        }
+        {c = 4}
 ]
 "
     );
@@ -610,7 +818,7 @@ fn chains_without_branches_print_their_else_part_in_place() {
         ),
     ])
     .to_string();
-    assert_eq!(printed, "a = 1\nx = {\n    b = 2\n}\ny = [3]\n");
+    assert_eq!(printed, "a = 1\nx = {b = 2}\ny = [3]\n");
     assert_canonical(&printed);
 }
 
@@ -1120,7 +1328,7 @@ fn key_paths_print_dotted_and_fall_back_to_nested_dicts() {
         printed,
         "x = {
     a.b.c = 2
-    a.$type = \"t\"
+    a.type = \"t\"
     l: {
         \"x-y\": {
             z += [2]
@@ -1145,7 +1353,7 @@ fn key_paths_print_dotted_and_fall_back_to_nested_dicts() {
 #[test]
 fn attributes_that_are_not_identifiers_are_selected_by_index() {
     let expr = name("d").attr("a-b").attr_opt("c.d").attr_opt("type");
-    assert_eq!(expr.to_string(), "d[\"a-b\"]?[\"c.d\"]?.$type");
+    assert_eq!(expr.to_string(), "d[\"a-b\"]?[\"c.d\"]?.type");
     let prelude = "d = {\"a-b\" = {\"c.d\" = {type = 1}}}\n";
     assert_eq!(eval_x(prelude, expr), json!(1));
     assert_eq!(
@@ -1230,7 +1438,7 @@ fn a_statement_union_with_anything_but_a_schema_is_a_syntax_error() {
         value: dict(vec![("b", int(1))]),
     }
     .to_string();
-    assert_eq!(printed, "a: {\n    b = 1\n}\n");
+    assert_eq!(printed, "a: {b = 1}\n");
     let result = runtime().run(&Program::new().source("main.k", printed.as_str()));
     assert!(
         matches!(&result, Err(Error::Kcl(e)) if e.message.contains("InvalidSyntax")),
@@ -1245,7 +1453,7 @@ fn a_statement_union_with_anything_but_a_schema_is_a_syntax_error() {
         },
     };
     let printed = module(vec![schema.clone(), schema]).to_string();
-    assert_eq!(printed, "a: R {\n    b = 1\n}\na: R {\n    b = 1\n}\n");
+    assert_eq!(printed, "a: R {b = 1}\na: R {b = 1}\n");
     assert_canonical(&printed);
     assert_eq!(
         eval(&format!("schema R:\n    b: int\n\n{printed}"))["a"],
@@ -1366,12 +1574,7 @@ fn a_realistic_composition_module_is_canonical_and_evaluates() {
 redisVersion = "2.17.0"
 
 _items = []
-_apps = {
-    redis = {
-        enabled = True
-    }
-    tempo = None
-}
+_apps = {redis = {enabled = True}, tempo = None}
 # An app is enabled when asked for, or when an enabled app requires it.
 _redisEnabled = _apps?.redis?.enabled == True
 _tempoEnabled = _apps?.tempo?.enabled == True or _redisEnabled
@@ -1390,13 +1593,7 @@ if _redisEnabled:
     ]
 
 if _tempoEnabled:
-    _items += [
-        Release {
-            _name = "tempo"
-            _version = redisVersion
-            _values = {}
-        }
-    ]
+    _items += [Release {_name = "tempo", _version = redisVersion, _values = {}}]
 else:
     # Nothing to install.
     _none = None
