@@ -418,7 +418,29 @@ fn app_items(app: &AppSpec, conventions: &Conventions) -> Result<Vec<ListItem>, 
         }
         items.extend(guarded(app, object.when.as_ref(), resource)?);
     }
-    Ok(items)
+    Ok(merge_guards(items))
+}
+
+/// The items with adjacent `if`s that test the same condition (and have no `else`) merged
+/// into one, as a hand-written list would have them.
+fn merge_guards(items: Vec<ListItem>) -> Vec<ListItem> {
+    let mut merged: Vec<ListItem> = Vec::with_capacity(items.len());
+    for item in items {
+        if let (Some(ListItem::If(last)), ListItem::If(next)) = (merged.last_mut(), &item)
+            && let ([(cond, body)], None, [(next_cond, next_body)], None) = (
+                last.branches.as_mut_slice(),
+                &last.orelse,
+                next.branches.as_slice(),
+                &next.orelse,
+            )
+            && cond == next_cond
+        {
+            body.extend(next_body.iter().cloned());
+            continue;
+        }
+        merged.push(item);
+    }
+    merged
 }
 
 fn guarded(
@@ -900,6 +922,28 @@ mod tests {
         );
         assert!(
             text.contains("_cEnabled = _apps?.c?.enabled == True or _bEnabled\n"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn adjacent_resources_under_the_same_condition_share_one_if() {
+        let mut a = app("a", &[]);
+        for name in ["r1", "r2", "r3"] {
+            let mut r = release(name);
+            r.when = (name != "r3").then(|| Condition::AppEnabled("b".into()));
+            a.releases.push(r);
+        }
+        let text = lower(&[a, app("b", &[])]).unwrap().to_string();
+        // Inside `if _aEnabled:` (the other `if _bEnabled:` is app b's own block).
+        let inner = "        if _bEnabled:\n";
+        assert_eq!(text.matches(inner).count(), 1, "{text}");
+        let guarded = text.split(inner).nth(1).unwrap_or_default();
+        let r3 = guarded.find("\"r3\"").unwrap_or_default();
+        assert!(guarded[..r3].contains("\"r1\"") && guarded[..r3].contains("\"r2\""), "{text}");
+        // r3 has no condition: it stays outside, one level up.
+        assert!(
+            text.contains("\n        release {\n            _name = \"r3\""),
             "{text}"
         );
     }
