@@ -282,7 +282,10 @@ pub fn node_sizes(provider: Provider) -> Module {
             Stmt::Comment(format!(
                 "The machine type of each node size on {provider} (Provider::node_type)."
             )),
-            Stmt::assign("_nodeTypes", Expr::from_json(&node_types).with_dotted_keys()),
+            Stmt::assign(
+                "_nodeTypes",
+                Expr::from_json(&node_types).with_dotted_keys(),
+            ),
             Stmt::Comment(format!(
                 "The GPU node pool's fields for each GPU node size on {provider} (Provider::gpu_node)."
             )),
@@ -315,7 +318,10 @@ fn cluster_data_dicts() -> Result<Module, CodegenError> {
         body: vec![
             Stmt::assign("root", Expr::from_json(&root).with_dotted_keys()),
             Stmt::Blank,
-            Stmt::assign("gpu", Expr::from_json(&data_dict::<Gpu>()?).with_dotted_keys()),
+            Stmt::assign(
+                "gpu",
+                Expr::from_json(&data_dict::<Gpu>()?).with_dotted_keys(),
+            ),
             Stmt::Blank,
             Stmt::assign(
                 "creds",

@@ -418,14 +418,17 @@ fn collapse(entry: Entry, unique: &dyn Fn(&Key) -> bool) -> Entry {
     match entry {
         Entry::Pair { key, op, value } => {
             let value = value.with_dotted_keys();
-            let replaces_alone = op == AssignOp::Union || (op == AssignOp::Override && unique(&key));
+            let replaces_alone =
+                op == AssignOp::Union || (op == AssignOp::Override && unique(&key));
             match (&value, key_parts(&key)) {
                 (Expr::Dict(inner), Some(outer)) if replaces_alone => match inner.as_slice() {
-                    [Entry::Pair {
-                        key: inner_key,
-                        op: inner_op,
-                        value: inner_value,
-                    }] if key_parts(inner_key).is_some() => {
+                    [
+                        Entry::Pair {
+                            key: inner_key,
+                            op: inner_op,
+                            value: inner_value,
+                        },
+                    ] if key_parts(inner_key).is_some() => {
                         let mut parts = outer;
                         parts.extend(key_parts(inner_key).unwrap_or_default());
                         Entry::Pair {
@@ -443,7 +446,12 @@ fn collapse(entry: Entry, unique: &dyn Fn(&Key) -> bool) -> Entry {
             branches: chain
                 .branches
                 .into_iter()
-                .map(|(cond, body)| (cond, body.into_iter().map(|e| collapse(e, unique)).collect()))
+                .map(|(cond, body)| {
+                    (
+                        cond,
+                        body.into_iter().map(|e| collapse(e, unique)).collect(),
+                    )
+                })
                 .collect(),
             orelse: chain
                 .orelse

@@ -940,7 +940,10 @@ mod tests {
         assert_eq!(text.matches(inner).count(), 1, "{text}");
         let guarded = text.split(inner).nth(1).unwrap_or_default();
         let r3 = guarded.find("\"r3\"").unwrap_or_default();
-        assert!(guarded[..r3].contains("\"r1\"") && guarded[..r3].contains("\"r2\""), "{text}");
+        assert!(
+            guarded[..r3].contains("\"r1\"") && guarded[..r3].contains("\"r2\""),
+            "{text}"
+        );
         // r3 has no condition: it stays outside, one level up.
         assert!(
             text.contains("\n        release {\n            _name = \"r3\""),

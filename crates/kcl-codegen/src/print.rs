@@ -6,8 +6,8 @@
 use std::fmt;
 
 use crate::ast::{
-    AssignOp, Attr, BinOp, Entry, Expr, IfChain, Key, ListItem, Module, Schema, Stmt, Type, UnaryOp,
-    WIDTH,
+    AssignOp, Attr, BinOp, Entry, Expr, IfChain, Key, ListItem, Module, Schema, Stmt, Type,
+    UnaryOp, WIDTH,
 };
 
 const INDENT: &str = "    ";
@@ -85,8 +85,9 @@ const KEYWORDS: &[&str] = &[
 /// - Blank lines: at most one in a row, none at the start or end of a block. As the
 ///   formatter does, the blank line between two statements goes before the comments of the
 ///   second; two or more comment lines between statements bring one; there is none after an
-///   `if`, a schema definition or a `name: Schema {...}`, except the one that always follows
-///   an `if` without `else` or a schema definition. Comments at the end of a branch are printed after the whole `if` (the
+///   `if`, a schema definition, a `name: Schema {...}` or an optional schema attribute
+///   (`name?: type`), except the one that always follows an `if` without `else` or a schema
+///   definition. Schema attributes are spaced as statements. Comments at the end of a branch are printed after the whole `if` (the
 ///   formatter would move them), and blank lines between comments are kept at top level
 ///   only (inside a branch the formatter fills them with spaces).
 ///
@@ -107,8 +108,9 @@ const KEYWORDS: &[&str] = &[
 ///   a bare key would not do, and in selections (`x?.type`). An attribute that is not an
 ///   identifier is selected by index (`x?["a-b"]`). A key path with a part that is not an
 ///   identifier becomes nested dicts (`"a-b": {c = 1}` for `"a-b".c = 1`, which KCL
-///   evaluates the same way). A schema attribute that is a keyword takes `$`, one that is
-///   not an identifier is quoted (`"a-b": int`).
+///   evaluates the same way). A schema attribute that is a keyword takes `$`; one that is not
+///   an identifier is a syntax error (KCL reads `"a-b": int`, but the formatter then moves
+///   the blank lines around it).
 ///
 /// Expressions:
 /// - Operands are parenthesised exactly where KCL's grammar would otherwise regroup them.
@@ -116,7 +118,9 @@ const KEYWORDS: &[&str] = &[
 ///   `(not a) == b`) and take only a primary operand (`-(-a)`), comparisons chain
 ///   (`(a < b) == c` needs its parentheses), and `*`/`**` inside an `if` entry take only a
 ///   primary operand (so unpacked expressions are parenthesised everywhere). A statement
-///   that would start with `-` is parenthesised.
+///   that would start with `-` is parenthesised, and so is an expression statement in a
+///   schema definition (KCL would read `a?.b` there as an attribute, `[k]` as an index
+///   signature).
 /// - Floats: the formatter rewrites float literals with Rust's `{}`, so `1.0` would become
 ///   the integer `1` and `1e20` an integer literal KCL rejects. Floats with a fraction are
 ///   printed that way (the shortest decimal that reads back exactly); whole ones as
@@ -126,9 +130,12 @@ const KEYWORDS: &[&str] = &[
 ///   the minus does not fit an i64.
 ///
 /// What KCL cannot express is printed so that KCL rejects it, never as different code: a
-/// name that is not an identifier (`a-b`, empty) prints as `<invalid name "a-b">`, and
-/// `name: value` as a statement exists only for a schema instantiation, so it is printed
-/// as is for any other value and fails to parse.
+/// name that is not an identifier (`a-b`, empty) prints as `<invalid name "a-b">`, a string
+/// type that needs an escape other than `\"` (the formatter writes a type's text back
+/// unescaped) as `<invalid type: ...>`, and `name: value` as a statement exists only for a
+/// schema instantiation, so it is printed as is for any other value and fails to parse (and
+/// `name: int {...}`, which reads as a typed assignment, prints the schema's name as an
+/// invalid name).
 impl fmt::Display for Module {
     /// The module as `kcl fmt` would print it: empty, or ending with a newline (and a blank
     /// line per `if` without `else` that ends it).
@@ -171,11 +178,13 @@ enum Item<'a> {
     Stmt(&'a Stmt),
     /// `assert True`: the body of a branch that has no statements.
     Pass,
+    /// An attribute of a schema definition, which the formatter spaces as a statement.
+    Attr(&'a Attr),
 }
 
 impl Item<'_> {
     fn is_stmt(&self) -> bool {
-        matches!(self, Item::Stmt(_) | Item::Pass)
+        matches!(self, Item::Stmt(_) | Item::Pass | Item::Attr(_))
     }
 }
 
@@ -209,9 +218,7 @@ fn flatten_into<'a>(body: &'a [Stmt], items: &mut Vec<Item<'a>>) {
                     );
                 }
             }
-            Stmt::Assign { .. } | Stmt::Expr(_) | Stmt::Schema(_) => {
-                items.push(Item::Stmt(stmt))
-            }
+            Stmt::Assign { .. } | Stmt::Expr(_) | Stmt::Schema(_) => items.push(Item::Stmt(stmt)),
         }
     }
 }
@@ -429,6 +436,9 @@ fn is_keyword(s: &str) -> bool {
     KEYWORDS.contains(&s)
 }
 
+/// The builtin types that `name: <type> {...}` would read as an annotation.
+const BUILTIN_TYPES: &[&str] = &["bool", "int", "float", "str"];
+
 /// Whether `key` can be written as a dict key without quotes.
 fn is_bare_key(key: &str) -> bool {
     is_identifier(key) && (!is_keyword(key) || BARE_KEYWORD_KEYS.contains(&key))
@@ -493,6 +503,8 @@ struct Printer {
     /// Set while trying to print a dict or list on one line: everything inside must fit on
     /// that line too, within `room` bytes.
     one_line: Option<OneLine>,
+    /// Printing the statements of a schema definition.
+    in_schema: bool,
 }
 
 /// The state of an attempt to print on one line.
@@ -551,6 +563,7 @@ impl Printer {
         let mut attempt = Printer {
             out: String::new(),
             indent: 0,
+            in_schema: false,
             // Bytes bound characters from above: a line over the room in bytes may still
             // fit in characters, which is checked below.
             one_line: Some(OneLine {
@@ -590,7 +603,7 @@ impl Printer {
                     comments.push((blank_since_comment && !comments.is_empty(), text));
                     blank_since_comment = false;
                 }
-                Item::Stmt(_) | Item::Pass => {
+                Item::Stmt(_) | Item::Pass | Item::Attr(_) => {
                     // The formatter separates two statements with a blank line when there
                     // are at least two lines between them, comments included, except after an
                     // `if` (one without `else` gets its own) or `name: Schema {...}`.
@@ -605,6 +618,7 @@ impl Printer {
                     }
                     match item {
                         Item::Stmt(stmt) => self.stmt(stmt, top_level),
+                        Item::Attr(attr) => self.attr(attr),
                         _ => {
                             self.line_start();
                             self.push("assert True\n");
@@ -620,7 +634,7 @@ impl Printer {
                                     op: AssignOp::Union,
                                     ..
                                 }
-                        )
+                        ) | Item::Attr(Attr { optional: true, .. })
                     );
                     blank_in_gap = false;
                     blank_since_comment = false;
@@ -654,15 +668,25 @@ impl Printer {
                 self.line_start();
                 self.name(target);
                 self.assign_op(*op);
-                self.expr(value);
+                match value {
+                    // `a: int {}` reads as `a: int = {}` with a line break.
+                    Expr::Schema { name, .. }
+                        if *op == AssignOp::Union && BUILTIN_TYPES.contains(&name.as_str()) =>
+                    {
+                        self.invalid_name(name)
+                    }
+                    _ => self.expr(value),
+                }
                 self.push("\n");
             }
             Stmt::Expr(expr) => {
                 self.line_start();
                 let start = self.out.len();
                 self.expr(expr);
-                // KCL rejects a statement that starts with `-`.
-                if self.out[start..].starts_with('-') {
+                // KCL rejects a statement that starts with `-`; in a schema it reads `a?.b` as
+                // an attribute and `[...]` as an index signature.
+                let printed = &self.out[start..];
+                if printed.starts_with('-') || (self.in_schema && !printed.starts_with('(')) {
                     self.out.insert(start, '(');
                     self.push(")");
                 }
@@ -713,14 +737,14 @@ impl Printer {
         self.name(&schema.name);
         self.push(":\n");
         self.indent += 1;
-        for attr in &schema.attrs {
-            self.attr(attr);
-        }
-        let mut items = flatten(&schema.body);
-        if schema.attrs.is_empty() && !items.iter().any(Item::is_stmt) {
+        let mut items: Vec<Item<'_>> = schema.attrs.iter().map(Item::Attr).collect();
+        items.extend(flatten(&schema.body));
+        if !items.iter().any(Item::is_stmt) {
             items.push(Item::Pass);
         }
+        self.in_schema = true;
         self.block(&items, false);
+        self.in_schema = false;
         self.indent -= 1;
         self.push("\n");
     }
@@ -728,11 +752,9 @@ impl Printer {
     /// `name: type`, `name?: type` or `name: type = default`.
     fn attr(&mut self, attr: &Attr) {
         self.line_start();
-        if is_identifier(&attr.name) {
-            self.identifier(&attr.name);
-        } else {
-            push_quoted(&mut self.out, &attr.name);
-        }
+        // KCL reads a quoted attribute name too, but the formatter then moves the blank
+        // lines around it: an attribute is an identifier.
+        self.identifier(&attr.name);
         self.push(if attr.optional { "?: " } else { ": " });
         self.ty(&attr.ty);
         if let Some(default) = &attr.default {
@@ -749,7 +771,19 @@ impl Printer {
             Type::Int => self.push("int"),
             Type::Float => self.push("float"),
             Type::Str => self.push("str"),
-            Type::Literal(text) => push_quoted(&mut self.out, text),
+            Type::Literal(text) => {
+                let mut quoted = String::new();
+                push_quoted(&mut quoted, text);
+                // The formatter writes a string type back unescaped, and KCL compares escaped
+                // ones wrongly: a quote is the one escape that survives.
+                if quoted[1..quoted.len() - 1].replace("\\\"", "\"") == *text {
+                    self.push(&quoted);
+                } else {
+                    self.push("<invalid type: ");
+                    self.push(&quoted);
+                    self.push(">");
+                }
+            }
             Type::List(item) => {
                 self.push("[");
                 self.ty(item);

@@ -1,7 +1,9 @@
 //! Escaping that cannot be broken: any Rust string, as a value or as a dict key, and any
 //! keyword used as a name, evaluates in the real KCL runtime to exactly what the tree says.
 
-use kcl_codegen::ast::{AssignOp, Entry, Expr, Key, ListItem, Module, Stmt};
+use kcl_codegen::ast::{
+    AssignOp, Attr, Entry, Expr, IfChain, Key, ListItem, Module, Schema, Stmt, Type,
+};
 use kcl_runtime::{Program, Runtime};
 use proptest::prelude::*;
 use serde_json::{Map, Value, json};
@@ -252,6 +254,126 @@ fn keywords_work_as_names_keys_paths_attributes_and_loop_variables() {
         assert_eq!(out["safe"], json!(3), "{kw}");
         assert_eq!(out["comp"], json!([4]), "{kw}");
         assert_eq!(out["call"], json!(5), "{kw}");
+    }
+}
+
+/// The keywords the printer writes bare as a dict key; the others are quoted.
+const BARE_KEYS: &[&str] = &[
+    "as", "import", "rule", "schema", "mixin", "protocol", "check", "assert", "or", "and", "in",
+    "is", "type",
+];
+
+#[test]
+fn keyword_keys_are_bare_where_kcl_reads_them_in_every_place_a_key_stands() {
+    for kw in KEYWORDS {
+        let kw = *kw;
+        let bare = BARE_KEYS.contains(&kw);
+        let one = Expr::Dict(vec![pair(key(kw), Expr::Int(1))]);
+        let spelled = if bare {
+            kw.to_owned()
+        } else {
+            format!("\"{kw}\"")
+        };
+        assert_eq!(one.to_string(), format!("{{{spelled} = 1}}"));
+        let path = |parts: &[&str]| {
+            pair(
+                Key::Path(parts.iter().map(|p| p.to_string()).collect()),
+                Expr::Int(2),
+            )
+        };
+        // After an `if` entry (where `else` and `elif` would continue the `if`), first and
+        // after a comma on one line, as every part of a dotted key, in a schema's config,
+        // and as a schema attribute.
+        let after_if = |entry: Entry| {
+            Expr::Dict(vec![
+                Entry::If(IfChain {
+                    branches: vec![(Expr::name("c"), vec![pair(key("a"), Expr::Int(0))])],
+                    orelse: None,
+                }),
+                entry,
+            ])
+        };
+        let inline = Expr::Dict(vec![
+            pair(key(kw), Expr::Int(1)),
+            pair(key("a"), Expr::name("c")),
+            pair(key(&format!("{kw}2")), Expr::Int(3)),
+        ]);
+        let second = Expr::Dict(vec![
+            pair(key("a"), Expr::name("c")),
+            pair(key(kw), Expr::Int(1)),
+        ]);
+        let paths = Expr::Dict(vec![
+            path(&[kw, "m", "l"]),
+            path(&["f", kw, "l"]),
+            path(&["f", "m2", kw]),
+        ]);
+        let config = Expr::Schema {
+            name: "S".into(),
+            body: vec![pair(key(kw), Expr::Int(1)), path(&["d", kw])],
+        };
+        let schema = Stmt::Schema(Schema {
+            name: "S".into(),
+            attrs: vec![
+                Attr {
+                    name: kw.into(),
+                    optional: false,
+                    ty: Type::Int,
+                    default: None,
+                },
+                Attr {
+                    name: "d".into(),
+                    optional: true,
+                    ty: Type::Dict(Box::new(Type::Str), Box::new(Type::Any)),
+                    default: None,
+                },
+            ],
+            body: vec![],
+        });
+        let out = print_and_eval(
+            "",
+            vec![
+                Stmt::assign("c", Expr::Bool(true)),
+                schema,
+                Stmt::assign("after_if", after_if(pair(key(kw), Expr::Int(1)))),
+                Stmt::assign("after_if_path", after_if(path(&[kw, "x"]))),
+                Stmt::assign("inline", inline),
+                Stmt::assign("second", second),
+                Stmt::assign("paths", paths),
+                Stmt::assign("config", config),
+            ],
+        );
+        assert_eq!(out["after_if"], json!({"a": 0, kw: 1}), "{kw}");
+        assert_eq!(out["after_if_path"], json!({"a": 0, kw: {"x": 2}}), "{kw}");
+        assert_eq!(
+            out["inline"],
+            json!({kw: 1, "a": true, format!("{kw}2"): 3}),
+            "{kw}"
+        );
+        assert_eq!(out["second"], json!({"a": true, kw: 1}), "{kw}");
+        assert_eq!(
+            out["paths"],
+            json!({kw: {"m": {"l": 2}}, "f": {kw: {"l": 2}, "m2": {kw: 2}}}),
+            "{kw}"
+        );
+        assert_eq!(out["config"], json!({kw: 1, "d": {kw: 2}}), "{kw}");
+    }
+}
+
+#[test]
+fn the_keywords_quoted_as_keys_are_those_kcl_does_not_read_bare() {
+    // Bare, first in a dict or after an `if` entry, these do not parse or mean something
+    // else (`else` and `elif` continue the `if`; `True` is a value, not a key).
+    for kw in KEYWORDS.iter().filter(|kw| !BARE_KEYS.contains(kw)) {
+        let texts = [
+            format!("x = {{{kw} = 1}}\n"),
+            format!("c = True\nx = {{\n    if c:\n        a = 0\n    {kw} = 1\n}}\n"),
+        ];
+        let reads_it = texts.iter().all(|text| {
+            runtime()
+                .run(&Program::new().source("main.k", text.as_str()))
+                .is_ok_and(|out| out.json["x"].get(kw) == Some(&json!(1)))
+        });
+        assert!(!reads_it, "KCL reads `{kw}` as a bare key: print it bare");
     }
 }
 
