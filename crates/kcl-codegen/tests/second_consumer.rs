@@ -4,8 +4,9 @@
 //! the real KCL runtime.
 
 use kcl_codegen::App;
-use kcl_codegen::ast::{Expr, Module, Stmt};
+use kcl_codegen::ast::{AssignOp, Entry, Expr, Key, Module, Stmt};
 use kcl_codegen::compose::{self, Conventions};
+use kcl_codegen::resources::ResourceSchemas;
 use kcl_codegen::schema;
 use kcl_runtime::{Program, Runtime};
 use schemars::JsonSchema;
@@ -257,4 +258,148 @@ fn a_required_app_is_enabled_by_the_app_that_requires_it() {
 fn nothing_renders_when_the_apps_are_absent_null_or_empty() {
     assert!(render(Value::Null).is_empty());
     assert!(render(json!({"redis": null, "tracing": {}})).is_empty());
+}
+
+/// The same add-ons with the generated `release`, `object` and `usage` schemas, the
+/// manifests as named data, and a usage that keeps the composite's database alive.
+fn render_with_generated_schemas(apps: Value) -> Vec<Value> {
+    let addons = vec![Redis::spec(), Tracing::spec()];
+    let xr_name = Expr::name("oxr").attr("metadata").attr("name");
+    let conventions = Conventions {
+        apps: Expr::name("oxr").attr("spec").attr_opt("addons"),
+        resource_prefix: "addon-".into(),
+        items: "_addonItems".into(),
+        manifests: Some("_addonManifests".into()),
+        ..Conventions::default()
+    };
+    let schemas = ResourceSchemas {
+        xr_name: xr_name.clone(),
+        usage_of: Expr::Dict(vec![
+            Entry::pair("apiVersion", Expr::str("db.example.com/v1")),
+            Entry::pair("kind", Expr::str("Database")),
+            Entry::Pair {
+                key: Key::Path(vec!["resourceRef".into(), "name".into()]),
+                op: AssignOp::Override,
+                value: xr_name,
+            },
+        ]),
+    };
+    let option = Expr::Call {
+        func: Box::new(Expr::name("option")),
+        args: vec![Expr::str("params")],
+        kwargs: vec![],
+    };
+    let mut body = compose::pins(&addons).body;
+    body.extend([
+        Stmt::Blank,
+        Stmt::assign("oxr", option.attr("oxr")),
+        Stmt::Blank,
+    ]);
+    body.extend(schemas.module(&conventions).body);
+    body.extend(compose::apps_block(&addons, &conventions).unwrap().body);
+    body.extend([
+        Stmt::Blank,
+        Stmt::assign("items", Expr::name("_addonItems")),
+        Stmt::Blank,
+    ]);
+    body.extend(compose::manifests(&addons, &conventions).unwrap().body);
+    let generated = Module { body }.to_string();
+    assert_eq!(
+        runtime().format(&generated).unwrap(),
+        generated,
+        "not canonical"
+    );
+    let params = json!({"oxr": {"metadata": {"name": "shop"}, "spec": {"addons": apps}}});
+    runtime()
+        .run(
+            &Program::new()
+                .source("main.k", generated.as_str())
+                .option("params", params.to_string()),
+        )
+        .unwrap_or_else(|e| panic!("{e}\n{generated}"))
+        .json["items"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default()
+}
+
+#[test]
+fn the_generated_schemas_compose_crossplane_resources_from_what_the_lowering_sets() {
+    let items = render_with_generated_schemas(
+        json!({"tracing": {"enabled": true}, "redis": {"namespace": "cache"}}),
+    );
+    let kinds: Vec<(&str, &str)> = items
+        .iter()
+        .map(|i| {
+            (
+                i["kind"].as_str().unwrap_or(""),
+                i["metadata"]["name"].as_str().unwrap_or(""),
+            )
+        })
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            ("Release", "shop-addon-redis"),
+            ("Usage", "shop-addon-redis-usage"),
+            ("Object", "shop-addon-redis-url"),
+            ("Usage", "shop-addon-redis-url-usage"),
+            ("Release", "shop-addon-tempo"),
+            ("Usage", "shop-addon-tempo-usage"),
+        ]
+    );
+    let redis = &items[0];
+    assert_eq!(redis["apiVersion"], "helm.m.crossplane.io/v1beta1");
+    assert_eq!(
+        redis["metadata"]["annotations"],
+        json!({
+            "crossplane.io/external-name": "redis",
+            "krm.kcl.dev/composition-resource-name": "shop-addon-redis"
+        })
+    );
+    assert_eq!(
+        redis["spec"],
+        json!({
+            "forProvider": {
+                "chart": {"name": "redis", "repository": "https://charts.bitnami.com/bitnami", "version": "20.1.0"},
+                "namespace": "cache",
+                "values": {"architecture": "standalone"}
+            },
+            "managementPolicies": ["Create", "Update", "Observe"],
+            "rollbackLimit": 3,
+            "providerConfigRef": {"name": "shop", "kind": "ProviderConfig"}
+        })
+    );
+    let object = &items[2];
+    assert_eq!(object["apiVersion"], "kubernetes.m.crossplane.io/v1alpha1");
+    assert_eq!(
+        object["metadata"]["annotations"]["crossplane.io/external-name"],
+        "redis-url"
+    );
+    assert_eq!(
+        object["spec"]["forProvider"]["manifest"]["data"],
+        json!({"url": "cache"})
+    );
+    assert_eq!(object["spec"].get("managementPolicies"), None);
+    let usage = &items[3];
+    assert_eq!(usage["apiVersion"], "protection.crossplane.io/v1beta1");
+    assert_eq!(
+        usage["spec"],
+        json!({
+            "of": {"apiVersion": "db.example.com/v1", "kind": "Database", "resourceRef": {"name": "shop"}},
+            "by": {
+                "apiVersion": "kubernetes.m.crossplane.io/v1alpha1",
+                "kind": "Object",
+                "resourceRef": {"name": "shop-addon-redis-url"}
+            }
+        })
+    );
+    assert_eq!(
+        items[1]["spec"]["by"]["apiVersion"],
+        "helm.m.crossplane.io/v1beta1"
+    );
+    assert_eq!(
+        items[1]["metadata"]["annotations"]["krm.kcl.dev/ready"],
+        "True"
+    );
 }
