@@ -59,7 +59,7 @@ fn the_typed_defaults_are_the_xrd_defaults() {
     let typed = serde_json::to_value(serde_json::from_str::<Parameters>("{}").unwrap()).unwrap();
     let mut admitted = serde_json::json!({});
     let violations =
-        kcl_codegen::validate::admit(composition().parameters_schema(), &mut admitted, "p");
+        xr_admission::validate::admit(composition().parameters_schema(), &mut admitted, "p");
     assert!(violations.is_empty(), "{violations:?}");
     assert_eq!(typed, admitted);
     let envoy = serde_json::to_value(EnvoyGateway::default()).unwrap();

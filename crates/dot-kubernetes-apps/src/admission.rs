@@ -1,12 +1,12 @@
 //! Admission of a `Cluster` before it is rendered: read the YAML within the API server's
 //! limits, check the XR against the XRD as the API server would
-//! ([`kcl_codegen::admission`]), refuse what KCL cannot read, and settle the provider.
+//! ([`xr_admission::admission`]), refuse what KCL cannot read, and settle the provider.
 
-use kcl_codegen::admission::{
+use serde_json::{Map, Value};
+use xr_admission::admission::{
     KCL_OPTION_MAX_DEPTH, a_type, admit_xr, check_depth, check_object_size, check_request_size,
 };
-use kcl_codegen::validate::Violation;
-use serde_json::{Map, Value};
+use xr_admission::validate::Violation;
 
 use crate::Provider;
 use crate::render::RenderError;

@@ -12,9 +12,9 @@ use std::collections::BTreeMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
-use kcl_codegen::validate::Violation;
 use kcl_runtime::{Program, Runtime};
 use serde_json::{Value, json};
+use xr_admission::validate::Violation;
 
 use crate::Provider;
 

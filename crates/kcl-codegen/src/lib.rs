@@ -5,9 +5,6 @@
 //!   Kubernetes structural schema;
 //! - [`regions`]: generated regions inside hand-written files, written atomically or
 //!   compared with a diff;
-//! - [`validate`]: admit a value as the API server does (prune nulls, default, validate);
-//! - [`admission`]: admit a composite resource against its XRD as the API server does
-//!   (type, metadata, schema), within the sizes it stores and the depth KCL reads;
 //! - [`app`] and [`compose`]: apps (Helm releases and Kubernetes objects switched on by a
 //!   composite resource's parameters), described with `#[derive(App)]` and lowered to KCL.
 //!
@@ -48,14 +45,12 @@
 //! # Ok::<(), kcl_codegen::schema::SchemaError>(())
 //! ```
 
-pub mod admission;
 pub mod app;
 pub mod ast;
 pub mod compose;
 mod print;
 pub mod regions;
 pub mod schema;
-pub mod validate;
 
 pub use app::{App, AppSpec};
 pub use kcl_codegen_derive::App;
