@@ -4,8 +4,8 @@
 
 use std::time::{Duration, Instant};
 
+use dot_kubernetes::render::RenderError;
 use dot_kubernetes_apps::Provider;
-use dot_kubernetes_apps::render::RenderError;
 use serde_json::{Value, json};
 
 use crate::common::composition;

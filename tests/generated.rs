@@ -2,8 +2,8 @@
 //! canonical form, and generating is deterministic: `cargo test` catches drift as
 //! `cargo xtask codegen --check` does.
 
+use dot_kubernetes::render::RUNTIME_HINT;
 use dot_kubernetes_apps::codegen::{GeneratedFile, generated_files};
-use dot_kubernetes_apps::render::RUNTIME_HINT;
 use kcl_codegen::regions::{self, Generated, Mode};
 use kcl_runtime::Runtime;
 
@@ -18,7 +18,7 @@ fn splice(files: &[GeneratedFile]) -> Vec<Generated> {
     files
         .iter()
         .map(|file| {
-            regions::splice_kcl_file(&root().join(file.path), &file.regions)
+            regions::splice_kcl_file(&root().join(&file.path), &file.regions)
                 .unwrap_or_else(|e| panic!("cannot splice {}: {e}", file.path))
         })
         .collect()
@@ -27,7 +27,7 @@ fn splice(files: &[GeneratedFile]) -> Vec<Generated> {
 #[test]
 fn the_checked_in_kcl_files_are_up_to_date_with_the_rust_types() {
     let files = generate();
-    let paths: Vec<&str> = files.iter().map(|f| f.path).collect();
+    let paths: Vec<&str> = files.iter().map(|f| f.path.as_str()).collect();
     assert_eq!(
         paths,
         [

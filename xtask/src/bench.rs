@@ -7,11 +7,18 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode, Stdio};
 use std::time::{Duration, Instant};
 
+use dot_kubernetes::render::{Observed, Pipeline, RUNTIME_HINT};
 use dot_kubernetes_apps::Provider;
-use dot_kubernetes_apps::render::{Observed, Pipeline, read_scenarios, scenario_xr};
 use serde_json::Value;
 
 use crate::TaskResult;
+
+/// The scenario fixtures the end-to-end tests render: one file, compiled into both (it is
+/// test support, in no crate's public API).
+#[path = "../../tests/common/scenarios.rs"]
+mod scenarios;
+
+use scenarios::{read_scenarios, scenario_xr};
 
 /// How much to measure.
 #[derive(clap::Args)]
@@ -70,10 +77,8 @@ pub fn run(root: &Path, args: &BenchArgs) -> TaskResult {
     let one_pipeline = median(runs, || render_pipeline(every_app))?;
     let one_process = median(runs, || render_in_process_per_call(&exe, every_app))?;
 
-    let runtime = kcl_runtime::Runtime::global().map_err(|e| {
-        e.with_hint(dot_kubernetes_apps::render::RUNTIME_HINT)
-            .to_string()
-    })?;
+    let runtime =
+        kcl_runtime::Runtime::global().map_err(|e| e.with_hint(RUNTIME_HINT).to_string())?;
     let requests = cases
         .iter()
         .map(|case| {

@@ -16,7 +16,7 @@ pub fn run(root: &Path, check: bool) -> TaskResult {
     let updates = generated_files()
         .map_err(|e| e.to_string())?
         .iter()
-        .map(|file| regions::splice_kcl_file(Path::new(file.path), &file.regions))
+        .map(|file| regions::splice_kcl_file(Path::new(&file.path), &file.regions))
         .collect::<Result<Vec<_>, _>>()
         .map_err(|e| e.to_string())?;
     let mode = if check { Mode::Check } else { Mode::Write };

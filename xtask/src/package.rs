@@ -4,8 +4,8 @@
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use dot_kubernetes_apps::package;
-use dot_kubernetes_apps::render::Pipeline;
+use dot_kubernetes::package;
+use dot_kubernetes::render::Pipeline;
 use kcl_codegen::regions::{self, Generated, Mode};
 
 use crate::TaskResult;

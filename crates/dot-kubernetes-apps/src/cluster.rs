@@ -61,6 +61,17 @@ impl Provider {
             Provider::Azure => "KubernetesCluster",
         }
     }
+
+    /// The file of the provider step in `kcl/` (`aws.k`, `azure.k`, `google.k`): the first
+    /// step of the provider's Composition, which composes the cluster, its network, IAM and
+    /// node pools.
+    pub fn step_file(self) -> &'static str {
+        match self {
+            Provider::Aws => "aws.k",
+            Provider::Azure => "azure.k",
+            Provider::Google => "google.k",
+        }
+    }
 }
 
 impl Provider {

@@ -21,7 +21,7 @@ use crate::cluster::{Creds, Gpu, NodeSize, Parameters};
 #[derive(Debug, Clone, PartialEq)]
 pub struct GeneratedFile {
     /// The file, for example `kcl/apps.k`.
-    pub path: &'static str,
+    pub path: String,
     /// Each region's name and KCL, in the order they appear in the file.
     pub regions: Vec<(&'static str, Module)>,
 }
@@ -63,14 +63,14 @@ pub fn generated_files() -> Result<Vec<GeneratedFile>, CodegenError> {
     let apps = crate::registry();
     let mut files = vec![
         GeneratedFile {
-            path: "kcl/data.k",
+            path: "kcl/data.k".to_owned(),
             regions: vec![
                 ("cluster", cluster_data_dicts()?),
                 ("apps", compose::data_dicts(&apps)?),
             ],
         },
         GeneratedFile {
-            path: "kcl/definition.k",
+            path: "kcl/definition.k".to_owned(),
             regions: vec![(
                 "parameters",
                 Module {
@@ -82,7 +82,7 @@ pub fn generated_files() -> Result<Vec<GeneratedFile>, CodegenError> {
             )],
         },
         GeneratedFile {
-            path: "kcl/apps.k",
+            path: "kcl/apps.k".to_owned(),
             regions: vec![
                 ("pins", compose::pins(&apps)),
                 ("apps", compose::apps_block(&apps, &Conventions::default())?),
@@ -98,21 +98,11 @@ pub fn generated_files() -> Result<Vec<GeneratedFile>, CodegenError> {
             regions.push(("apps", google_app_reads()));
         }
         files.push(GeneratedFile {
-            path: provider_step_path(provider),
+            path: format!("kcl/{}", provider.step_file()),
             regions,
         });
     }
     Ok(files)
-}
-
-/// The provider step of a provider's Composition, relative to the repository root: the
-/// file [`crate::render::provider_step_file`] names in `kcl/`.
-pub fn provider_step_path(provider: Provider) -> &'static str {
-    match provider {
-        Provider::Aws => "kcl/aws.k",
-        Provider::Azure => "kcl/azure.k",
-        Provider::Google => "kcl/google.k",
-    }
 }
 
 /// How a provider step reads `spec.parameters`: one private variable per field of
@@ -297,16 +287,6 @@ fn data_dict<T: JsonSchema>() -> Result<Value, SchemaError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn each_provider_step_path_is_the_renders_file_in_kcl() {
-        for provider in Provider::ALL {
-            assert_eq!(
-                provider_step_path(provider),
-                format!("kcl/{}", crate::render::provider_step_file(provider))
-            );
-        }
-    }
 
     #[test]
     fn every_field_of_parameters_but_the_apps_is_read_by_the_provider_steps() {

@@ -5,18 +5,17 @@
 //!
 //! Before rendering, the XR is admitted as the API server would admit it against the XRD
 //! that `kcl/definition.k` produces (type, metadata, nulls pruned, defaults applied,
-//! `spec` and `status` validated; see `crate::admission`), with every problem reported
-//! by its path.
+//! `spec` and `status` validated, by [`xr_admission`]), with every problem reported by its
+//! path.
 
 use std::collections::BTreeMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
+use dot_kubernetes_apps::Provider;
 use kcl_runtime::{Program, Runtime};
 use serde_json::{Value, json};
 use xr_admission::validate::Violation;
-
-use crate::Provider;
 
 /// What this project adds to the KCL runtime's own advice (the `pip` command that installs
 /// it) when the runtime is missing or cannot be loaded: `cargo xtask test` installs the
@@ -134,11 +133,7 @@ impl Composition {
 
     /// The schema of `spec.parameters` in the XRD.
     pub fn parameters_schema(&self) -> &Value {
-        self.xrd
-            .pointer(
-                "/spec/versions/0/schema/openAPIV3Schema/properties/spec/properties/parameters",
-            )
-            .unwrap_or(&Value::Null)
+        self.xrd.pointer(PARAMETERS_SCHEMA).unwrap_or(&Value::Null)
     }
 
     /// Render a `Cluster` given as YAML (or JSON); see [`Composition::render`].
@@ -217,59 +212,6 @@ impl Composition {
 /// text over the API server's request limit (3 MiB) is refused before parsing.
 pub fn parse_yaml(text: &str) -> Result<Value, RenderError> {
     crate::admission::parse_yaml(text)
-}
-
-/// A scenario: the `spec.parameters` of a `Cluster`, from a YAML file.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Scenario {
-    /// The file name without `.yaml`; also the name of the XR rendered for it.
-    pub name: String,
-    /// The parameters, as written (nulls and all).
-    pub parameters: Value,
-}
-
-/// Every `*.yaml` file directly in `dir` as a scenario, sorted by name.
-pub fn read_scenarios(dir: &Path) -> Result<Vec<Scenario>, RenderError> {
-    let entries = std::fs::read_dir(dir).map_err(|e| RenderError::Io(dir.to_path_buf(), e))?;
-    let mut paths = Vec::new();
-    for entry in entries {
-        let path = entry
-            .map_err(|e| RenderError::Io(dir.to_path_buf(), e))?
-            .path();
-        if path.is_file() && path.extension().is_some_and(|x| x == "yaml") {
-            paths.push(path);
-        }
-    }
-    paths.sort();
-    paths
-        .into_iter()
-        .map(|path| {
-            let text =
-                std::fs::read_to_string(&path).map_err(|e| RenderError::Io(path.clone(), e))?;
-            let parameters = parse_yaml(&text)
-                .map_err(|e| RenderError::Parse(format!("{}: {e}", path.display())))?;
-            let name = path
-                .file_stem()
-                .unwrap_or_default()
-                .to_string_lossy()
-                .into_owned();
-            Ok(Scenario { name, parameters })
-        })
-        .collect()
-}
-
-/// A `Cluster` named after a scenario, for a provider, with the scenario's parameters
-/// (taken as they are: nulls and all).
-pub fn scenario_xr(name: &str, provider: Provider, parameters: Value) -> Value {
-    json!({
-        "apiVersion": "devopstoolkit.ai/v2",
-        "kind": "Cluster",
-        "metadata": {"name": name, "namespace": "a-team"},
-        "spec": {
-            "crossplane": {"compositionSelector": {"matchLabels": {"provider": provider.name()}}},
-            "parameters": parameters,
-        },
-    })
 }
 
 /// The XRD, as `kcl/definition.k` in `kcl_dir` produces it.
@@ -453,7 +395,7 @@ impl Pipeline {
         let provider_sources = Provider::ALL
             .into_iter()
             .map(|provider| {
-                let path = kcl_dir.join(provider_step_file(provider));
+                let path = kcl_dir.join(provider.step_file());
                 std::fs::read_to_string(&path)
                     .map(|source| (provider, source))
                     .map_err(|e| RenderError::Io(path, e))
@@ -482,7 +424,7 @@ impl Pipeline {
         vec![
             Step {
                 name: provider.name().to_owned(),
-                file: provider_step_file(provider).to_owned(),
+                file: provider.step_file().to_owned(),
                 source: provider_source,
             },
             Step {
@@ -588,15 +530,6 @@ impl Pipeline {
             });
         }
         Ok(Rendered { steps, xr: dxr })
-    }
-}
-
-/// The provider step's file in `kcl/`.
-pub fn provider_step_file(provider: Provider) -> &'static str {
-    match provider {
-        Provider::Aws => "aws.k",
-        Provider::Azure => "azure.k",
-        Provider::Google => "google.k",
     }
 }
 

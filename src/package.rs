@@ -16,13 +16,12 @@
 
 use std::path::Path;
 
-use serde_json::{Value, json};
-
+use dot_kubernetes_apps::Provider;
 use kcl_runtime::{Program, Runtime};
+use serde_json::{Value, json};
 
 pub use kcl_runtime::KCL_LIB_VERSION;
 
-use crate::Provider;
 use crate::render::{Pipeline, RenderError, to_yaml_stream};
 
 /// The exact function-kcl release the Configuration depends on.

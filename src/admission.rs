@@ -2,13 +2,13 @@
 //! limits, check the XR against the XRD as the API server would
 //! ([`xr_admission::admission`]), refuse what KCL cannot read, and settle the provider.
 
+use dot_kubernetes_apps::Provider;
 use serde_json::{Map, Value};
 use xr_admission::admission::{
     KCL_OPTION_MAX_DEPTH, a_type, admit_xr, check_depth, check_object_size, check_request_size,
 };
 use xr_admission::validate::Violation;
 
-use crate::Provider;
 use crate::render::RenderError;
 
 /// How deep the parser reads YAML: 64 lists and mappings, serde-saphyr's default. The
