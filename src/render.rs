@@ -15,6 +15,7 @@ use std::path::{Path, PathBuf};
 use dot_kubernetes_apps::Provider;
 use kcl_runtime::{Program, Runtime};
 use serde_json::{Value, json};
+use xr_admission::admission::TooLarge;
 use xr_admission::validate::Violation;
 
 /// What this project adds to the KCL runtime's own advice (the `pip` command that installs
@@ -50,11 +51,21 @@ pub enum RenderError {
     /// The XR does not satisfy the XRD: every problem, with its path.
     Invalid(Vec<Violation>),
     /// The XR is larger than the API server reads or etcd stores.
-    TooLarge(String),
+    TooLarge(TooLarge),
     /// A KCL file could not be read.
     Io(PathBuf, std::io::Error),
     /// The KCL runtime is missing, or KCL failed.
     Kcl(kcl_runtime::Error),
+    /// A KCL program of `kcl/` ran but did not produce what the composition needs from it,
+    /// such as an `items` list.
+    Output {
+        /// The program's file in `kcl/`.
+        file: String,
+        /// What it should have produced.
+        missing: String,
+    },
+    /// Resources could not be printed as YAML.
+    Yaml(serde_saphyr::SerializeError),
     /// The observed composed resources cannot be used: not a YAML stream of objects, or a
     /// document without (or with a duplicate) composition resource name.
     Observed(String),
@@ -83,13 +94,34 @@ impl fmt::Display for RenderError {
             RenderError::TooLarge(e) => write!(f, "the XR is refused: {e}"),
             RenderError::Io(path, e) => write!(f, "cannot read {}: {e}", path.display()),
             RenderError::Kcl(e) => e.fmt(f),
+            RenderError::Output { file, missing } => write!(f, "{file} produced no {missing}"),
+            RenderError::Yaml(e) => write!(f, "cannot print YAML: {e}"),
             RenderError::Observed(e) => write!(f, "the observed resources are unusable: {e}"),
             RenderError::Compose(e) => f.write_str(e),
         }
     }
 }
 
-impl std::error::Error for RenderError {}
+/// As [`crate::cli::CommandError`]: a message includes its cause, and `source()` exposes the
+/// cause to callers that inspect it.
+impl std::error::Error for RenderError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            RenderError::TooLarge(e) => Some(e),
+            RenderError::Io(_, e) => Some(e),
+            // Its message is the runtime's own.
+            RenderError::Kcl(e) => e.source(),
+            RenderError::Yaml(e) => Some(e),
+            RenderError::Parse(_)
+            | RenderError::NotACluster(_)
+            | RenderError::Provider(_)
+            | RenderError::Invalid(_)
+            | RenderError::Output { .. }
+            | RenderError::Observed(_)
+            | RenderError::Compose(_) => None,
+        }
+    }
+}
 
 impl From<kcl_runtime::Error> for RenderError {
     fn from(e: kcl_runtime::Error) -> Self {
@@ -113,11 +145,9 @@ impl Composition {
         let xrd = definition(kcl_dir)?;
         xrd.pointer(PARAMETERS_SCHEMA)
             .filter(|schema| schema.is_object())
-            .ok_or_else(|| {
-                RenderError::Kcl(kcl_runtime::Error::Protocol(format!(
-                    "{} produces no schema at {PARAMETERS_SCHEMA}",
-                    kcl_dir.join("definition.k").display()
-                )))
+            .ok_or_else(|| RenderError::Output {
+                file: kcl_dir.join("definition.k").display().to_string(),
+                missing: format!("schema at {PARAMETERS_SCHEMA}"),
             })?;
         Ok(Composition {
             kcl_dir: kcl_dir.to_path_buf(),
@@ -154,9 +184,10 @@ impl Composition {
         let output = Runtime::global()?.run(&program)?;
         match output.json.get("items") {
             Some(Value::Array(items)) => Ok(items.clone()),
-            _ => Err(RenderError::Kcl(kcl_runtime::Error::Protocol(
-                "apps.k produced no `items` list".into(),
-            ))),
+            _ => Err(RenderError::Output {
+                file: "apps.k".into(),
+                missing: "`items` list".into(),
+            }),
         }
     }
 
@@ -479,10 +510,10 @@ impl Pipeline {
                 .option("params", params.to_string());
             let output = runtime.run(&program)?;
             let Some(Value::Array(items)) = output.json.get("items") else {
-                return Err(RenderError::Kcl(kcl_runtime::Error::Protocol(format!(
-                    "{} produced no `items` list",
-                    step.file
-                ))));
+                return Err(RenderError::Output {
+                    file: step.file,
+                    missing: "`items` list".into(),
+                });
             };
             let mut composed = Vec::new();
             for item in items {

@@ -61,7 +61,7 @@ fn main() -> ExitCode {
         Task::Codegen { check } => codegen::run(&root, check),
         Task::Render(args) => dot_kubernetes::cli::render(&root.join("kcl"), &args)
             .map(|()| ExitCode::SUCCESS)
-            .map_err(|e| e.to_string()),
+            .map_err(Error::from),
         // The package is built through the KCL runtime: install it first on a fresh clone.
         Task::Package { check } => {
             install::ensure_runtime(&root).and_then(|()| package::run(&root, check))
@@ -80,14 +80,18 @@ fn main() -> ExitCode {
     }
 }
 
-/// A task either finishes with an exit code or fails with a message for stderr.
-type TaskResult = Result<ExitCode, String>;
+/// A task either finishes with an exit code or fails with an error, whose message (which
+/// includes its cause) is printed after `error: `.
+type TaskResult = Result<ExitCode, Error>;
+
+/// Any error of a task; its message includes its cause.
+type Error = Box<dyn std::error::Error>;
 
 /// The repository root, found at run time: the nearest directory, from the current one
 /// up, whose `Cargo.toml` is a workspace (`[workspace]`) with an `xtask` member
 /// (`xtask/Cargo.toml`). Not this crate's compile-time directory: with a target directory
 /// shared between two checkouts, that would be the other checkout.
-fn repo_root() -> Result<PathBuf, String> {
+fn repo_root() -> Result<PathBuf, Error> {
     let current =
         std::env::current_dir().map_err(|e| format!("cannot read the current directory: {e}"))?;
     current
@@ -100,6 +104,7 @@ fn repo_root() -> Result<PathBuf, String> {
                  up has a Cargo.toml with [workspace] and an xtask member",
                 current.display()
             )
+            .into()
         })
 }
 
