@@ -79,6 +79,11 @@ impl Program {
                         .map_err(|e| Error::io(format!("cannot read {name}"), e))?,
                 };
                 k_code_list.push(code);
+            } else {
+                // KCL reports a file it cannot open as a compile error without the reason;
+                // this side can say which file and why.
+                std::fs::metadata(self.resolve(name))
+                    .map_err(|e| Error::io(format!("cannot read {name}"), e))?;
             }
         }
         Ok(ExecProgramArgs {
