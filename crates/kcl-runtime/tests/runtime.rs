@@ -229,6 +229,16 @@ fn a_file_that_does_not_exist_is_an_io_error_naming_it() {
     }
 }
 
+#[test]
+fn a_relative_file_name_is_found_in_the_work_dir() {
+    let dir = tempdir();
+    std::fs::write(dir.join("relative.k"), "a = 1\n").unwrap();
+    let out = runtime()
+        .run(&Program::new().work_dir(&dir).file("relative.k"))
+        .unwrap();
+    assert_eq!(out.json["a"], 1);
+}
+
 /// Run `code` written to a file of its own, loaded by the runtime from disk.
 fn run_file(name: &str, code: &str) -> (std::path::PathBuf, Result<serde_json::Value, Error>) {
     let dir = tempdir();
