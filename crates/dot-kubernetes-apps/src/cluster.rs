@@ -208,11 +208,11 @@ pub struct MatchLabels {
 }
 
 /// The size of nodes.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+// No `Default`: each parameter that takes a size states its default (`Parameters`, `Gpu`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum NodeSize {
     /// Small nodes.
-    #[default]
     Small,
     /// Medium nodes.
     Medium,
@@ -235,65 +235,75 @@ impl NodeSize {
 }
 
 /// Parameters used to customize the cluster (`spec.parameters`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
-#[serde(rename_all = "camelCase")]
+// The doc comments here are the XRD's descriptions. Each default is stated once, in
+// `impl Default`: the container's `#[serde(default)]` fills a missing field from it, and
+// schemars makes it the XRD's default.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", default)]
 pub struct Parameters {
     /// The Kubernetes version for the cluster.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub version: Option<String>,
     /// The size of the nodes; small, medium, large.
-    #[serde(default)]
     pub node_size: NodeSize,
     /// The minimum number of nodes.
-    #[serde(default = "one")]
     // The deployed XRD bounds no count, and every XR it admits is admitted here.
     #[schemars(with = "i64")]
     pub min_node_count: u32,
     /// Namespaces to create in the cluster.
-    #[serde(default = "default_namespaces")]
     pub namespaces: Vec<String>,
     /// GPU node pool configuration for AI/ML workloads.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub gpu: Option<Gpu>,
     /// Apps to install in the cluster.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub apps: Option<Apps>,
     /// The secret with the hyperscaler's credentials.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub creds: Option<Creds>,
 }
 
-fn one() -> u32 {
-    1
-}
-
-fn default_namespaces() -> Vec<String> {
-    vec!["dev".into(), "production".into()]
+impl Default for Parameters {
+    fn default() -> Self {
+        Parameters {
+            version: None,
+            node_size: NodeSize::Small,
+            min_node_count: 1,
+            namespaces: vec!["dev".into(), "production".into()],
+            gpu: None,
+            apps: None,
+            creds: None,
+        }
+    }
 }
 
 /// GPU node pool configuration for AI/ML workloads.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
-#[serde(rename_all = "camelCase")]
+// Each default is stated once, in `impl Default`, as for `Parameters`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", default)]
 pub struct Gpu {
     /// Create a GPU node pool.
-    #[serde(default)]
     pub enabled: bool,
     /// The size of the GPU nodes; small (1 GPU, testing), medium (4 GPUs, small
     /// production), large (8 GPUs, big production).
-    #[serde(default)]
     pub node_size: NodeSize,
     /// The minimum number of GPU nodes.
-    #[serde(default = "one")]
     #[schemars(with = "i64")]
     pub min_node_count: u32,
     /// The maximum number of GPU nodes.
-    #[serde(default = "ten")]
     #[schemars(with = "i64")]
     pub max_node_count: u32,
 }
 
-fn ten() -> u32 {
-    10
+impl Default for Gpu {
+    fn default() -> Self {
+        Gpu {
+            enabled: false,
+            node_size: NodeSize::Small,
+            min_node_count: 1,
+            max_node_count: 10,
+        }
+    }
 }
 
 /// The secret with the hyperscaler's credentials.
@@ -367,6 +377,50 @@ mod tests {
         for size in NodeSize::ALL {
             assert_eq!(serde_json::to_value(size).unwrap(), size.name());
         }
+    }
+
+    /// The defaults of a type with `impl Default` read by `#[serde(default)]`: what serde
+    /// fills in for an empty object, and the XRD's default of each field (schemars's).
+    fn assert_defaults_agree<T>(defaults: &T)
+    where
+        T: Default + PartialEq + std::fmt::Debug + Serialize + JsonSchema,
+        T: for<'de> Deserialize<'de>,
+    {
+        let empty: T = serde_json::from_value(serde_json::json!({})).unwrap();
+        assert_eq!(&empty, defaults, "serde's defaults");
+        let schema = kcl_codegen::schema::structural(&schemars::schema_for!(T)).unwrap();
+        let schema_defaults: serde_json::Map<String, serde_json::Value> = schema["properties"]
+            .as_object()
+            .unwrap()
+            .iter()
+            .filter_map(|(name, property)| Some((name.clone(), property.get("default")?.clone())))
+            .collect();
+        let serialized = serde_json::to_value(defaults).unwrap();
+        assert_eq!(
+            serialized.as_object().unwrap(),
+            &schema_defaults,
+            "the XRD's defaults"
+        );
+    }
+
+    #[test]
+    fn the_defaults_of_the_parameters_are_those_serde_and_the_xrd_apply() {
+        let parameters = Parameters::default();
+        assert_defaults_agree(&parameters);
+        assert_eq!(parameters.node_size, NodeSize::Small);
+        assert_eq!(parameters.min_node_count, 1);
+        assert_eq!(parameters.namespaces, ["dev", "production"]);
+        let gpu = Gpu::default();
+        assert_defaults_agree(&gpu);
+        assert_eq!(
+            gpu,
+            Gpu {
+                enabled: false,
+                node_size: NodeSize::Small,
+                min_node_count: 1,
+                max_node_count: 10,
+            }
+        );
     }
 
     #[test]
