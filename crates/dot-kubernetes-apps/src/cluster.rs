@@ -1,5 +1,6 @@
 //! Typed `Cluster` composite resources (`devopstoolkit.ai/v2`) and their parameters.
 
+use kcl_codegen::AppRegistry;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
@@ -323,49 +324,49 @@ fn crossplane_system() -> String {
     "crossplane-system".into()
 }
 
-/// Declares [`Apps`] and [`app_specs`] from one list, so that the typed parameters and the
-/// registry cannot disagree about which apps exist or in which order.
-macro_rules! apps {
-    ($($field:ident: $app:ident),* $(,)?) => {
-        /// Apps to install in the cluster (`spec.parameters.apps`); absent means not
-        /// installed.
-        #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
-        #[serde(rename_all = "camelCase")]
-        pub struct Apps {
-            $(
-                #[doc = concat!("The `", stringify!($app), "` app.")]
-                #[serde(default, skip_serializing_if = "Option::is_none")]
-                pub $field: Option<$app>,
-            )*
-        }
-
-        /// The description of every app, in installation order.
-        pub(crate) fn app_specs() -> Vec<kcl_codegen::AppSpec> {
-            vec![$(<$app as kcl_codegen::App>::spec()),*]
-        }
-
-        /// The field name of every app in [`Apps`] beside its key, for the test that
-        /// checks they agree.
-        #[cfg(test)]
-        pub(crate) fn app_fields() -> Vec<(&'static str, &'static str)> {
-            vec![$((stringify!($field), <$app as kcl_codegen::App>::KEY)),*]
-        }
-    };
-}
-
-apps! {
-    crossplane: Crossplane,
-    argocd: Argocd,
-    openfunction: Openfunction,
-    traefik: Traefik,
-    dapr: Dapr,
-    external_secrets: ExternalSecrets,
-    nvidia: Nvidia,
-    vllm: Vllm,
-    prometheus: Prometheus,
-    keda: Keda,
-    envoy_gateway: EnvoyGateway,
-    gateway_inference_extension: GatewayInferenceExtension,
+/// Apps to install in the cluster (`spec.parameters.apps`); absent means not installed.
+// The registry of the apps (`AppRegistry`): the order of the fields is the installation
+// order and the order of the XRD's properties. Each field is serialised as its app's key,
+// which the derive checks at compile time. Adding an app is its type and a field here.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema, AppRegistry)]
+#[serde(rename_all = "camelCase", default)]
+pub struct Apps {
+    /// The [`Crossplane`] app.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub crossplane: Option<Crossplane>,
+    /// The [`Argocd`] app.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub argocd: Option<Argocd>,
+    /// The [`Openfunction`] app.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub openfunction: Option<Openfunction>,
+    /// The [`Traefik`] app.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub traefik: Option<Traefik>,
+    /// The [`Dapr`] app.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub dapr: Option<Dapr>,
+    /// The [`ExternalSecrets`] app.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub external_secrets: Option<ExternalSecrets>,
+    /// The [`Nvidia`] app.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub nvidia: Option<Nvidia>,
+    /// The [`Vllm`] app.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub vllm: Option<Vllm>,
+    /// The [`Prometheus`] app.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub prometheus: Option<Prometheus>,
+    /// The [`Keda`] app.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub keda: Option<Keda>,
+    /// The [`EnvoyGateway`] app.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub envoy_gateway: Option<EnvoyGateway>,
+    /// The [`GatewayInferenceExtension`] app.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub gateway_inference_extension: Option<GatewayInferenceExtension>,
 }
 
 #[cfg(test)]
@@ -421,32 +422,5 @@ mod tests {
                 max_node_count: 10,
             }
         );
-    }
-
-    #[test]
-    fn every_apps_field_serialises_as_its_app_key() {
-        let value = serde_json::to_value(Apps {
-            crossplane: Some(Default::default()),
-            argocd: Some(Default::default()),
-            openfunction: Some(Default::default()),
-            traefik: Some(Default::default()),
-            dapr: Some(Default::default()),
-            external_secrets: Some(Default::default()),
-            nvidia: Some(Default::default()),
-            vllm: Some(Default::default()),
-            prometheus: Some(Default::default()),
-            keda: Some(Default::default()),
-            envoy_gateway: Some(Default::default()),
-            gateway_inference_extension: Some(Default::default()),
-        })
-        .unwrap();
-        let keys: Vec<&str> = value
-            .as_object()
-            .unwrap()
-            .keys()
-            .map(String::as_str)
-            .collect();
-        let expected: Vec<&str> = app_fields().into_iter().map(|(_, key)| key).collect();
-        assert_eq!(keys, expected);
     }
 }

@@ -8,6 +8,7 @@ mod attrs;
 mod check;
 mod expand;
 mod layout;
+mod registry;
 mod yaml;
 
 use proc_macro::TokenStream;
@@ -96,4 +97,56 @@ use syn::{DeriveInput, parse_macro_input};
 pub fn derive_app(input: TokenStream) -> TokenStream {
     let input = parse_macro_input!(input as DeriveInput);
     expand::derive(&input).into()
+}
+
+/// Derive `kcl_codegen::AppRegistry` for a struct with one `Option<App>` field per app:
+/// the apps of a composition, in installation order.
+///
+/// ```
+/// use kcl_codegen::{App, AppRegistry};
+/// use schemars::JsonSchema;
+/// use serde::{Deserialize, Serialize};
+///
+/// /// Install a cache.
+/// #[derive(Default, Serialize, Deserialize, JsonSchema, App)]
+/// #[app(release(chart = "cache", repository = "https://charts.example.com",
+///               version = "1.0.0", namespace = "cache"))]
+/// pub struct Cache {
+///     /// Install the cache.
+///     pub enabled: bool,
+/// }
+///
+/// /// Install a dashboard; it needs the cache.
+/// #[derive(Default, Serialize, Deserialize, JsonSchema, App)]
+/// #[app(requires = Cache, release(chart = "dashboard", repository = "https://charts.example.com",
+///                                 version = "2.0.0", namespace = "dashboard"))]
+/// pub struct Dashboard {
+///     /// Install the dashboard.
+///     pub enabled: bool,
+/// }
+///
+/// /// The apps of the composition, in installation order.
+/// #[derive(Default, Serialize, Deserialize, JsonSchema, AppRegistry)]
+/// #[serde(rename_all = "camelCase")]
+/// pub struct Apps {
+///     /// The cache.
+///     #[serde(default, skip_serializing_if = "Option::is_none")]
+///     pub cache: Option<Cache>,
+///     /// The dashboard.
+///     #[serde(default, skip_serializing_if = "Option::is_none")]
+///     pub dashboard: Option<Dashboard>,
+/// }
+///
+/// let keys: Vec<String> = Apps::specs().into_iter().map(|app| app.key).collect();
+/// assert_eq!(keys, ["cache", "dashboard"]);
+/// ```
+///
+/// The order of the fields is the order of the apps: the installation order, and the order
+/// of the apps' properties in the XRD. Each field is serialised (by serde's rules:
+/// `rename_all`, `rename`) as its app's key, which a constant checks at compile time; a
+/// field that is not `Option<App>`, skipped or flattened is a compile error.
+#[proc_macro_derive(AppRegistry)]
+pub fn derive_app_registry(input: TokenStream) -> TokenStream {
+    let input = parse_macro_input!(input as DeriveInput);
+    registry::derive(&input).into()
 }

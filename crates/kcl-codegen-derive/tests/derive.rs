@@ -141,6 +141,7 @@ fn autoscaler_has_two_releases_and_the_add_on_follows_its_field_by_serde_name() 
                 version: "2.19.0".into(),
                 pin: "autoscaler".into(),
                 namespace: "autoscaler".into(),
+                usage: true,
                 values: vec![],
                 when: None,
             },
@@ -151,6 +152,7 @@ fn autoscaler_has_two_releases_and_the_add_on_follows_its_field_by_serde_name() 
                 version: "0.12.2".into(),
                 pin: "autoscalerAddOnsHttp".into(),
                 namespace: "autoscaler".into(),
+                usage: true,
                 values: vec![],
                 when: Some(Condition::Field(vec!["httpAddon".into()])),
             },
@@ -190,6 +192,7 @@ fn api_gateway_has_an_oci_chart_conditional_values_and_objects_from_files() {
                 version: "v1.7.0".into(),
                 pin: "apiGateway".into(),
                 namespace: "gateway-system".into(),
+                usage: true,
                 values: vec![Values {
                     at: vec![],
                     value: json!({"deployment": {"replicas": 2}}),
@@ -234,6 +237,7 @@ fn api_gateway_has_an_oci_chart_conditional_values_and_objects_from_files() {
             ],
             requires: vec![],
             images: vec![],
+            hand_written: vec![],
         }
     );
 }
