@@ -387,21 +387,22 @@ fn condition_expr(app: &AppSpec, condition: &Condition) -> Result<Expr, ComposeE
         }
         Condition::FieldIs { path, value } => {
             let parameter = parameter(&app.key, path);
-            let expected = Expr::from_json(value);
-            if field_value_default(app, path, value)?.as_ref() == Some(value) {
-                // Absent means the default, which is this value.
-                let either = Expr::List(vec![ListItem::Expr(expected), ListItem::Expr(Expr::None)]);
-                Ok(parameter.binary(BinOp::In, either))
+            let equal = parameter.clone().binary(BinOp::Eq, Expr::from_json(value));
+            if enum_default(app, path, value)?.as_ref() == Some(value) {
+                // Absent (`None`, or `Undefined` when the XR was not defaulted) means the
+                // default, which is this value; every value of the enum is truthy.
+                Ok(equal.binary(BinOp::Or, parameter.not()))
             } else {
-                Ok(parameter.binary(BinOp::Eq, expected))
+                Ok(equal)
             }
         }
     }
 }
 
-/// The default of a parameter compared with `value`; an error when the parameter is
-/// missing or cannot have that value (another type, or not one of its `enum`).
-fn field_value_default(
+/// The default of an enum parameter compared with `value`; an error when the parameter is
+/// missing, not an enum, has a falsy value (KCL could not tell it from an absent one), or
+/// cannot be `value`.
+fn enum_default(
     app: &AppSpec,
     path: &[String],
     value: &Value,
@@ -409,25 +410,45 @@ fn field_value_default(
     let dotted = path.join(".");
     let node = property(app, path)
         .ok_or_else(|| error(&app.key, format!("has no parameter `{dotted}`")))?;
-    let allowed = match (node.get("enum").and_then(Value::as_array), node.get("type")) {
-        (Some(values), _) => values.contains(value),
-        (None, Some(Value::String(kind))) => match value {
-            Value::Bool(_) => kind == "boolean",
-            Value::Number(n) => kind == "number" || (kind == "integer" && !n.is_f64()),
-            Value::String(_) => kind == "string",
-            _ => false,
-        },
-        (None, _) => false,
+    let values: Vec<&Value> = (node.get("enum").and_then(Value::as_array).into_iter())
+        .flatten()
+        .filter(|v| !v.is_null())
+        .collect();
+    let problem = if values.is_empty() {
+        Some("a condition compares an enum parameter with one of its values".to_owned())
+    } else if let Some(falsy) = values.iter().find(|v| !is_truthy(v)) {
+        Some(format!(
+            "the value {falsy} reads as absent in KCL, so a condition cannot compare with it"
+        ))
+    } else if !values.contains(&value) {
+        let values: Vec<String> = values.iter().map(|v| v.to_string()).collect();
+        Some(format!(
+            "{value} is not one of its values ({})",
+            values.join(", ")
+        ))
+    } else {
+        None
     };
-    if !allowed {
-        return Err(error(
+    match problem {
+        Some(problem) => Err(error(
             &app.key,
-            format!(
-                "the condition compares the parameter `{dotted}` with {value}, a value it cannot have"
-            ),
-        ));
+            format!("the parameter `{dotted}`: {problem}"),
+        )),
+        None => Ok(node.get("default").cloned()),
     }
-    Ok(node.get("default").cloned())
+}
+
+/// Whether KCL reads a value as true (in `if`, `not`, `or`): not `None`, `False`, zero
+/// or empty.
+pub fn is_truthy(value: &Value) -> bool {
+    match value {
+        Value::Null => false,
+        Value::Bool(b) => *b,
+        Value::Number(n) => n.as_f64() != Some(0.0),
+        Value::String(s) => !s.is_empty(),
+        Value::Array(a) => !a.is_empty(),
+        Value::Object(o) => !o.is_empty(),
+    }
 }
 
 /// The structural schema of the app's parameter at `path`.
@@ -1053,5 +1074,82 @@ mod tests {
         );
         assert_eq!(parameter_reference("x {{ host }}"), None);
         assert_eq!(parameter_reference("{{ a-b }}"), None);
+    }
+
+    #[test]
+    fn a_condition_on_a_value_needs_an_enum_parameter_that_can_have_it() {
+        let lower_with = |size: Value, value: Value| {
+            let mut a = app("a", &[]);
+            a.parameters = schemars::Schema::try_from(json!({
+                "title": "a",
+                "type": "object",
+                "properties": {"enabled": {"type": "boolean", "default": false}, "size": size}
+            }))
+            .unwrap();
+            let mut r = release("r");
+            r.when = Some(Condition::FieldIs {
+                path: vec!["size".into()],
+                value,
+            });
+            a.releases.push(r);
+            lower(&[a]).map(|module| module.to_string())
+        };
+        let sizes = json!({"type": "string", "enum": ["small", "large"], "default": "large"});
+        let text = lower_with(sizes.clone(), json!("large")).unwrap();
+        assert!(
+            text.contains("if _apps?.a?.size == \"large\" or not _apps?.a?.size:"),
+            "{text}"
+        );
+        let text = lower_with(sizes.clone(), json!("small")).unwrap();
+        assert!(text.contains("if _apps?.a?.size == \"small\":"), "{text}");
+        for (size, value, message) in [
+            (
+                sizes,
+                json!("medium"),
+                "\"medium\" is not one of its values (\"small\", \"large\")",
+            ),
+            (
+                json!({"type": "string"}),
+                json!("x"),
+                "compares an enum parameter",
+            ),
+            (
+                json!({"type": "string", "enum": ["", "large"]}),
+                json!("large"),
+                "the value \"\" reads as absent",
+            ),
+        ] {
+            let err = lower_with(size, value).unwrap_err();
+            assert!(err.message.contains(message), "{err}");
+        }
+    }
+
+    #[test]
+    fn a_template_of_the_composite_resource_names_one_of_its_fields() {
+        let mut a = app("a", &[]);
+        let mut r = release("r");
+        r.values.push(Values {
+            at: Vec::new(),
+            value: json!({"owner": "{{ xr:uid }}"}),
+            when: None,
+        });
+        a.releases.push(r);
+        let err = lower(&[a]).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "app `a`: `{{ xr:uid }}` names no field of the composite resource; templates read \
+             `{{ xr:name }}`, `{{ xr:namespace }}`"
+        );
+    }
+
+    #[test]
+    fn a_hand_written_part_is_one_comment_line() {
+        let mut a = app("a", &[]);
+        a.hand_written.push(crate::app::HandWritten {
+            file: "main.k".into(),
+            what: "two\nlines".into(),
+        });
+        let err = lower(&[a]).unwrap_err();
+        assert!(err.message.contains("one line each"), "{err}");
     }
 }
