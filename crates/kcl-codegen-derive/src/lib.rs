@@ -56,6 +56,11 @@ use syn::{DeriveInput, parse_macro_input};
 /// - `key = "apiGateway"`: the app's key, lowerCamelCase; default: the type's name with
 ///   its first letter in lower case.
 /// - `requires = OtherApp` or `requires(A, B)`, repeatable: apps this one needs, by type.
+/// - `no_usage`: compose no `Usage` for any release or object of the app (saying it again
+///   on one of them is an error).
+/// - `hand_written(file = "kcl/main.k", what = "...")`, repeatable: the app continues in
+///   hand-written KCL in that file (named as the project names it); it becomes a comment of
+///   the generated code, so both are one line.
 /// - `release(...)`, repeatable, in installation order:
 ///   - `chart = "..."`, `version = "..."`, `namespace = "..."` (required);
 ///   - exactly one of `repository = "https://..."` (a Helm repository),
@@ -69,6 +74,7 @@ use syn::{DeriveInput, parse_macro_input};
 ///     (`autoscaler-http` -> `autoscalerHttp`);
 ///   - `values = "file.yaml"`, or `values(file = "..." | inline = "...", at = "a.b",
 ///     when(...))`, repeatable, merged in order; without `at` a part must be a mapping;
+///   - `no_usage`: compose no `Usage` for the release;
 ///   - `when(...)`: the release exists only then.
 /// - `object(...)`, repeatable:
 ///   - exactly one of `file = "..."` or `inline = "..."`: a manifest with `apiVersion`,
@@ -83,12 +89,16 @@ use syn::{DeriveInput, parse_macro_input};
 ///   pinned container image, named in manifests and values as `"{{ image:<name> }}"`;
 ///   `repository` and `tag` one after the other.
 /// - `when(app = OtherApp)`: another app is enabled; `when(field = some_field)`: a `bool`
-///   field of this struct is true (it becomes the field's serde name, e.g. `httpAddon`).
+///   field of this struct is true (it becomes the field's serde name, e.g. `httpAddon`);
+///   `when(field = size, is = Size::Large)`: an enum field (or `Option` of one) has that
+///   variant, as serde writes it; rustc checks that the value is of the field's type.
 ///
 /// The struct needs a `bool` field serialised as `enabled`: it switches the app on. In
 /// values and manifests, a string that is exactly `"{{ path }}"` reads the app's parameter
 /// at that dotted path; its first segment must be a field's serde name (checked at compile
-/// time, with a suggestion; nested segments are not checked).
+/// time, with a suggestion; nested segments are not checked). `"{{ xr:name }}"` and
+/// `"{{ xr:namespace }}"` read the composite resource's name and namespace
+/// (`kcl_codegen::app::XR_FIELDS`; another `xr:` field is a compile error).
 ///
 /// Files are relative to the directory of the crate being compiled (`CARGO_MANIFEST_DIR`)
 /// and are read and parsed at compile time; editing one recompiles the crate. Release

@@ -37,16 +37,15 @@ fn registry(input: &DeriveInput) -> darling::Result<TokenStream> {
     let mut apps = Vec::new();
     let mut key_checks = Vec::new();
     for field in &named.named {
-        let Some(app) = option_of(&field.ty) else {
+        let app = option_of(&field.ty);
+        if app.is_none() {
             errors.push(
                 Error::custom(
                     "an app's field is `Option<App>`, absent when the app is not asked for",
                 )
                 .with_span(&field.ty),
             );
-            continue;
-        };
-        apps.push(quote_spanned!(app.span()=> <#app as ::kcl_codegen::App>::spec()));
+        }
         let serde_field = serde
             .all
             .iter()
@@ -72,6 +71,10 @@ fn registry(input: &DeriveInput) -> darling::Result<TokenStream> {
         }
         let name = &serde_field.name;
         keys.check(&mut errors, name, ident);
+        let Some(app) = app else {
+            continue;
+        };
+        apps.push(quote_spanned!(app.span()=> <#app as ::kcl_codegen::App>::spec()));
         let message = format!(
             "`{ident}` is serialised as `{name}`, which is not the key of its app: name the \
              field after the key, or set `#[serde(rename = \"<key>\")]`"

@@ -9,7 +9,8 @@
 //! - [`admission`]: admit a composite resource against its XRD as the API server does
 //!   (type, metadata, schema), within the sizes it stores and the depth KCL reads;
 //! - [`app`] and [`compose`]: apps (Helm releases and Kubernetes objects switched on by a
-//!   composite resource's parameters), described with `#[derive(App)]` and lowered to KCL.
+//!   composite resource's parameters), described with `#[derive(App)]`, listed in order
+//!   with `#[derive(AppRegistry)]`, and lowered to KCL.
 //!
 //! A Rust type becomes a KCL data dict and a structural schema:
 //!
