@@ -1015,8 +1015,13 @@ fn lower_camel_case(name: &str) -> String {
 
 /// `{{ image:operator }}` -> `operator`.
 fn image_reference(s: &str) -> Option<&str> {
+    tagged_reference(s, "image:")
+}
+
+/// `{{ <tag><name> }}` -> `<name>`.
+fn tagged_reference<'a>(s: &'a str, tag: &str) -> Option<&'a str> {
     let inner = s.strip_prefix("{{")?.strip_suffix("}}")?.trim();
-    Some(inner.strip_prefix("image:")?.trim())
+    Some(inner.strip_prefix(tag)?.trim())
 }
 
 /// The fields of the composite resource that templates read as `{{ xr:<field> }}`: those
@@ -1025,8 +1030,7 @@ const XR_FIELDS: &[&str] = &["name", "namespace"];
 
 /// `{{ xr:name }}` -> `name`.
 fn xr_reference(s: &str) -> Option<&str> {
-    let inner = s.strip_prefix("{{")?.strip_suffix("}}")?.trim();
-    Some(inner.strip_prefix("xr:")?.trim())
+    tagged_reference(s, "xr:")
 }
 
 /// `{{ a.b }}` -> `["a", "b"]`: a string that is exactly `{{ path }}`, each segment an

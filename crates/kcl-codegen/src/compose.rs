@@ -832,14 +832,18 @@ fn find_image<'a>(app: &'a AppSpec, name: &str) -> Result<&'a Image, ComposeErro
 
 /// `{{ image:operator }}` -> `operator`; anything else is not an image reference.
 pub fn image_reference(s: &str) -> Option<&str> {
+    tagged_reference(s, "image:")
+}
+
+/// `{{ <tag><name> }}` -> `<name>`.
+fn tagged_reference<'a>(s: &'a str, tag: &str) -> Option<&'a str> {
     let inner = s.strip_prefix("{{")?.strip_suffix("}}")?.trim();
-    Some(inner.strip_prefix("image:")?.trim())
+    Some(inner.strip_prefix(tag)?.trim())
 }
 
 /// `{{ xr:name }}` -> `name`; anything else is not a reference to the composite resource.
 pub fn xr_reference(s: &str) -> Option<&str> {
-    let inner = s.strip_prefix("{{")?.strip_suffix("}}")?.trim();
-    Some(inner.strip_prefix("xr:")?.trim())
+    tagged_reference(s, "xr:")
 }
 
 /// `` `{{ xr:name }}`, `{{ xr:namespace }}` ``: what templates read of the composite resource.
@@ -902,6 +906,19 @@ mod tests {
 
     fn lower(apps: &[AppSpec]) -> Result<Module, ComposeError> {
         apps_block(apps, &Conventions::default())
+    }
+
+    /// The error of lowering an app whose one release has one values part.
+    fn values_error(at: &[&str], value: Value) -> ComposeError {
+        let mut a = app("a", &[]);
+        let mut r = release("r");
+        r.values.push(Values {
+            at: at.iter().map(|key| key.to_string()).collect(),
+            value,
+            when: None,
+        });
+        a.releases.push(r);
+        lower(&[a]).unwrap_err()
     }
 
     #[test]
@@ -979,15 +996,7 @@ mod tests {
 
     #[test]
     fn a_key_kcl_would_drop_from_the_output_is_an_error() {
-        let mut a = app("a", &[]);
-        let mut r = release("r");
-        r.values.push(Values {
-            at: Vec::new(),
-            value: json!({"server": {"_hidden": true}}),
-            when: None,
-        });
-        a.releases.push(r);
-        let err = lower(&[a]).unwrap_err();
+        let err = values_error(&[], json!({"server": {"_hidden": true}}));
         assert_eq!(
             err.to_string(),
             "app `a`: `values.server._hidden`: KCL drops keys that start with `_` from its output"
@@ -1032,15 +1041,7 @@ mod tests {
 
     #[test]
     fn values_placed_at_a_key_kcl_drops_are_an_error() {
-        let mut a = app("a", &[]);
-        let mut r = release("r");
-        r.values.push(Values {
-            at: vec!["_secret".into()],
-            value: json!("x"),
-            when: None,
-        });
-        a.releases.push(r);
-        let err = lower(&[a]).unwrap_err();
+        let err = values_error(&["_secret"], json!("x"));
         assert!(err.message.contains("`_secret`"), "{err}");
     }
 
@@ -1126,15 +1127,7 @@ mod tests {
 
     #[test]
     fn a_template_of_the_composite_resource_names_one_of_its_fields() {
-        let mut a = app("a", &[]);
-        let mut r = release("r");
-        r.values.push(Values {
-            at: Vec::new(),
-            value: json!({"owner": "{{ xr:uid }}"}),
-            when: None,
-        });
-        a.releases.push(r);
-        let err = lower(&[a]).unwrap_err();
+        let err = values_error(&[], json!({"owner": "{{ xr:uid }}"}));
         assert_eq!(
             err.to_string(),
             "app `a`: `{{ xr:uid }}` names no field of the composite resource; templates read \
