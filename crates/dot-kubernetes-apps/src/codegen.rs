@@ -136,7 +136,7 @@ pub fn parameter_reads() -> Result<Module, CodegenError> {
         for (field, nested) in properties(property) {
             let read = parameters().attr_opt(name).attr_opt(field);
             let read = match nested.get("default") {
-                Some(default) if is_truthy(default) => {
+                Some(default) if compose::is_truthy(default) => {
                     read.binary(BinOp::Or, Expr::from_json(default))
                 }
                 _ => read,
@@ -154,18 +154,6 @@ fn properties(schema: &Value) -> impl Iterator<Item = (&String, &Value)> {
         .and_then(Value::as_object)
         .into_iter()
         .flatten()
-}
-
-/// Whether KCL's `or` keeps a value: not `None`, `False`, zero or empty.
-fn is_truthy(value: &Value) -> bool {
-    match value {
-        Value::Null => false,
-        Value::Bool(b) => *b,
-        Value::Number(n) => n.as_f64() != Some(0.0),
-        Value::String(s) => !s.is_empty(),
-        Value::Array(a) => !a.is_empty(),
-        Value::Object(o) => !o.is_empty(),
-    }
 }
 
 fn upper_first(name: &str) -> String {

@@ -20,9 +20,9 @@ pub mod codegen;
 pub use apps::{GATEWAY_NAME, GATEWAY_NAMESPACE, PROMETHEUS_URL};
 pub use cluster::{Apps, Cluster, Parameters, Provider};
 
-use kcl_codegen::AppSpec;
+use kcl_codegen::{AppRegistry, AppSpec};
 
-/// Every app, in the order the composition installs them.
+/// Every app, in the order the composition installs them: the fields of [`Apps`].
 pub fn registry() -> Vec<AppSpec> {
-    cluster::app_specs()
+    Apps::specs()
 }
