@@ -4,9 +4,10 @@
 
 use std::time::{Duration, Instant};
 
+use dot_kubernetes::render::RenderError;
 use dot_kubernetes_apps::Provider;
-use dot_kubernetes_apps::render::RenderError;
 use serde_json::{Value, json};
+use xr_admission::admission::{MAX_OBJECT_BYTES, MAX_REQUEST_BYTES};
 
 use crate::common::composition;
 
@@ -182,8 +183,9 @@ fn an_xr_over_the_api_servers_request_limit_is_refused_before_parsing() {
     }
     let started = Instant::now();
     match composition().render_yaml(&yaml, None) {
-        Err(RenderError::TooLarge(message)) => {
-            assert!(message.contains("3145728"), "names the limit: {message}");
+        Err(RenderError::TooLarge(e)) => {
+            assert_eq!(e.limit, MAX_REQUEST_BYTES, "{e}");
+            assert!(e.to_string().contains("3145728"), "names the limit: {e}");
         }
         other => panic!("expected RenderError::TooLarge, got {other:?}"),
     }
@@ -200,8 +202,9 @@ fn an_xr_larger_than_etcd_stores_is_refused() {
     let xr = xr(|xr| xr["spec"]["parameters"]["namespaces"] = json!(namespaces));
     let started = Instant::now();
     match composition().render(xr, None) {
-        Err(RenderError::TooLarge(message)) => {
-            assert!(message.contains("1572864"), "names the limit: {message}");
+        Err(RenderError::TooLarge(e)) => {
+            assert_eq!(e.limit, MAX_OBJECT_BYTES, "{e}");
+            assert!(e.to_string().contains("1572864"), "names the limit: {e}");
         }
         other => panic!("expected RenderError::TooLarge, got {other:?}"),
     }

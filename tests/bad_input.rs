@@ -1,12 +1,12 @@
 //! Bad composite resources are refused with a typed error that says what is wrong, both
-//! through the library and through `cargo xtask render`.
+//! through the library and through the `dot-kubernetes render` command.
 
 use std::process::Output;
 
+use dot_kubernetes::render::{Observed, Pipeline, RenderError, to_yaml_stream};
 use dot_kubernetes_apps::Provider;
-use dot_kubernetes_apps::render::{Observed, Pipeline, RenderError, to_yaml_stream};
 
-use crate::common::{composition, root, xtask_render};
+use crate::common::{composition, render_command, root};
 
 /// An XR with four problems: an unknown app field, two values of the wrong type and a
 /// value outside its enum.
@@ -149,9 +149,9 @@ fn refusal_problems(what: &str, output: &Output, lines: usize, mentions: &[&str]
 }
 
 #[test]
-fn xtask_render_reports_each_bad_input_on_stderr_and_exits_non_zero_without_panicking() {
+fn render_command_reports_each_bad_input_on_stderr_and_exits_non_zero_without_panicking() {
     let mut problems = Vec::new();
-    let output = xtask_render(&["-"], UNPARSABLE);
+    let output = render_command(&["-"], UNPARSABLE);
     problems.extend(refusal_problems(
         "unparsable YAML",
         &output,
@@ -159,7 +159,7 @@ fn xtask_render_reports_each_bad_input_on_stderr_and_exits_non_zero_without_pani
         &["does not parse", "line 2"],
     ));
 
-    let output = xtask_render(&["--provider", "aws", "-"], NO_SPEC);
+    let output = render_command(&["--provider", "aws", "-"], NO_SPEC);
     problems.extend(refusal_problems(
         "no spec",
         &output,
@@ -167,7 +167,7 @@ fn xtask_render_reports_each_bad_input_on_stderr_and_exits_non_zero_without_pani
         &["not a Cluster", "spec"],
     ));
 
-    let output = xtask_render(&["-"], UNKNOWN_PROVIDER);
+    let output = render_command(&["-"], UNKNOWN_PROVIDER);
     problems.extend(refusal_problems(
         "unknown provider",
         &output,
@@ -176,7 +176,7 @@ fn xtask_render_reports_each_bad_input_on_stderr_and_exits_non_zero_without_pani
     ));
 
     // A line that says the XR is invalid, then one line per violation, with its path.
-    let output = xtask_render(&["-"], INVALID);
+    let output = render_command(&["-"], INVALID);
     let paths = INVALID_PATHS.map(|path| format!("  {path}: "));
     let mentions: Vec<&str> = paths.iter().map(String::as_str).collect();
     problems.extend(refusal_problems(
@@ -187,7 +187,7 @@ fn xtask_render_reports_each_bad_input_on_stderr_and_exits_non_zero_without_pani
     ));
 
     // clap refuses the flag itself: its own usage hint follows the error line.
-    let output = xtask_render(&["--provider", "openstack", "-"], NO_SPEC);
+    let output = render_command(&["--provider", "openstack", "-"], NO_SPEC);
     let stderr = String::from_utf8_lossy(&output.stderr);
     if output.status.success()
         || stderr.contains("panicked")
@@ -204,14 +204,14 @@ fn xtask_render_reports_each_bad_input_on_stderr_and_exits_non_zero_without_pani
 }
 
 #[test]
-fn xtask_render_prints_what_the_library_renders() {
+fn render_command_prints_what_the_library_renders() {
     let path = root().join("examples/aws.yaml");
     let xr = std::fs::read_to_string(&path).expect("examples/aws.yaml");
-    let output = xtask_render(&["--provider", "google", "-"], &xr);
+    let output = render_command(&["--provider", "google", "-"], &xr);
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(
         output.status.success(),
-        "cargo xtask render fails: {stderr}"
+        "dot-kubernetes render fails: {stderr}"
     );
     // The whole Composition of the provider: its provider step, then the apps step.
     let items = Pipeline::load(&root().join("kcl"))
@@ -227,7 +227,7 @@ fn xtask_render_prints_what_the_library_renders() {
 }
 
 #[test]
-fn xtask_render_refuses_a_crossplane_section_that_is_not_a_mapping_without_panicking() {
+fn render_command_refuses_a_crossplane_section_that_is_not_a_mapping_without_panicking() {
     let mut problems = Vec::new();
     for (crossplane, path) in [
         ("x", "spec.crossplane"),
@@ -244,7 +244,7 @@ fn xtask_render_refuses_a_crossplane_section_that_is_not_a_mapping_without_panic
             "apiVersion: devopstoolkit.ai/v2\nkind: Cluster\nmetadata: {{name: a}}\n\
              spec: {{crossplane: {crossplane}, parameters: {{}}}}\n"
         );
-        let output = xtask_render(&["-"], &xr);
+        let output = render_command(&["-"], &xr);
         let mention = format!("  {path}: ");
         problems.extend(refusal_problems(
             &format!("crossplane: {crossplane}"),

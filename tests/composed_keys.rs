@@ -12,8 +12,8 @@
 use std::collections::BTreeMap;
 use std::panic::{AssertUnwindSafe, catch_unwind, resume_unwind};
 
+use dot_kubernetes::render::Observed;
 use dot_kubernetes_apps::Provider;
-use dot_kubernetes_apps::render::Observed;
 use serde_json::Value;
 
 use crate::common::{check_every_case, matrix, pipeline, resource_name, root};

@@ -58,7 +58,7 @@ fn expected_chart(release: &Release) -> Value {
 }
 
 /// Assert that `<xr>-app-<name>` is the contract's Release of the declared release, with
-/// its usage; returns its values, which each test checks itself.
+/// its usage as declared; returns its values, which each test checks itself.
 fn assert_release<'a>(case: &'a Case, name: &str) -> Option<&'a Value> {
     let declared = declared_release(name);
     let xr = case.xr();
@@ -87,9 +87,10 @@ fn assert_release<'a>(case: &'a Case, name: &str) -> Option<&'a Value> {
         },
     });
     assert_eq!(actual, &expected, "{}: release `{name}`", case.name());
-    assert!(
+    assert_eq!(
         case.has(&format!("app-{name}-usage")),
-        "{}: release `{name}` has no usage",
+        declared.usage,
+        "{}: the usage of release `{name}`",
         case.name()
     );
     values

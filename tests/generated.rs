@@ -2,8 +2,8 @@
 //! canonical form, and generating is deterministic: `cargo test` catches drift as
 //! `cargo xtask codegen --check` does.
 
+use dot_kubernetes::render::RUNTIME_HINT;
 use dot_kubernetes_apps::codegen::{GeneratedFile, generated_files};
-use dot_kubernetes_apps::render::RUNTIME_HINT;
 use kcl_codegen::regions::{self, Generated, Mode};
 use kcl_runtime::Runtime;
 
@@ -18,7 +18,7 @@ fn splice(files: &[GeneratedFile]) -> Vec<Generated> {
     files
         .iter()
         .map(|file| {
-            regions::splice_kcl_file(&root().join(file.path), &file.regions)
+            regions::splice_kcl_file(&root().join(&file.path), &file.regions)
                 .unwrap_or_else(|e| panic!("cannot splice {}: {e}", file.path))
         })
         .collect()
@@ -27,7 +27,7 @@ fn splice(files: &[GeneratedFile]) -> Vec<Generated> {
 #[test]
 fn the_checked_in_kcl_files_are_up_to_date_with_the_rust_types() {
     let files = generate();
-    let paths: Vec<&str> = files.iter().map(|f| f.path).collect();
+    let paths: Vec<&str> = files.iter().map(|f| f.path.as_str()).collect();
     assert_eq!(
         paths,
         [
@@ -88,5 +88,58 @@ fn generating_twice_gives_identical_bytes() {
             .iter()
             .all(|file| file.contents.contains("# BEGIN GENERATED")),
         "every generated file has its regions"
+    );
+}
+
+/// Each `kcl/*.k` file's hand-written text: the file without the bodies of its generated
+/// regions.
+fn hand_written_kcl() -> Vec<(String, String)> {
+    let mut files: Vec<_> = std::fs::read_dir(root().join("kcl"))
+        .unwrap()
+        .map(|entry| entry.unwrap().path())
+        .filter(|path| path.extension().is_some_and(|ext| ext == "k"))
+        .collect();
+    files.sort();
+    files
+        .into_iter()
+        .map(|path| {
+            let text = std::fs::read_to_string(&path).unwrap();
+            let regions = regions::find(&path, &text).unwrap();
+            let mut hand_written = String::new();
+            let mut start = 0;
+            for region in regions {
+                hand_written.push_str(&text[start..region.body.start]);
+                start = region.body.end;
+            }
+            hand_written.push_str(&text[start..]);
+            let name = path.strip_prefix(root()).unwrap();
+            (name.to_string_lossy().into_owned(), hand_written)
+        })
+        .collect()
+}
+
+#[test]
+fn every_app_that_hand_written_kcl_reads_says_so_on_its_type() {
+    // Hand-written KCL reads an app by its enabled flag or its parameters.
+    let mut read = Vec::new();
+    let mut declared = Vec::new();
+    for app in dot_kubernetes_apps::registry() {
+        let reads = [format!("_{}Enabled", app.key), format!("apps?.{}", app.key)];
+        for (file, text) in hand_written_kcl() {
+            if reads.iter().any(|read| text.contains(read.as_str())) {
+                read.push((app.key.clone(), file));
+            }
+        }
+        for part in &app.hand_written {
+            declared.push((app.key.clone(), part.file.clone()));
+        }
+    }
+    assert_eq!(
+        declared, read,
+        "the apps' `hand_written(file = ...)` and the hand-written KCL that reads them"
+    );
+    assert!(
+        !declared.is_empty(),
+        "External Secrets continues in kcl/apps.k"
     );
 }

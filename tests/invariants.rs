@@ -30,14 +30,17 @@ fn metadata_name(item: &Value) -> &str {
         .unwrap_or("")
 }
 
-/// The app objects that, as deployed, have no `Usage` (the vLLM operator's), by name.
-fn unprotected_objects() -> BTreeSet<String> {
-    registry()
-        .iter()
-        .flat_map(|app| &app.objects)
+/// The app releases and objects declared without a `Usage` (as deployed, the vLLM
+/// operator's objects), by name.
+fn unprotected_resources() -> BTreeSet<String> {
+    let apps = registry();
+    let releases = (apps.iter().flat_map(|app| &app.releases))
+        .filter(|release| !release.usage)
+        .map(|release| release.name.clone());
+    let objects = (apps.iter().flat_map(|app| &app.objects))
         .filter(|object| !object.usage)
-        .map(|object| object.name.clone())
-        .collect()
+        .map(|object| object.name.clone());
+    releases.chain(objects).collect()
 }
 
 /// Releases and Objects that must keep the managed cluster alive: the apps' resources
@@ -48,7 +51,7 @@ fn protected<'a>(case: &Case, items: &'a [Value]) -> Vec<&'a Value> {
     let app_prefix = format!("{xr}-app-");
     let secret_prefix = format!("{xr}-secret-");
     let singles = [format!("{xr}-creds")];
-    let unprotected = unprotected_objects();
+    let unprotected = unprotected_resources();
     items
         .iter()
         .filter(|item| item["kind"] == "Release" || item["kind"] == "Object")
@@ -152,7 +155,7 @@ fn every_app_release_and_object_has_exactly_one_usage() {
 
 #[test]
 fn objects_declared_without_a_usage_have_none() {
-    let unprotected = unprotected_objects();
+    let unprotected = unprotected_resources();
     assert!(
         !unprotected.is_empty(),
         "the vLLM operator's objects have no usage"
@@ -533,8 +536,8 @@ fn enabled(parameters: &Value, apps: &[AppSpec], key: &str) -> bool {
             .any(|app| enabled(parameters, apps, &app.key))
 }
 
-/// A boolean field of the app's parameters: its value, else its schema default.
-fn field(parameters: &Value, app: &AppSpec, path: &[String]) -> bool {
+/// A field of the app's parameters: its value, else its schema default.
+fn field<'a>(parameters: &'a Value, app: &'a AppSpec, path: &[String]) -> Option<&'a Value> {
     let mut value = app_parameters(parameters, &app.key);
     let mut schema = Some(app.parameters.as_value());
     for part in path {
@@ -550,14 +553,15 @@ fn field(parameters: &Value, app: &AppSpec, path: &[String]) -> bool {
         path.join(".")
     );
     let default = schema.and_then(|s| s.get("default"));
-    value.or(default) == Some(&json!(true))
+    value.or(default)
 }
 
 fn holds(parameters: &Value, apps: &[AppSpec], app: &AppSpec, when: Option<&Condition>) -> bool {
     match when {
         None => true,
         Some(Condition::AppEnabled(key)) => enabled(parameters, apps, key),
-        Some(Condition::Field(path)) => field(parameters, app, path),
+        Some(Condition::Field(path)) => field(parameters, app, path) == Some(&json!(true)),
+        Some(Condition::FieldIs { path, value }) => field(parameters, app, path) == Some(value),
     }
 }
 

@@ -17,7 +17,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use dot_kubernetes_apps::render::to_yaml_stream;
+use dot_kubernetes::render::to_yaml_stream;
 use dot_kubernetes_apps::{Provider, registry};
 use kcl_codegen::app::ChartSource;
 use serde_json::{Value, json};

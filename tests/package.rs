@@ -5,14 +5,15 @@
 
 use std::collections::BTreeSet;
 
-use dot_kubernetes_apps::Provider;
-use dot_kubernetes_apps::package::{
+use dot_kubernetes::package::{
     self, FUNCTION_KCL_EMBEDDED_KCL, FUNCTION_KCL_VERSION, KCL_LIB_VERSION, PackageFile,
 };
-use dot_kubernetes_apps::render::{Observed, Scenario, scenario_xr};
+use dot_kubernetes::render::Observed;
+use dot_kubernetes_apps::Provider;
 use kcl_codegen::regions::{self, Generated, Mode};
 use serde_json::{Value, json};
 
+use crate::common::scenarios::{Scenario, scenario_xr};
 use crate::common::{parallel_map, pipeline, root, scenarios};
 
 fn build() -> Vec<PackageFile> {
@@ -138,7 +139,7 @@ fn each_composition_runs_its_provider_step_then_apps_k_with_its_placeholders_the
                 "crossplane-contrib-function-kcl"
             );
         }
-        // The Composition runs what `cargo xtask render` runs.
+        // The Composition runs what the render runs.
         let rendered_steps = pipeline().steps(provider);
         for (step, rendered) in steps.iter().zip(&rendered_steps) {
             assert_eq!(step["step"], rendered.name.as_str());
@@ -302,7 +303,7 @@ fn function_kcl_is_pinned_exactly_and_the_tests_run_the_kcl_it_embeds() {
         "function-kcl {FUNCTION_KCL_VERSION} embeds KCL {FUNCTION_KCL_EMBEDDED_KCL}, but the tests pin kcl-lib {KCL_LIB_VERSION}: move them together"
     );
     let runtime = kcl_runtime::Runtime::global()
-        .map_err(|e| e.with_hint(dot_kubernetes_apps::render::RUNTIME_HINT))
+        .map_err(|e| e.with_hint(dot_kubernetes::render::RUNTIME_HINT))
         .unwrap_or_else(|e| panic!("no KCL runtime: {e}"));
     let version = runtime
         .version()

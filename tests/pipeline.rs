@@ -10,14 +10,13 @@
 use std::collections::BTreeSet;
 use std::process::Output;
 
+use dot_kubernetes::render::{Observed, Pipeline, RenderError, Rendered, to_yaml_stream};
 use dot_kubernetes_apps::Provider;
-use dot_kubernetes_apps::render::{
-    Observed, Pipeline, RenderError, Rendered, provider_step_file, scenario_xr, to_yaml_stream,
-};
 use serde_json::{Value, json};
 
+use crate::common::scenarios::scenario_xr;
 use crate::common::{
-    RESOURCE_NAME, check_every_case, pipeline, resource_name, root, xtask_render, yaml_files,
+    RESOURCE_NAME, check_every_case, pipeline, render_command, resource_name, root, yaml_files,
 };
 
 fn read(path: &str) -> String {
@@ -56,7 +55,7 @@ fn each_provider_step_composes_its_snapshot() {
         let yaml = to_yaml_stream(rendered.step(provider.name())).expect("YAML");
         settings.set_description(format!(
             "What the {provider} step (kcl/{}) composes for the XR",
-            provider_step_file(provider)
+            provider.step_file()
         ));
         settings.bind(|| insta::assert_snapshot!(format!("provider-step-{provider}"), yaml));
     }
@@ -341,13 +340,13 @@ fn parse_stream(output: &Output) -> Vec<Value> {
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(
         output.status.success(),
-        "cargo xtask render fails: {stderr}"
+        "dot-kubernetes render fails: {stderr}"
     );
     serde_saphyr::from_multiple(&String::from_utf8_lossy(&output.stdout)).expect("a YAML stream")
 }
 
 #[test]
-fn xtask_render_of_each_example_prints_the_cluster_its_network_and_iam_and_the_apps() {
+fn render_command_of_each_example_prints_the_cluster_its_network_and_iam_and_the_apps() {
     let wanted: [(Provider, &[&str]); 3] = [
         (
             Provider::Aws,
@@ -378,7 +377,7 @@ fn xtask_render_of_each_example_prints_the_cluster_its_network_and_iam_and_the_a
     ];
     for (provider, cluster_kinds) in wanted {
         let path = format!("examples/{provider}.yaml");
-        let items = parse_stream(&xtask_render(&[&path], ""));
+        let items = parse_stream(&render_command(&[&path], ""));
         let kinds = kinds(&items);
         for kind in cluster_kinds.iter().chain(&[
             "helm.m.crossplane.io/v1beta1 Release",
@@ -393,12 +392,12 @@ fn xtask_render_of_each_example_prints_the_cluster_its_network_and_iam_and_the_a
 }
 
 #[test]
-fn xtask_render_reads_observed_resources_from_a_file() {
+fn render_command_reads_observed_resources_from_a_file() {
     let dir = tempfile::tempdir().expect("a temporary directory");
     let observed = dir.path().join("observed.yaml");
     std::fs::write(&observed, GOOGLE_OBSERVED).expect("observed.yaml is written");
     let observed = observed.to_string_lossy().into_owned();
-    let items = parse_stream(&xtask_render(&["--observed", &observed, "-"], GOOGLE_XR));
+    let items = parse_stream(&render_command(&["--observed", &observed, "-"], GOOGLE_XR));
     assert!(
         serde_json::to_string(&items)
             .expect("JSON")
@@ -425,7 +424,7 @@ fn every_provider_step_file_is_loaded_from_kcl() {
         assert_eq!(names, [provider.name(), "apps"]);
         assert_eq!(
             steps[0].source,
-            read(&format!("kcl/{}", provider_step_file(provider)))
+            read(&format!("kcl/{}", provider.step_file()))
         );
     }
 }

@@ -55,13 +55,18 @@ fn every_example_reads_into_the_typed_cluster_and_back_unchanged() {
 
 #[test]
 fn the_typed_defaults_are_the_xrd_defaults() {
-    // What serde fills in for an empty object is what the API server would default.
+    // What serde fills in for an empty object, and `Parameters::default()`, are what the
+    // API server would default.
     let typed = serde_json::to_value(serde_json::from_str::<Parameters>("{}").unwrap()).unwrap();
     let mut admitted = serde_json::json!({});
     let violations =
-        kcl_codegen::validate::admit(composition().parameters_schema(), &mut admitted, "p");
+        xr_admission::validate::admit(composition().parameters_schema(), &mut admitted, "p");
     assert!(violations.is_empty(), "{violations:?}");
     assert_eq!(typed, admitted);
+    assert_eq!(
+        serde_json::to_value(Parameters::default()).unwrap(),
+        admitted
+    );
     let envoy = serde_json::to_value(EnvoyGateway::default()).unwrap();
     assert_eq!(envoy, serde_json::json!({"enabled": false}));
 }

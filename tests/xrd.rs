@@ -1,7 +1,7 @@
 //! The XRD that `kcl/definition.k` produces: its snapshot, a valid structural schema, one
 //! property per app, and the examples it admits.
 
-use dot_kubernetes_apps::render::to_yaml_stream;
+use dot_kubernetes::render::to_yaml_stream;
 use dot_kubernetes_apps::{Cluster, Provider, registry};
 use serde_json::{Value, json};
 

@@ -1,6 +1,9 @@
-//! Shared by the end-to-end tests: the scenarios of `tests/scenarios/`, the composition in
-//! `kcl/` (loaded once per run), the renders of the provider × scenario matrix (each case
-//! rendered at most once per run, on first use), and `cargo xtask render`.
+//! Shared by the end-to-end tests: the scenarios of `tests/scenarios/` ([`scenarios`]), the
+//! composition in `kcl/` (loaded once per run), the renders of the provider × scenario
+//! matrix (each case rendered at most once per run, on first use), and the
+//! `dot-kubernetes render` command.
+
+pub mod scenarios;
 
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
@@ -8,11 +11,11 @@ use std::process::{Command, Output, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Mutex, OnceLock};
 
+use dot_kubernetes::render::{Composition, Observed, Pipeline, Rendered};
 use dot_kubernetes_apps::Provider;
-use dot_kubernetes_apps::render::{
-    Composition, Observed, Pipeline, Rendered, Scenario, read_scenarios, scenario_xr,
-};
 use serde_json::Value;
+
+use scenarios::{Scenario, read_scenarios, scenario_xr};
 
 /// The annotation function-kcl keys composed resources by.
 pub const RESOURCE_NAME: &str = "krm.kcl.dev/composition-resource-name";
@@ -198,7 +201,7 @@ pub fn render_pipeline(scenario: &Scenario, provider: Provider) -> Result<Render
         .map_err(|e| e.to_string())
 }
 
-/// Render a scenario for a provider, as `cargo xtask render` does.
+/// Render a scenario for a provider through the apps step alone.
 pub fn render(scenario: &Scenario, provider: Provider) -> Result<Vec<Value>, String> {
     let xr = scenario_xr(&scenario.name, provider, scenario.parameters.clone());
     composition()
@@ -299,23 +302,10 @@ pub fn managed_cluster(provider: Provider) -> (&'static str, &'static str) {
     }
 }
 
-/// Run `cargo xtask render <args>` with `stdin` on its standard input.
-///
-/// Runs the xtask binary already built beside this test binary (`cargo xtask test` builds
-/// it before the tests) when it was built from this tree and is up to date; otherwise
-/// `cargo run`, one at a time so that the runs do not wait on each other's build lock.
-pub fn xtask_render(args: &[&str], stdin: &str) -> Output {
-    static ONE_AT_A_TIME: Mutex<()> = Mutex::new(());
-    let (mut command, _guard) = match built_xtask() {
-        Some(xtask) => (Command::new(xtask), None),
-        None => {
-            let mut cargo = Command::new(env!("CARGO"));
-            cargo.args(["run", "--quiet", "--package", "xtask", "--"]);
-            let guard = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
-            (cargo, Some(guard))
-        }
-    };
-    let mut child = command
+/// Run `dot-kubernetes render <args>` (this package's binary, which cargo builds for the
+/// tests) in the repository root, with `stdin` on its standard input.
+pub fn render_command(args: &[&str], stdin: &str) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_dot-kubernetes"))
         .current_dir(root())
         .arg("render")
         .args(args)
@@ -323,7 +313,7 @@ pub fn xtask_render(args: &[&str], stdin: &str) -> Output {
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
-        .expect("xtask runs");
+        .expect("dot-kubernetes runs");
     let written = child
         .stdin
         .take()
@@ -333,46 +323,9 @@ pub fn xtask_render(args: &[&str], stdin: &str) -> Output {
     if let Err(e) = written
         && e.kind() != std::io::ErrorKind::BrokenPipe
     {
-        panic!("cannot write the standard input of xtask render: {e}");
+        panic!("cannot write the standard input of dot-kubernetes render: {e}");
     }
-    child.wait_with_output().expect("xtask render finishes")
-}
-
-/// `target/<profile>/xtask` (this binary is `target/<profile>/deps/e2e-<hash>`), when its
-/// dep-info (`xtask.d`, which cargo writes beside it) says it was built from this tree's
-/// `xtask/src/main.rs` and no file it was built from changed since.
-fn built_xtask() -> Option<&'static Path> {
-    static BUILT: OnceLock<Option<PathBuf>> = OnceLock::new();
-    BUILT
-        .get_or_init(|| {
-            let exe = std::env::current_exe().ok()?;
-            let xtask = exe
-                .parent()?
-                .parent()?
-                .join(format!("xtask{}", std::env::consts::EXE_SUFFIX));
-            let built = std::fs::metadata(&xtask).ok()?.modified().ok()?;
-            let dep_info = std::fs::read_to_string(xtask.with_extension("d")).ok()?;
-            let sources = dep_info_sources(&dep_info);
-            let fresh = sources.contains(&root().join("xtask/src/main.rs"))
-                && sources.iter().all(|source| {
-                    std::fs::metadata(source)
-                        .and_then(|m| m.modified())
-                        .is_ok_and(|modified| modified <= built)
-                });
-            fresh.then_some(xtask)
-        })
-        .as_deref()
-}
-
-/// The prerequisites of the first rule of a Makefile-style dep-info file (spaces in paths
-/// escaped as `\ `).
-fn dep_info_sources(dep_info: &str) -> Vec<PathBuf> {
-    let Some((_, prerequisites)) = dep_info.lines().next().and_then(|l| l.split_once(": ")) else {
-        return Vec::new();
-    };
-    prerequisites
-        .replace("\\ ", "\0")
-        .split_whitespace()
-        .map(|path| PathBuf::from(path.replace('\0', " ")))
-        .collect()
+    child
+        .wait_with_output()
+        .expect("dot-kubernetes render finishes")
 }

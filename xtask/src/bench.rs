@@ -7,11 +7,20 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode, Stdio};
 use std::time::{Duration, Instant};
 
+use crate::Error;
+
+use dot_kubernetes::render::{Observed, Pipeline, RUNTIME_HINT};
 use dot_kubernetes_apps::Provider;
-use dot_kubernetes_apps::render::{Observed, Pipeline, read_scenarios, scenario_xr};
 use serde_json::Value;
 
 use crate::TaskResult;
+
+/// The scenario fixtures the end-to-end tests render: one file, compiled into both (it is
+/// test support, in no crate's public API).
+#[path = "../../tests/common/scenarios.rs"]
+mod scenarios;
+
+use scenarios::{read_scenarios, scenario_xr};
 
 /// How much to measure.
 #[derive(clap::Args)]
@@ -35,7 +44,7 @@ struct Case {
 
 pub fn run(root: &Path, args: &BenchArgs) -> TaskResult {
     let runs = args.runs.max(1);
-    let pipeline = Pipeline::load(&root.join("kcl")).map_err(|e| e.to_string())?;
+    let pipeline = Pipeline::load(&root.join("kcl"))?;
     let composition = pipeline.composition();
     let cases = matrix(root)?;
     let exe = std::env::current_exe().map_err(|e| format!("cannot find this program: {e}"))?;
@@ -47,13 +56,13 @@ pub fn run(root: &Path, args: &BenchArgs) -> TaskResult {
         composition
             .render(case.xr.clone(), Some(case.provider))
             .map(|_| ())
-            .map_err(|e| format!("{}: {e}", case.name))
+            .map_err(|e| Error::from(format!("{}: {e}", case.name)))
     };
     let render_pipeline = |case: &Case| {
         pipeline
             .render(case.xr.clone(), Some(case.provider), &Observed::none())
             .map(|_| ())
-            .map_err(|e| format!("{} ({}): {e}", case.name, case.provider))
+            .map_err(|e| Error::from(format!("{} ({}): {e}", case.name, case.provider)))
     };
 
     println!(
@@ -70,19 +79,14 @@ pub fn run(root: &Path, args: &BenchArgs) -> TaskResult {
     let one_pipeline = median(runs, || render_pipeline(every_app))?;
     let one_process = median(runs, || render_in_process_per_call(&exe, every_app))?;
 
-    let runtime = kcl_runtime::Runtime::global().map_err(|e| {
-        e.with_hint(dot_kubernetes_apps::render::RUNTIME_HINT)
-            .to_string()
-    })?;
+    let runtime = kcl_runtime::Runtime::global().map_err(|e| e.with_hint(RUNTIME_HINT))?;
     let requests = cases
         .iter()
         .map(|case| {
-            let program = composition
-                .program(case.xr.clone(), Some(case.provider))
-                .map_err(|e| e.to_string())?;
-            program.to_protobuf().map_err(|e| e.to_string())
+            let program = composition.program(case.xr.clone(), Some(case.provider))?;
+            Ok(program.to_protobuf()?)
         })
-        .collect::<Result<Vec<_>, String>>()?;
+        .collect::<Result<Vec<_>, Error>>()?;
     let every_app_request = &requests[cases
         .iter()
         .position(|c| std::ptr::eq(c, every_app))
@@ -110,7 +114,7 @@ pub fn run(root: &Path, args: &BenchArgs) -> TaskResult {
                 other
                     .render(case.xr.clone(), Some(case.provider))
                     .map(|_| ())
-                    .map_err(|e| format!("{} with {}: {e}", case.name, path.display()))
+                    .map_err(|e| Error::from(format!("{} with {}: {e}", case.name, path.display())))
             };
             // An XR that both understand: every field of the deployed XRD, and nothing newer.
             let same = cases
@@ -234,8 +238,8 @@ pub fn run(root: &Path, args: &BenchArgs) -> TaskResult {
 
 /// Every scenario of `tests/scenarios` for every provider, each also written to a file
 /// for the runs that render in a fresh process.
-fn matrix(root: &Path) -> Result<Vec<Case>, String> {
-    let scenarios = read_scenarios(&root.join("tests/scenarios")).map_err(|e| e.to_string())?;
+fn matrix(root: &Path) -> Result<Vec<Case>, Error> {
+    let scenarios = read_scenarios(&root.join("tests/scenarios"))?;
     let scratch = std::env::temp_dir().join(format!("dot-kubernetes-bench-{}", std::process::id()));
     std::fs::create_dir_all(&scratch)
         .map_err(|e| format!("cannot create {}: {e}", scratch.display()))?;
@@ -259,13 +263,13 @@ fn matrix(root: &Path) -> Result<Vec<Case>, String> {
 
 /// `cargo xtask render` as a fresh process: start, load the runtime, admit, render the
 /// full pipeline, print.
-fn render_in_process_per_call(exe: &Path, case: &Case) -> Result<(), String> {
+fn render_in_process_per_call(exe: &Path, case: &Case) -> Result<(), Error> {
     let path = case.path.to_string_lossy();
     run_xtask(exe, &["render", "--provider", case.provider.name(), &path])
 }
 
 /// Run this program again with `args`, its output discarded.
-fn run_xtask(exe: &Path, args: &[&str]) -> Result<(), String> {
+fn run_xtask(exe: &Path, args: &[&str]) -> Result<(), Error> {
     let status = Command::new(exe)
         .args(args)
         .stdout(Stdio::null())
@@ -274,16 +278,16 @@ fn run_xtask(exe: &Path, args: &[&str]) -> Result<(), String> {
     succeeded(status, &format!("`cargo xtask {}`", args.join(" ")))
 }
 
-fn succeeded(status: std::process::ExitStatus, what: &str) -> Result<(), String> {
+fn succeeded(status: std::process::ExitStatus, what: &str) -> Result<(), Error> {
     status
         .success()
         .then_some(())
-        .ok_or_else(|| format!("{what} failed ({status})"))
+        .ok_or_else(|| format!("{what} failed ({status})").into())
 }
 
 /// What one `kcl run` per case costs: a fresh python3 that loads the KCL library and
 /// evaluates the same program once (the encoded request comes on standard input).
-fn python_eval_per_process(library: &Path, request: &[u8]) -> Result<(), String> {
+fn python_eval_per_process(library: &Path, request: &[u8]) -> Result<(), Error> {
     const SCRIPT: &str = "import ctypes, sys
 lib = ctypes.CDLL(sys.argv[1])
 lib.kcl_service_new.restype = ctypes.c_void_p
@@ -305,14 +309,14 @@ sys.exit(1 if ctypes.string_at(result, size.value).startswith(b'ERROR:') else 0)
         .map_err(|e| format!("cannot run python3: {e}"))?;
     if let Some(mut stdin) = child.stdin.take() {
         use std::io::Write;
-        stdin.write_all(request).map_err(|e| e.to_string())?;
+        stdin.write_all(request)?;
     }
-    let status = child.wait().map_err(|e| e.to_string())?;
+    let status = child.wait()?;
     succeeded(status, "the python3 evaluation")
 }
 
 /// The median wall time of `runs` calls.
-fn median(runs: usize, mut f: impl FnMut() -> Result<(), String>) -> Result<Duration, String> {
+fn median(runs: usize, mut f: impl FnMut() -> Result<(), Error>) -> Result<Duration, Error> {
     let mut times = Vec::with_capacity(runs);
     for _ in 0..runs {
         let start = Instant::now();
@@ -326,9 +330,9 @@ fn median(runs: usize, mut f: impl FnMut() -> Result<(), String>) -> Result<Dura
 /// The medians of `a` and `b`, run one after the other `runs` times each.
 fn medians_alternated(
     runs: usize,
-    mut a: impl FnMut() -> Result<(), String>,
-    mut b: impl FnMut() -> Result<(), String>,
-) -> Result<(Duration, Duration), String> {
+    mut a: impl FnMut() -> Result<(), Error>,
+    mut b: impl FnMut() -> Result<(), Error>,
+) -> Result<(Duration, Duration), Error> {
     let mut times = (Vec::with_capacity(runs), Vec::with_capacity(runs));
     for _ in 0..runs {
         let start = Instant::now();

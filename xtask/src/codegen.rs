@@ -13,14 +13,12 @@ use crate::TaskResult;
 pub fn run(root: &Path, check: bool) -> TaskResult {
     // Paths stay relative to the repository root, so that diffs read `a/kcl/apps.k`.
     std::env::set_current_dir(root).map_err(|e| format!("cannot enter {}: {e}", root.display()))?;
-    let updates = generated_files()
-        .map_err(|e| e.to_string())?
+    let updates = generated_files()?
         .iter()
-        .map(|file| regions::splice_kcl_file(Path::new(file.path), &file.regions))
-        .collect::<Result<Vec<_>, _>>()
-        .map_err(|e| e.to_string())?;
+        .map(|file| regions::splice_kcl_file(Path::new(&file.path), &file.regions))
+        .collect::<Result<Vec<_>, _>>()?;
     let mode = if check { Mode::Check } else { Mode::Write };
-    let report = regions::update(&updates, mode).map_err(|e| e.to_string())?;
+    let report = regions::update(&updates, mode)?;
     if check && !report.is_up_to_date() {
         print!("{report}");
         eprintln!(

@@ -3,11 +3,13 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+use crate::Error;
+
 use kcl_runtime::{KCL_LIB_VERSION, LIBPYTHON_RECORD, local_install_dir};
 
 /// Make sure `target/kcl-lib/<version>` holds the runtime; install it with pip when it
 /// does not. A second call finds it and touches no network.
-pub fn ensure_runtime(root: &Path) -> Result<(), String> {
+pub fn ensure_runtime(root: &Path) -> Result<(), Error> {
     let dir = local_install_dir(&target_dir(root));
     if dir.join("kcl_lib").is_dir() && dir.join(LIBPYTHON_RECORD).is_file() {
         return Ok(());
@@ -42,7 +44,8 @@ pub fn ensure_runtime(root: &Path) -> Result<(), String> {
     if !status.success() {
         return Err(format!(
             "pip could not install kcl-lib=={KCL_LIB_VERSION} ({status}). {PYTHON_HINT}"
-        ));
+        )
+        .into());
     }
     std::fs::write(
         staging.join(LIBPYTHON_RECORD),
@@ -60,8 +63,8 @@ const PYTHON_HINT: &str = "The KCL runtime comes from PyPI: install Python 3 wit
      _kcl_lib library and KCL_LIBPYTHON_PATH to the matching libpython";
 
 /// The shared libpython of `python3`, which the wheel's library links against.
-fn libpython() -> Result<PathBuf, String> {
-    kcl_runtime::python_libpython().map_err(|e| format!("{e}. {PYTHON_HINT}"))
+fn libpython() -> Result<PathBuf, Error> {
+    kcl_runtime::python_libpython().map_err(|e| format!("{e}. {PYTHON_HINT}").into())
 }
 
 /// The Cargo target directory of the workspace.

@@ -4,7 +4,6 @@ mod bench;
 mod codegen;
 mod install;
 mod package;
-mod render;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -28,9 +27,9 @@ enum Task {
         #[arg(long)]
         check: bool,
     },
-    /// Render a Cluster composite resource through its provider's Composition (the
-    /// provider step, then kcl/apps.k) and print the composed resources as a YAML stream.
-    Render(render::RenderArgs),
+    // The command of the `dot-kubernetes` binary: its arguments and help are defined once,
+    // with it.
+    Render(dot_kubernetes::cli::RenderArgs),
     /// Build package/ (crossplane.yaml, definition.yaml, compositions.yaml) from kcl/ through
     /// the KCL runtime (installed first when it is missing).
     Package {
@@ -60,7 +59,9 @@ fn main() -> ExitCode {
     };
     let result = match cli.task {
         Task::Codegen { check } => codegen::run(&root, check),
-        Task::Render(args) => render::run(&root, &args),
+        Task::Render(args) => dot_kubernetes::cli::render(&root.join("kcl"), &args)
+            .map(|()| ExitCode::SUCCESS)
+            .map_err(Error::from),
         // The package is built through the KCL runtime: install it first on a fresh clone.
         Task::Package { check } => {
             install::ensure_runtime(&root).and_then(|()| package::run(&root, check))
@@ -79,14 +80,18 @@ fn main() -> ExitCode {
     }
 }
 
-/// A task either finishes with an exit code or fails with a message for stderr.
-type TaskResult = Result<ExitCode, String>;
+/// A task either finishes with an exit code or fails with an error, whose message (which
+/// includes its cause) is printed after `error: `.
+type TaskResult = Result<ExitCode, Error>;
+
+/// Any error of a task; its message includes its cause.
+type Error = Box<dyn std::error::Error>;
 
 /// The repository root, found at run time: the nearest directory, from the current one
 /// up, whose `Cargo.toml` is a workspace (`[workspace]`) with an `xtask` member
 /// (`xtask/Cargo.toml`). Not this crate's compile-time directory: with a target directory
 /// shared between two checkouts, that would be the other checkout.
-fn repo_root() -> Result<PathBuf, String> {
+fn repo_root() -> Result<PathBuf, Error> {
     let current =
         std::env::current_dir().map_err(|e| format!("cannot read the current directory: {e}"))?;
     current
@@ -99,6 +104,7 @@ fn repo_root() -> Result<PathBuf, String> {
                  up has a Cargo.toml with [workspace] and an xtask member",
                 current.display()
             )
+            .into()
         })
 }
 
@@ -124,4 +130,37 @@ fn run_tests(root: &Path, extra: &[String]) -> TaskResult {
     } else {
         ExitCode::FAILURE
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    use super::*;
+
+    #[test]
+    fn the_command_line_is_well_formed() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn render_takes_the_arguments_of_the_dot_kubernetes_binary() {
+        let cli = Cli::try_parse_from([
+            "cargo xtask",
+            "render",
+            "--provider",
+            "google",
+            "--observed",
+            "observed.yaml",
+            "-",
+        ])
+        .unwrap_or_else(|e| panic!("{e}"));
+        let Task::Render(args) = cli.task else {
+            panic!("not the render task");
+        };
+        assert_eq!(args.provider, Some(dot_kubernetes_apps::Provider::Google));
+        assert_eq!(args.observed, Some(PathBuf::from("observed.yaml")));
+        assert_eq!(args.xr, Some(PathBuf::from("-")));
+        assert!(Cli::try_parse_from(["cargo xtask", "render", "--definition"]).is_ok());
+    }
 }

@@ -4,8 +4,8 @@
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use dot_kubernetes_apps::package;
-use dot_kubernetes_apps::render::Pipeline;
+use dot_kubernetes::package;
+use dot_kubernetes::render::Pipeline;
 use kcl_codegen::regions::{self, Generated, Mode};
 
 use crate::TaskResult;
@@ -15,9 +15,8 @@ use crate::TaskResult;
 pub fn run(root: &Path, check: bool) -> TaskResult {
     // Paths stay relative to the repository root, so that diffs read `a/package/...`.
     std::env::set_current_dir(root).map_err(|e| format!("cannot enter {}: {e}", root.display()))?;
-    let pipeline = Pipeline::load(Path::new("kcl")).map_err(|e| e.to_string())?;
-    let files: Vec<Generated> = package::build(&pipeline)
-        .map_err(|e| e.to_string())?
+    let pipeline = Pipeline::load(Path::new("kcl"))?;
+    let files: Vec<Generated> = package::build(&pipeline)?
         .into_iter()
         .map(|file| Generated {
             path: PathBuf::from(file.path),
@@ -28,7 +27,7 @@ pub fn run(root: &Path, check: bool) -> TaskResult {
         std::fs::create_dir_all("package").map_err(|e| format!("cannot create package/: {e}"))?;
     }
     let mode = if check { Mode::Check } else { Mode::Write };
-    let report = regions::update(&files, mode).map_err(|e| e.to_string())?;
+    let report = regions::update(&files, mode)?;
     if check && !report.is_up_to_date() {
         print!("{report}");
         eprintln!(

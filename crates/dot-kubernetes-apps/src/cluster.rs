@@ -1,5 +1,6 @@
 //! Typed `Cluster` composite resources (`devopstoolkit.ai/v2`) and their parameters.
 
+use kcl_codegen::AppRegistry;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
@@ -59,6 +60,17 @@ impl Provider {
         match self {
             Provider::Aws | Provider::Google => "Cluster",
             Provider::Azure => "KubernetesCluster",
+        }
+    }
+
+    /// The file of the provider step in `kcl/` (`aws.k`, `azure.k`, `google.k`): the first
+    /// step of the provider's Composition, which composes the cluster, its network, IAM and
+    /// node pools.
+    pub fn step_file(self) -> &'static str {
+        match self {
+            Provider::Aws => "aws.k",
+            Provider::Azure => "azure.k",
+            Provider::Google => "google.k",
         }
     }
 }
@@ -208,11 +220,11 @@ pub struct MatchLabels {
 }
 
 /// The size of nodes.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+// No `Default`: each parameter that takes a size states its default (`Parameters`, `Gpu`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum NodeSize {
     /// Small nodes.
-    #[default]
     Small,
     /// Medium nodes.
     Medium,
@@ -235,65 +247,75 @@ impl NodeSize {
 }
 
 /// Parameters used to customize the cluster (`spec.parameters`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
-#[serde(rename_all = "camelCase")]
+// The doc comments here are the XRD's descriptions. Each default is stated once, in
+// `impl Default`: the container's `#[serde(default)]` fills a missing field from it, and
+// schemars makes it the XRD's default.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", default)]
 pub struct Parameters {
     /// The Kubernetes version for the cluster.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub version: Option<String>,
     /// The size of the nodes; small, medium, large.
-    #[serde(default)]
     pub node_size: NodeSize,
     /// The minimum number of nodes.
-    #[serde(default = "one")]
     // The deployed XRD bounds no count, and every XR it admits is admitted here.
     #[schemars(with = "i64")]
     pub min_node_count: u32,
     /// Namespaces to create in the cluster.
-    #[serde(default = "default_namespaces")]
     pub namespaces: Vec<String>,
     /// GPU node pool configuration for AI/ML workloads.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub gpu: Option<Gpu>,
     /// Apps to install in the cluster.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub apps: Option<Apps>,
     /// The secret with the hyperscaler's credentials.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub creds: Option<Creds>,
 }
 
-fn one() -> u32 {
-    1
-}
-
-fn default_namespaces() -> Vec<String> {
-    vec!["dev".into(), "production".into()]
+impl Default for Parameters {
+    fn default() -> Self {
+        Parameters {
+            version: None,
+            node_size: NodeSize::Small,
+            min_node_count: 1,
+            namespaces: vec!["dev".into(), "production".into()],
+            gpu: None,
+            apps: None,
+            creds: None,
+        }
+    }
 }
 
 /// GPU node pool configuration for AI/ML workloads.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
-#[serde(rename_all = "camelCase")]
+// Each default is stated once, in `impl Default`, as for `Parameters`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", default)]
 pub struct Gpu {
     /// Create a GPU node pool.
-    #[serde(default)]
     pub enabled: bool,
     /// The size of the GPU nodes; small (1 GPU, testing), medium (4 GPUs, small
     /// production), large (8 GPUs, big production).
-    #[serde(default)]
     pub node_size: NodeSize,
     /// The minimum number of GPU nodes.
-    #[serde(default = "one")]
     #[schemars(with = "i64")]
     pub min_node_count: u32,
     /// The maximum number of GPU nodes.
-    #[serde(default = "ten")]
     #[schemars(with = "i64")]
     pub max_node_count: u32,
 }
 
-fn ten() -> u32 {
-    10
+impl Default for Gpu {
+    fn default() -> Self {
+        Gpu {
+            enabled: false,
+            node_size: NodeSize::Small,
+            min_node_count: 1,
+            max_node_count: 10,
+        }
+    }
 }
 
 /// The secret with the hyperscaler's credentials.
@@ -313,49 +335,49 @@ fn crossplane_system() -> String {
     "crossplane-system".into()
 }
 
-/// Declares [`Apps`] and [`app_specs`] from one list, so that the typed parameters and the
-/// registry cannot disagree about which apps exist or in which order.
-macro_rules! apps {
-    ($($field:ident: $app:ident),* $(,)?) => {
-        /// Apps to install in the cluster (`spec.parameters.apps`); absent means not
-        /// installed.
-        #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
-        #[serde(rename_all = "camelCase")]
-        pub struct Apps {
-            $(
-                #[doc = concat!("The `", stringify!($app), "` app.")]
-                #[serde(default, skip_serializing_if = "Option::is_none")]
-                pub $field: Option<$app>,
-            )*
-        }
-
-        /// The description of every app, in installation order.
-        pub(crate) fn app_specs() -> Vec<kcl_codegen::AppSpec> {
-            vec![$(<$app as kcl_codegen::App>::spec()),*]
-        }
-
-        /// The field name of every app in [`Apps`] beside its key, for the test that
-        /// checks they agree.
-        #[cfg(test)]
-        pub(crate) fn app_fields() -> Vec<(&'static str, &'static str)> {
-            vec![$((stringify!($field), <$app as kcl_codegen::App>::KEY)),*]
-        }
-    };
-}
-
-apps! {
-    crossplane: Crossplane,
-    argocd: Argocd,
-    openfunction: Openfunction,
-    traefik: Traefik,
-    dapr: Dapr,
-    external_secrets: ExternalSecrets,
-    nvidia: Nvidia,
-    vllm: Vllm,
-    prometheus: Prometheus,
-    keda: Keda,
-    envoy_gateway: EnvoyGateway,
-    gateway_inference_extension: GatewayInferenceExtension,
+/// Apps to install in the cluster (`spec.parameters.apps`); absent means not installed.
+// The registry of the apps (`AppRegistry`): the order of the fields is the installation
+// order and the order of the XRD's properties. Each field is serialised as its app's key,
+// which the derive checks at compile time. Adding an app is its type and a field here.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema, AppRegistry)]
+#[serde(rename_all = "camelCase", default)]
+pub struct Apps {
+    /// The [`Crossplane`] app.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub crossplane: Option<Crossplane>,
+    /// The [`Argocd`] app.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub argocd: Option<Argocd>,
+    /// The [`Openfunction`] app.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub openfunction: Option<Openfunction>,
+    /// The [`Traefik`] app.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub traefik: Option<Traefik>,
+    /// The [`Dapr`] app.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub dapr: Option<Dapr>,
+    /// The [`ExternalSecrets`] app.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub external_secrets: Option<ExternalSecrets>,
+    /// The [`Nvidia`] app.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub nvidia: Option<Nvidia>,
+    /// The [`Vllm`] app.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub vllm: Option<Vllm>,
+    /// The [`Prometheus`] app.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub prometheus: Option<Prometheus>,
+    /// The [`Keda`] app.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub keda: Option<Keda>,
+    /// The [`EnvoyGateway`] app.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub envoy_gateway: Option<EnvoyGateway>,
+    /// The [`GatewayInferenceExtension`] app.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub gateway_inference_extension: Option<GatewayInferenceExtension>,
 }
 
 #[cfg(test)]
@@ -369,30 +391,47 @@ mod tests {
         }
     }
 
-    #[test]
-    fn every_apps_field_serialises_as_its_app_key() {
-        let value = serde_json::to_value(Apps {
-            crossplane: Some(Default::default()),
-            argocd: Some(Default::default()),
-            openfunction: Some(Default::default()),
-            traefik: Some(Default::default()),
-            dapr: Some(Default::default()),
-            external_secrets: Some(Default::default()),
-            nvidia: Some(Default::default()),
-            vllm: Some(Default::default()),
-            prometheus: Some(Default::default()),
-            keda: Some(Default::default()),
-            envoy_gateway: Some(Default::default()),
-            gateway_inference_extension: Some(Default::default()),
-        })
-        .unwrap();
-        let keys: Vec<&str> = value
+    /// The defaults of a type with `impl Default` read by `#[serde(default)]`: what serde
+    /// fills in for an empty object, and the XRD's default of each field (schemars's).
+    fn assert_defaults_agree<T>(defaults: &T)
+    where
+        T: Default + PartialEq + std::fmt::Debug + Serialize + JsonSchema,
+        T: for<'de> Deserialize<'de>,
+    {
+        let empty: T = serde_json::from_value(serde_json::json!({})).unwrap();
+        assert_eq!(&empty, defaults, "serde's defaults");
+        let schema = kcl_codegen::schema::structural(&schemars::schema_for!(T)).unwrap();
+        let schema_defaults: serde_json::Map<String, serde_json::Value> = schema["properties"]
             .as_object()
             .unwrap()
-            .keys()
-            .map(String::as_str)
+            .iter()
+            .filter_map(|(name, property)| Some((name.clone(), property.get("default")?.clone())))
             .collect();
-        let expected: Vec<&str> = app_fields().into_iter().map(|(_, key)| key).collect();
-        assert_eq!(keys, expected);
+        let serialized = serde_json::to_value(defaults).unwrap();
+        assert_eq!(
+            serialized.as_object().unwrap(),
+            &schema_defaults,
+            "the XRD's defaults"
+        );
+    }
+
+    #[test]
+    fn the_defaults_of_the_parameters_are_those_serde_and_the_xrd_apply() {
+        let parameters = Parameters::default();
+        assert_defaults_agree(&parameters);
+        assert_eq!(parameters.node_size, NodeSize::Small);
+        assert_eq!(parameters.min_node_count, 1);
+        assert_eq!(parameters.namespaces, ["dev", "production"]);
+        let gpu = Gpu::default();
+        assert_defaults_agree(&gpu);
+        assert_eq!(
+            gpu,
+            Gpu {
+                enabled: false,
+                node_size: NodeSize::Small,
+                min_node_count: 1,
+                max_node_count: 10,
+            }
+        );
     }
 }

@@ -22,7 +22,7 @@ use crate::cluster::{Creds, Gpu, NodeSize, Parameters};
 #[derive(Debug, Clone, PartialEq)]
 pub struct GeneratedFile {
     /// The file, for example `kcl/apps.k`.
-    pub path: &'static str,
+    pub path: String,
     /// Each region's name and KCL, in the order they appear in the file.
     pub regions: Vec<(&'static str, Module)>,
 }
@@ -64,14 +64,14 @@ pub fn generated_files() -> Result<Vec<GeneratedFile>, CodegenError> {
     let apps = crate::registry();
     let mut files = vec![
         GeneratedFile {
-            path: "kcl/data.k",
+            path: "kcl/data.k".to_owned(),
             regions: vec![
                 ("cluster", cluster_data_dicts()?),
                 ("apps", compose::data_dicts(&apps)?),
             ],
         },
         GeneratedFile {
-            path: "kcl/definition.k",
+            path: "kcl/definition.k".to_owned(),
             regions: vec![(
                 "parameters",
                 Module {
@@ -83,7 +83,7 @@ pub fn generated_files() -> Result<Vec<GeneratedFile>, CodegenError> {
             )],
         },
         GeneratedFile {
-            path: "kcl/apps.k",
+            path: "kcl/apps.k".to_owned(),
             regions: vec![
                 ("pins", compose::pins(&apps)),
                 ("schemas", resource_schemas().module(&conventions())),
@@ -101,7 +101,7 @@ pub fn generated_files() -> Result<Vec<GeneratedFile>, CodegenError> {
             regions.push(("apps", google_app_reads()));
         }
         files.push(GeneratedFile {
-            path: provider_step_path(provider),
+            path: format!("kcl/{}", provider.step_file()),
             regions,
         });
     }
@@ -120,7 +120,7 @@ fn conventions() -> Conventions {
 /// The `release`, `object` and `usage` schemas of `kcl/apps.k`: resources are named after
 /// `_xr` (the XR's name, which the hand-written part defines), and a usage keeps the
 /// provider's managed cluster alive, whose `apiVersion` and `kind` are the placeholders
-/// that the Composition replaces (`render::Pipeline` does the same).
+/// that the Composition replaces (as the `Pipeline` the tests render with does).
 fn resource_schemas() -> ResourceSchemas {
     let xr = Expr::name("_xr");
     ResourceSchemas {
@@ -134,16 +134,6 @@ fn resource_schemas() -> ResourceSchemas {
                 value: xr,
             },
         ]),
-    }
-}
-
-/// The provider step of a provider's Composition, relative to the repository root: the
-/// file [`crate::render::provider_step_file`] names in `kcl/`.
-pub fn provider_step_path(provider: Provider) -> &'static str {
-    match provider {
-        Provider::Aws => "kcl/aws.k",
-        Provider::Azure => "kcl/azure.k",
-        Provider::Google => "kcl/google.k",
     }
 }
 
@@ -178,7 +168,7 @@ pub fn parameter_reads() -> Result<Module, CodegenError> {
         for (field, nested) in properties(property) {
             let read = parameters().attr_opt(name).attr_opt(field);
             let read = match nested.get("default") {
-                Some(default) if is_truthy(default) => {
+                Some(default) if compose::is_truthy(default) => {
                     read.binary(BinOp::Or, Expr::from_json(default))
                 }
                 _ => read,
@@ -196,18 +186,6 @@ fn properties(schema: &Value) -> impl Iterator<Item = (&String, &Value)> {
         .and_then(Value::as_object)
         .into_iter()
         .flatten()
-}
-
-/// Whether KCL's `or` keeps a value: not `None`, `False`, zero or empty.
-fn is_truthy(value: &Value) -> bool {
-    match value {
-        Value::Null => false,
-        Value::Bool(b) => *b,
-        Value::Number(n) => n.as_f64() != Some(0.0),
-        Value::String(s) => !s.is_empty(),
-        Value::Array(a) => !a.is_empty(),
-        Value::Object(o) => !o.is_empty(),
-    }
 }
 
 fn upper_first(name: &str) -> String {
@@ -338,16 +316,6 @@ fn data_dict<T: JsonSchema>() -> Result<Value, SchemaError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn each_provider_step_path_is_the_renders_file_in_kcl() {
-        for provider in Provider::ALL {
-            assert_eq!(
-                provider_step_path(provider),
-                format!("kcl/{}", crate::render::provider_step_file(provider))
-            );
-        }
-    }
 
     #[test]
     fn every_field_of_parameters_but_the_apps_is_read_by_the_provider_steps() {

@@ -6,27 +6,23 @@
 //! - [`cluster`]: typed `Cluster` resources and their parameters, for consumers that build
 //!   and check XRs in Rust;
 //! - [`codegen`]: the generated regions of `kcl/data.k`, `kcl/definition.k`, `kcl/apps.k`
-//!   and the provider steps;
-//! - [`render`]: run a `Cluster`'s Composition (provider step and apps step) through the
-//!   real KCL runtime;
-//! - [`package`]: the Crossplane Configuration package built from `kcl/`, and the pin of
-//!   function-kcl that moves with the KCL the tests run.
+//!   and the provider steps.
 //!
 //! Constants consumers need: [`GATEWAY_NAME`], [`GATEWAY_NAMESPACE`], [`PROMETHEUS_URL`].
+//!
+//! This crate needs no KCL runtime: running the composition's KCL (rendering a `Cluster`,
+//! building the package) is the `dot-kubernetes` crate's job.
 
-mod admission;
 pub mod apps;
 pub mod cluster;
 pub mod codegen;
-pub mod package;
-pub mod render;
 
 pub use apps::{GATEWAY_NAME, GATEWAY_NAMESPACE, PROMETHEUS_URL};
 pub use cluster::{Apps, Cluster, Parameters, Provider};
 
-use kcl_codegen::AppSpec;
+use kcl_codegen::{AppRegistry, AppSpec};
 
-/// Every app, in the order the composition installs them.
+/// Every app, in the order the composition installs them: the fields of [`Apps`].
 pub fn registry() -> Vec<AppSpec> {
-    cluster::app_specs()
+    Apps::specs()
 }

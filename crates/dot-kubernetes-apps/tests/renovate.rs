@@ -196,6 +196,26 @@ fn renovate_finds_every_rust_pin_where_the_kcl_and_the_package_mirror_it() {
     }
 }
 
+#[test]
+fn renovate_finds_function_kcl_where_it_is_pinned_and_in_the_package() {
+    let found = extract();
+    let function_kcl: Vec<&Found> = found
+        .iter()
+        .filter(|f| f.dep.dep_name == "crossplane-contrib/function-kcl")
+        .collect();
+    let files: BTreeSet<&str> = function_kcl.iter().map(|f| f.file.as_str()).collect();
+    // The constant FUNCTION_KCL_VERSION, and the Configuration built from it.
+    assert_eq!(
+        files,
+        BTreeSet::from(["src/package.rs", "package/crossplane.yaml"])
+    );
+    let versions: BTreeSet<&str> = function_kcl
+        .iter()
+        .map(|f| f.dep.current_value.as_str())
+        .collect();
+    assert_eq!(versions.len(), 1, "one version everywhere: {versions:?}");
+}
+
 /// What Renovate does for a bump: `currentValue` replaced in every match of the dependency.
 fn bump(found: &[Found], dep_name: &str, to: &str) -> BTreeMap<String, String> {
     let mut by_file: BTreeMap<&str, Vec<&Found>> = BTreeMap::new();

@@ -35,6 +35,21 @@ pub struct AppAttrs {
     /// `image(...)`, each parsed on its own.
     #[darling(multiple, rename = "image")]
     pub images: Vec<darling::Result<Named<ImageAttr>>>,
+    /// `no_usage`: compose no `Usage` for any release or object of the app.
+    pub no_usage: Flag,
+    /// `hand_written(file = ..., what = ...)`, each parsed on its own.
+    #[darling(multiple, rename = "hand_written")]
+    pub hand_written: Vec<darling::Result<Named<HandWrittenAttr>>>,
+}
+
+/// `hand_written(file = "kcl/main.k", what = "...")`: the app continues in hand-written
+/// KCL there.
+#[derive(FromMeta)]
+pub struct HandWrittenAttr {
+    /// The file, as the project names it.
+    pub file: LitStr,
+    /// What the hand-written KCL does for the app.
+    pub what: LitStr,
 }
 
 /// `image(name = ..., repository = ..., tag = ..., pin = ...)`: a container image that
@@ -68,6 +83,8 @@ pub struct ReleaseAttr {
     pub namespace: LitStr,
     /// The KCL name of the pin; defaults to the lowerCamelCase release name.
     pub pin: Option<LitStr>,
+    /// Compose no `Usage` for the release.
+    pub no_usage: Flag,
     /// `values = "file.yaml"` or `values(...)`, merged in order.
     #[darling(multiple)]
     pub values: Vec<Named<ValuesAttr>>,
@@ -122,13 +139,16 @@ pub struct ObjectAttr {
     pub when: Option<Named<WhenAttr>>,
 }
 
-/// `when(app = OtherApp)` or `when(field = some_bool_field)`.
+/// `when(app = OtherApp)`, `when(field = some_bool_field)` or
+/// `when(field = some_field, is = Enum::Variant)`.
 #[derive(FromMeta)]
 pub struct WhenAttr {
     /// Another app, by its Rust type.
     pub app: Option<Path>,
-    /// A `bool` field of this struct, by its Rust name.
+    /// A field of this struct, by its Rust name: a `bool` unless `is` is given.
     pub field: Option<Ident>,
+    /// The value `field` must have: an enum variant (or a constant) of the field's type.
+    pub is: Option<Path>,
 }
 
 /// `requires = OtherApp` or `requires(A, B)`: apps this one needs, by their Rust types.

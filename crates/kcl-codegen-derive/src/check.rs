@@ -14,7 +14,9 @@ use serde_json::Value;
 use syn::spanned::Spanned;
 use syn::{DeriveInput, Ident, LitStr, Path};
 
-use crate::attrs::{AppAttrs, ImageAttr, Named, ObjectAttr, ReleaseAttr, ValuesAttr, WhenAttr};
+use crate::attrs::{
+    AppAttrs, HandWrittenAttr, ImageAttr, Named, ObjectAttr, ReleaseAttr, ValuesAttr, WhenAttr,
+};
 use crate::yaml;
 
 /// An app with every default filled in and every file read.
@@ -33,8 +35,16 @@ pub struct App {
     pub requires: Vec<Path>,
     /// The pinned container images.
     pub images: Vec<Image>,
+    /// Where the app continues in hand-written KCL.
+    pub hand_written: Vec<HandWritten>,
     /// The files the app was read from, absolute.
     pub files: Vec<PathBuf>,
+}
+
+/// A hand-written part of the app, as `kcl_codegen::app::HandWritten`.
+pub struct HandWritten {
+    pub file: String,
+    pub what: String,
 }
 
 /// A Helm release; the fields are those of `kcl_codegen::app::Release`.
@@ -45,6 +55,7 @@ pub struct Release {
     pub version: String,
     pub pin: String,
     pub namespace: String,
+    pub usage: bool,
     pub values: Vec<Values>,
     pub when: Option<Condition>,
 }
@@ -87,6 +98,13 @@ pub enum Condition {
     AppEnabled(Path),
     /// The field with this serialized name is true.
     Field(String),
+    /// The field `ident`, serialized as `name`, has the value `value` (a path of the
+    /// field's type, which the generated code makes rustc check).
+    FieldIs {
+        name: String,
+        ident: Ident,
+        value: Path,
+    },
 }
 
 /// Check the parsed attributes of `input` and resolve them into an [`App`].
@@ -100,8 +118,10 @@ pub fn check(input: &DeriveInput, attrs: AppAttrs) -> darling::Result<App> {
         pins: Unique::new("pin"),
         object_names: Unique::new("object name"),
         image_names: Unique::new("image name"),
+        hand_written_files: Unique::new("hand-written file"),
         image_references: Vec::new(),
         parameter_references: Vec::new(),
+        no_usage: attrs.no_usage.is_present().then(|| attrs.no_usage.span()),
     };
 
     if !attrs.generics.params.is_empty() {
@@ -145,6 +165,12 @@ pub fn check(input: &DeriveInput, attrs: AppAttrs) -> darling::Result<App> {
             cx.image(&key, image)
         })
         .collect();
+    let hand_written = (attrs.hand_written.into_iter())
+        .filter_map(|part| {
+            let part = cx.errors.handle(part)?;
+            cx.hand_written(part)
+        })
+        .collect();
     cx.image_references(&images);
     cx.parameter_references();
     crate::layout::check(&input.attrs, &mut cx.errors);
@@ -158,6 +184,7 @@ pub fn check(input: &DeriveInput, attrs: AppAttrs) -> darling::Result<App> {
         objects,
         requires,
         images,
+        hand_written,
         files,
     })
 }
@@ -174,10 +201,13 @@ struct Checker<'a> {
     pins: Unique,
     object_names: Unique,
     image_names: Unique,
+    hand_written_files: Unique,
     /// Every `{{ image:<name> }}` in the app's YAML, with the literal that brought it.
     image_references: Vec<(String, LitStr)>,
     /// Every `{{ path }}` in the app's YAML, with the literal that brought it.
     parameter_references: Vec<Reference>,
+    /// Where the app says `no_usage`, if it does: its releases and objects have none.
+    no_usage: Option<Span>,
 }
 
 /// A `{{ path }}` in a values part or a manifest.
@@ -237,6 +267,7 @@ impl Checker<'_> {
         let version = self.non_empty(&attr.version, "version");
         let namespace = self.non_empty(&attr.namespace, "namespace");
         let source = self.source(attr.repository.as_ref(), attr.url.as_ref(), span);
+        let usage = self.usage(&attr.no_usage, "release");
         let values: Vec<Option<Values>> = attr
             .values
             .into_iter()
@@ -251,8 +282,48 @@ impl Checker<'_> {
             version: version?,
             pin: pin?,
             namespace: namespace?,
+            usage,
             values: values.into_iter().collect::<Option<_>>()?,
             when: when?,
+        })
+    }
+
+    /// Whether a release or object has a `Usage`: not when it says `no_usage`, nor when the
+    /// app does (then saying it again is an error).
+    fn usage(&mut self, no_usage: &darling::util::Flag, part: &str) -> bool {
+        if no_usage.is_present() && self.no_usage.is_some() {
+            self.error(
+                &no_usage.span(),
+                format!("the app says `no_usage` already: no {part} of it has a `Usage`"),
+            );
+        }
+        !no_usage.is_present() && self.no_usage.is_none()
+    }
+
+    /// `hand_written(file = ..., what = ...)`: one line each (they become a comment of the
+    /// generated code), a file named once.
+    fn hand_written(&mut self, part: Named<HandWrittenAttr>) -> Option<HandWritten> {
+        let Named { value: attr, .. } = part;
+        let mut line = |lit: &LitStr, what: &str| {
+            let value = self.non_empty(lit, what)?;
+            if value.contains(['\n', '\r']) {
+                self.error(
+                    lit,
+                    format!("`{what}` is one line: it becomes a KCL comment"),
+                );
+                return None;
+            }
+            Some(value)
+        };
+        let file = line(&attr.file, "file");
+        let what = line(&attr.what, "what");
+        if let Some(file) = &file {
+            self.hand_written_files
+                .check(&mut self.errors, file, &attr.file);
+        }
+        Some(HandWritten {
+            file: file?,
+            what: what?,
         })
     }
 
@@ -459,6 +530,33 @@ impl Checker<'_> {
         }
     }
 
+    /// `{{ xr:<field> }}` names a field of the composite resource that templates read.
+    fn xr_reference(&mut self, field: &str, lit: &LitStr, from_file: bool) {
+        if XR_FIELDS.contains(&field) {
+            return;
+        }
+        let origin = if from_file {
+            format!("`{}`: ", lit.value())
+        } else {
+            String::new()
+        };
+        let hint = match did_you_mean(field, XR_FIELDS.iter().copied()) {
+            Some(known) => format!("did you mean `{{{{ xr:{known} }}}}`?"),
+            None => {
+                let known: Vec<String> = (XR_FIELDS.iter())
+                    .map(|known| format!("`{{{{ xr:{known} }}}}`"))
+                    .collect();
+                format!("templates read {}", known.join(", "))
+            }
+        };
+        self.error(
+            lit,
+            format!(
+                "{origin}`{{{{ xr:{field} }}}}` names no field of the composite resource; {hint}"
+            ),
+        );
+    }
+
     /// Every `{{ image:<name> }}` names an image of the app.
     fn image_references(&mut self, images: &[Image]) {
         for (name, lit) in std::mem::take(&mut self.image_references) {
@@ -484,6 +582,8 @@ impl Checker<'_> {
             Value::String(s) => {
                 if let Some(name) = image_reference(s) {
                     self.image_references.push((name.to_owned(), lit.clone()));
+                } else if let Some(field) = xr_reference(s) {
+                    self.xr_reference(field, lit, from_file);
                 } else if let Some(path) = parameter_reference(s) {
                     self.parameter_references.push(Reference {
                         path,
@@ -573,7 +673,7 @@ impl Checker<'_> {
         Some(Object {
             name: name?.0,
             external_name: external_name?,
-            usage: !attr.no_usage.is_present(),
+            usage: self.usage(&attr.no_usage, "object"),
             manifest: manifest?,
             retain: attr.retain.is_present(),
             when: when?,
@@ -638,28 +738,45 @@ impl Checker<'_> {
         }
     }
 
-    /// `when(...)`: exactly one of `app` or `field`. `None` when it is wrong, `Some(None)`
-    /// when there is no condition.
+    /// `when(...)`: exactly one of `app` or `field`, and `is` only with `field`. `None`
+    /// when it is wrong, `Some(None)` when there is no condition.
     fn when(&mut self, when: Option<Named<WhenAttr>>) -> Option<Option<Condition>> {
         let Some(Named { value: when, span }) = when else {
             return Some(None);
         };
-        match (when.app, when.field) {
-            (Some(app), None) => Some(Some(Condition::AppEnabled(app))),
-            (None, Some(field)) => {
+        match (when.app, when.field, when.is) {
+            (Some(app), None, None) => Some(Some(Condition::AppEnabled(app))),
+            (None, Some(field), None) => {
                 let name = self
                     .errors
                     .handle(self.fields.bool_field(&field, self.app))?;
                 Some(Some(Condition::Field(name)))
             }
-            (Some(_), Some(field)) => {
+            (None, Some(ident), Some(value)) => {
+                let field = self.errors.handle(self.fields.field(&ident, self.app))?;
+                Some(Some(Condition::FieldIs {
+                    name: field.name.clone(),
+                    ident,
+                    value,
+                }))
+            }
+            (Some(_), Some(field), _) => {
                 self.error(&field, "`when` takes either `app` or `field`, not both");
                 None
             }
-            (None, None) => {
+            (_, None, Some(value)) => {
+                self.error(
+                    &value,
+                    "`is` is the value a `field` must have, as in \
+                     `when(field = size, is = Size::Large)`",
+                );
+                None
+            }
+            (None, None, None) => {
                 self.error(
                     &span,
-                    "`when` needs a condition: `when(app = OtherApp)` or `when(field = some_flag)`",
+                    "`when` needs a condition: `when(app = OtherApp)`, `when(field = some_flag)` \
+                     or `when(field = some_field, is = Enum::Variant)`",
                 );
                 None
             }
@@ -715,28 +832,30 @@ impl Checker<'_> {
 }
 
 /// The fields of the struct, as serde names them.
-struct Fields {
+pub struct Fields {
     /// The named fields, in order.
-    all: Vec<Field>,
+    pub all: Vec<Field>,
     /// Whether serde could read the struct (else its derive reports why).
-    known: bool,
+    pub known: bool,
     /// Whether a field is `#[serde(flatten)]`: its fields are parameters too.
-    flattened: bool,
+    pub flattened: bool,
 }
 
-struct Field {
-    ident: Ident,
-    ty: syn::Type,
+/// A named field, as serde reads it.
+pub struct Field {
+    pub ident: Ident,
+    pub ty: syn::Type,
     /// The name in the parameters, by serde's rules (`rename_all`, `rename`).
-    name: String,
-    is_bool: bool,
-    skipped: bool,
+    pub name: String,
+    pub is_bool: bool,
+    pub skipped: bool,
+    pub flatten: bool,
 }
 
 impl Fields {
     /// The named fields of `input`, with serde's names for deserialization: the parameters
     /// are read from the composite resource, and schemars describes them that way too.
-    fn of(input: &DeriveInput) -> Fields {
+    pub fn of(input: &DeriveInput) -> Fields {
         use serde_derive_internals::{Ctxt, Derive, ast};
 
         let cx = Ctxt::new();
@@ -758,6 +877,7 @@ impl Fields {
                         ty: field.ty.clone(),
                         is_bool: is_bool(field.ty),
                         skipped: field.attrs.skip_deserializing(),
+                        flatten: field.attrs.flatten(),
                     });
                 }
             }
@@ -771,8 +891,8 @@ impl Fields {
         }
     }
 
-    /// The serialized name of the `bool` field `ident`, or an error at `ident`.
-    fn bool_field(&self, ident: &Ident, app: &Ident) -> darling::Result<String> {
+    /// The field `ident`, which the parameters can set, or an error at `ident`.
+    fn field(&self, ident: &Ident, app: &Ident) -> darling::Result<&Field> {
         let Some(field) = self.all.iter().find(|f| f.ident == *ident) else {
             let idents: Vec<String> = self.all.iter().map(|f| f.ident.to_string()).collect();
             let suggestion = did_you_mean(&ident.to_string(), idents.iter().map(String::as_str))
@@ -783,15 +903,22 @@ impl Fields {
                     .with_span(ident),
             );
         };
-        if !field.is_bool {
-            return Err(Error::custom(format!(
-                "`when(field = ...)` needs a `bool` field; `{ident}` is not one"
-            ))
-            .with_span(ident));
-        }
         if field.skipped {
             return Err(Error::custom(format!(
                 "`{ident}` is skipped by serde, so the parameters cannot set it"
+            ))
+            .with_span(ident));
+        }
+        Ok(field)
+    }
+
+    /// The serialized name of the `bool` field `ident`, or an error at `ident`.
+    fn bool_field(&self, ident: &Ident, app: &Ident) -> darling::Result<String> {
+        let field = self.field(ident, app)?;
+        if !field.is_bool {
+            return Err(Error::custom(format!(
+                "`when(field = ...)` needs a `bool` field, or `is = <value>` to compare another \
+                 field with; `{ident}` is not a `bool`"
             ))
             .with_span(ident));
         }
@@ -822,25 +949,34 @@ fn is_bool(ty: &syn::Type) -> bool {
     }
 }
 
-/// Names that must be unique within an app; the error points at the second one.
-struct Unique {
+/// Names that must be unique within an app (or a registry); the error points at the
+/// second one.
+pub struct Unique {
     what: &'static str,
+    within: &'static str,
     seen: HashSet<String>,
 }
 
 impl Unique {
-    fn new(what: &'static str) -> Self {
+    /// Unique within an app.
+    pub fn new(what: &'static str) -> Self {
+        Unique::within(what, "app")
+    }
+
+    /// Unique within `within` (`app`, `registry`).
+    pub fn within(what: &'static str, within: &'static str) -> Self {
         Unique {
             what,
+            within,
             seen: HashSet::new(),
         }
     }
 
-    fn check(&mut self, errors: &mut Accumulator, name: &str, at: &impl Spanned) {
+    pub fn check(&mut self, errors: &mut Accumulator, name: &str, at: &impl Spanned) {
         if !self.seen.insert(name.to_owned()) {
+            let Unique { what, within, .. } = self;
             errors.push(
-                Error::custom(format!("duplicate {} `{name}` in this app", self.what))
-                    .with_span(at),
+                Error::custom(format!("duplicate {what} `{name}` in this {within}")).with_span(at),
             );
         }
     }
@@ -879,8 +1015,22 @@ fn lower_camel_case(name: &str) -> String {
 
 /// `{{ image:operator }}` -> `operator`.
 fn image_reference(s: &str) -> Option<&str> {
+    tagged_reference(s, "image:")
+}
+
+/// `{{ <tag><name> }}` -> `<name>`.
+fn tagged_reference<'a>(s: &'a str, tag: &str) -> Option<&'a str> {
     let inner = s.strip_prefix("{{")?.strip_suffix("}}")?.trim();
-    Some(inner.strip_prefix("image:")?.trim())
+    Some(inner.strip_prefix(tag)?.trim())
+}
+
+/// The fields of the composite resource that templates read as `{{ xr:<field> }}`: those
+/// of `kcl_codegen::app::XR_FIELDS` (a test of the derive keeps the two lists equal).
+const XR_FIELDS: &[&str] = &["name", "namespace"];
+
+/// `{{ xr:name }}` -> `name`.
+fn xr_reference(s: &str) -> Option<&str> {
+    tagged_reference(s, "xr:")
 }
 
 /// `{{ a.b }}` -> `["a", "b"]`: a string that is exactly `{{ path }}`, each segment an

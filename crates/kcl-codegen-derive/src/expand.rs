@@ -9,7 +9,7 @@ use syn::spanned::Spanned;
 use syn::{Data, DeriveInput, Fields};
 
 use crate::attrs::AppAttrs;
-use crate::check::{self, App, Condition, Image, Object, Release, Source, Values};
+use crate::check::{self, App, Condition, HandWritten, Image, Object, Release, Source, Values};
 use crate::yaml;
 
 /// Expand `#[derive(App)]` on `input`, or report every misuse.
@@ -50,6 +50,7 @@ fn expand(app: &App) -> TokenStream {
         objects,
         requires,
         images,
+        hand_written,
         files,
     } = app;
     // Depending on the files makes cargo rebuild when one of them changes (a path that is
@@ -59,6 +60,15 @@ fn expand(app: &App) -> TokenStream {
     let objects = objects.iter().map(object);
     let requires = requires.iter().map(app_key);
     let images = images.iter().map(image);
+    let hand_written = hand_written.iter().map(|HandWritten { file, what }| {
+        quote! {
+            ::kcl_codegen::app::HandWritten {
+                file: ::std::string::String::from(#file),
+                what: ::std::string::String::from(#what),
+            }
+        }
+    });
+    let value_checks = value_checks(app);
     quote! {
         #[automatically_derived]
         impl ::kcl_codegen::App for #ident {
@@ -66,6 +76,7 @@ fn expand(app: &App) -> TokenStream {
 
             fn spec() -> ::kcl_codegen::AppSpec {
                 #(const _: &[u8] = ::std::include_bytes!(#files);)*
+                #value_checks
                 ::kcl_codegen::AppSpec {
                     key: ::std::string::String::from(#key),
                     description: ::kcl_codegen::schema::prose(#description),
@@ -74,6 +85,7 @@ fn expand(app: &App) -> TokenStream {
                     objects: ::std::vec![#(#objects),*],
                     requires: ::std::vec![#(#requires),*],
                     images: ::std::vec![#(#images),*],
+                    hand_written: ::std::vec![#(#hand_written),*],
                 }
             }
         }
@@ -88,6 +100,7 @@ fn release(release: &Release) -> TokenStream {
         version,
         pin,
         namespace,
+        usage,
         values,
         when,
     } = release;
@@ -112,6 +125,7 @@ fn release(release: &Release) -> TokenStream {
             version: ::std::string::String::from(#version),
             pin: ::std::string::String::from(#pin),
             namespace: ::std::string::String::from(#namespace),
+            usage: #usage,
             values: ::std::vec![#(#values),*],
             when: #when,
         }
@@ -185,8 +199,40 @@ fn condition(condition: Option<&Condition>) -> TokenStream {
         Some(Condition::Field(name)) => quote! {
             ::kcl_codegen::app::Condition::Field(::std::vec![::std::string::String::from(#name)])
         },
+        // The value as serde writes it; the field's schema is checked against it when the
+        // app is lowered (a value that does not serialise becomes `null`, refused there).
+        Some(Condition::FieldIs { name, value, .. }) => quote! {
+            ::kcl_codegen::app::Condition::FieldIs {
+                path: ::std::vec![::std::string::String::from(#name)],
+                value: ::kcl_codegen::__private::serde_json::to_value(&#value)
+                    .unwrap_or(::kcl_codegen::__private::serde_json::Value::Null),
+            }
+        },
     };
     quote!(::std::option::Option::Some(#condition))
+}
+
+/// Every condition of the app, all of its parts.
+fn conditions(app: &App) -> impl Iterator<Item = &Condition> {
+    let releases = app.releases.iter().flat_map(|release| {
+        let values = release.values.iter().filter_map(|v| v.when.as_ref());
+        release.when.iter().chain(values)
+    });
+    let objects = app.objects.iter().filter_map(|object| object.when.as_ref());
+    releases.chain(objects)
+}
+
+/// For each `when(field = f, is = V)`, code that makes rustc check that `V` is a value of
+/// the field's type (or of `T` for an `Option<T>` field), with errors at `V`. It is never
+/// run.
+fn value_checks(app: &App) -> TokenStream {
+    let checks = conditions(app).filter_map(|condition| match condition {
+        Condition::FieldIs { ident, value, .. } => Some(quote_spanned! {value.span()=>
+            let _ = |app: &Self| ::kcl_codegen::__private::value_of(&app.#ident, &#value);
+        }),
+        _ => None,
+    });
+    quote!(#(#checks)*)
 }
 
 /// The key of the app type `path`, spanned so that rustc reports an unknown type, or a type

@@ -8,6 +8,7 @@ mod attrs;
 mod check;
 mod expand;
 mod layout;
+mod registry;
 mod yaml;
 
 use proc_macro::TokenStream;
@@ -55,6 +56,11 @@ use syn::{DeriveInput, parse_macro_input};
 /// - `key = "apiGateway"`: the app's key, lowerCamelCase; default: the type's name with
 ///   its first letter in lower case.
 /// - `requires = OtherApp` or `requires(A, B)`, repeatable: apps this one needs, by type.
+/// - `no_usage`: compose no `Usage` for any release or object of the app (saying it again
+///   on one of them is an error).
+/// - `hand_written(file = "kcl/main.k", what = "...")`, repeatable: the app continues in
+///   hand-written KCL in that file (named as the project names it); it becomes a comment of
+///   the generated code, so both are one line.
 /// - `release(...)`, repeatable, in installation order:
 ///   - `chart = "..."`, `version = "..."`, `namespace = "..."` (required);
 ///   - exactly one of `repository = "https://..."` (a Helm repository),
@@ -68,6 +74,7 @@ use syn::{DeriveInput, parse_macro_input};
 ///     (`autoscaler-http` -> `autoscalerHttp`);
 ///   - `values = "file.yaml"`, or `values(file = "..." | inline = "...", at = "a.b",
 ///     when(...))`, repeatable, merged in order; without `at` a part must be a mapping;
+///   - `no_usage`: compose no `Usage` for the release;
 ///   - `when(...)`: the release exists only then.
 /// - `object(...)`, repeatable:
 ///   - exactly one of `file = "..."` or `inline = "..."`: a manifest with `apiVersion`,
@@ -82,12 +89,16 @@ use syn::{DeriveInput, parse_macro_input};
 ///   pinned container image, named in manifests and values as `"{{ image:<name> }}"`;
 ///   `repository` and `tag` one after the other.
 /// - `when(app = OtherApp)`: another app is enabled; `when(field = some_field)`: a `bool`
-///   field of this struct is true (it becomes the field's serde name, e.g. `httpAddon`).
+///   field of this struct is true (it becomes the field's serde name, e.g. `httpAddon`);
+///   `when(field = size, is = Size::Large)`: an enum field (or `Option` of one) has that
+///   variant, as serde writes it; rustc checks that the value is of the field's type.
 ///
 /// The struct needs a `bool` field serialised as `enabled`: it switches the app on. In
 /// values and manifests, a string that is exactly `"{{ path }}"` reads the app's parameter
 /// at that dotted path; its first segment must be a field's serde name (checked at compile
-/// time, with a suggestion; nested segments are not checked).
+/// time, with a suggestion; nested segments are not checked). `"{{ xr:name }}"` and
+/// `"{{ xr:namespace }}"` read the composite resource's name and namespace
+/// (`kcl_codegen::app::XR_FIELDS`; another `xr:` field is a compile error).
 ///
 /// Files are relative to the directory of the crate being compiled (`CARGO_MANIFEST_DIR`)
 /// and are read and parsed at compile time; editing one recompiles the crate. Release
@@ -96,4 +107,56 @@ use syn::{DeriveInput, parse_macro_input};
 pub fn derive_app(input: TokenStream) -> TokenStream {
     let input = parse_macro_input!(input as DeriveInput);
     expand::derive(&input).into()
+}
+
+/// Derive `kcl_codegen::AppRegistry` for a struct with one `Option<App>` field per app:
+/// the apps of a composition, in installation order.
+///
+/// ```
+/// use kcl_codegen::{App, AppRegistry};
+/// use schemars::JsonSchema;
+/// use serde::{Deserialize, Serialize};
+///
+/// /// Install a cache.
+/// #[derive(Default, Serialize, Deserialize, JsonSchema, App)]
+/// #[app(release(chart = "cache", repository = "https://charts.example.com",
+///               version = "1.0.0", namespace = "cache"))]
+/// pub struct Cache {
+///     /// Install the cache.
+///     pub enabled: bool,
+/// }
+///
+/// /// Install a dashboard; it needs the cache.
+/// #[derive(Default, Serialize, Deserialize, JsonSchema, App)]
+/// #[app(requires = Cache, release(chart = "dashboard", repository = "https://charts.example.com",
+///                                 version = "2.0.0", namespace = "dashboard"))]
+/// pub struct Dashboard {
+///     /// Install the dashboard.
+///     pub enabled: bool,
+/// }
+///
+/// /// The apps of the composition, in installation order.
+/// #[derive(Default, Serialize, Deserialize, JsonSchema, AppRegistry)]
+/// #[serde(rename_all = "camelCase")]
+/// pub struct Apps {
+///     /// The cache.
+///     #[serde(default, skip_serializing_if = "Option::is_none")]
+///     pub cache: Option<Cache>,
+///     /// The dashboard.
+///     #[serde(default, skip_serializing_if = "Option::is_none")]
+///     pub dashboard: Option<Dashboard>,
+/// }
+///
+/// let keys: Vec<String> = Apps::specs().into_iter().map(|app| app.key).collect();
+/// assert_eq!(keys, ["cache", "dashboard"]);
+/// ```
+///
+/// The order of the fields is the order of the apps: the installation order, and the order
+/// of the apps' properties in the XRD. Each field is serialised (by serde's rules:
+/// `rename_all`, `rename`) as its app's key, which a constant checks at compile time; a
+/// field that is not `Option<App>`, skipped or flattened is a compile error.
+#[proc_macro_derive(AppRegistry)]
+pub fn derive_app_registry(input: TokenStream) -> TokenStream {
+    let input = parse_macro_input!(input as DeriveInput);
+    registry::derive(&input).into()
 }

@@ -1,8 +1,10 @@
 //! What `#[derive(App)]` produces: the whole `AppSpec` of a few apps declared here, with
-//! YAML files under `tests/fixtures/`.
+//! YAML files under `tests/fixtures/`; and what `#[derive(AppRegistry)]` produces.
 
-use kcl_codegen::App;
-use kcl_codegen::app::{AppSpec, ChartSource, Condition, Image, Object, Release, Values};
+use kcl_codegen::app::{
+    AppSpec, ChartSource, Condition, HandWritten, Image, Object, Release, Values,
+};
+use kcl_codegen::{App, AppRegistry};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
@@ -141,6 +143,7 @@ fn autoscaler_has_two_releases_and_the_add_on_follows_its_field_by_serde_name() 
                 version: "2.19.0".into(),
                 pin: "autoscaler".into(),
                 namespace: "autoscaler".into(),
+                usage: true,
                 values: vec![],
                 when: None,
             },
@@ -151,6 +154,7 @@ fn autoscaler_has_two_releases_and_the_add_on_follows_its_field_by_serde_name() 
                 version: "0.12.2".into(),
                 pin: "autoscalerAddOnsHttp".into(),
                 namespace: "autoscaler".into(),
+                usage: true,
                 values: vec![],
                 when: Some(Condition::Field(vec!["httpAddon".into()])),
             },
@@ -190,6 +194,7 @@ fn api_gateway_has_an_oci_chart_conditional_values_and_objects_from_files() {
                 version: "v1.7.0".into(),
                 pin: "apiGateway".into(),
                 namespace: "gateway-system".into(),
+                usage: true,
                 values: vec![Values {
                     at: vec![],
                     value: json!({"deployment": {"replicas": 2}}),
@@ -234,6 +239,7 @@ fn api_gateway_has_an_oci_chart_conditional_values_and_objects_from_files() {
             ],
             requires: vec![],
             images: vec![],
+            hand_written: vec![],
         }
     );
 }
@@ -379,4 +385,134 @@ fn a_field_condition_uses_serde_rename() {
         Renamed::spec().objects[0].when,
         Some(Condition::Field(vec!["withHTTP3".into()]))
     );
+}
+
+/// The edition of the search service.
+#[derive(Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Edition {
+    /// Free.
+    Community,
+    /// Paid.
+    Enterprise,
+}
+
+/// Install the search service; it holds no cluster, so it composes no `Usage`.
+#[derive(Serialize, Deserialize, JsonSchema, App)]
+#[serde(rename_all = "camelCase")]
+#[app(
+    key = "search",
+    no_usage,
+    release(
+        chart = "search", repository = "https://charts.example.com/search", version = "3.0.0",
+        namespace = "search",
+        values(inline = "{owner: {name: '{{ xr:name }}', namespace: '{{ xr:namespace }}'}}"),
+        values(inline = "{license: {enabled: true}}", when(field = edition, is = Edition::Enterprise)),
+    ),
+    object(
+        inline = "{apiVersion: v1, kind: ConfigMap, metadata: {name: search-backup}}",
+        name = "search-backup",
+        when(field = backup_edition, is = Edition::Enterprise),
+    ),
+    hand_written(file = "kcl/main.k", what = "the search's ingress"),
+)]
+pub struct Search {
+    /// Install the app.
+    #[serde(default)]
+    pub enabled: bool,
+    /// The edition.
+    pub edition: Edition,
+    /// The edition of the backups, if any.
+    #[serde(default)]
+    pub backup_edition: Option<Edition>,
+}
+
+/// Install a queue whose metrics release holds no cluster.
+#[derive(Serialize, Deserialize, JsonSchema, App)]
+#[app(
+    key = "queue",
+    release(
+        chart = "queue",
+        repository = "https://charts.example.com/queue",
+        version = "1.0.0",
+        namespace = "queue"
+    ),
+    release(
+        chart = "queue-metrics",
+        repository = "https://charts.example.com/metrics",
+        version = "0.4.0",
+        namespace = "queue-metrics",
+        no_usage,
+    )
+)]
+pub struct Queue {
+    /// Install the app.
+    #[serde(default)]
+    pub enabled: bool,
+}
+
+#[test]
+fn no_usage_on_an_app_or_a_release_and_hand_written_parts_are_described() {
+    let search = Search::spec();
+    assert!(search.releases.iter().all(|release| !release.usage));
+    assert!(search.objects.iter().all(|object| !object.usage));
+    assert_eq!(
+        search.hand_written,
+        [HandWritten {
+            file: "kcl/main.k".into(),
+            what: "the search's ingress".into(),
+        }]
+    );
+    let usages: Vec<bool> = Queue::spec().releases.iter().map(|r| r.usage).collect();
+    assert_eq!(usages, [true, false]);
+}
+
+#[test]
+fn a_condition_on_an_enum_value_is_the_value_as_serde_writes_it() {
+    let spec = Search::spec();
+    let enterprise = Some(Condition::FieldIs {
+        path: vec!["edition".into()],
+        value: json!("enterprise"),
+    });
+    assert_eq!(spec.releases[0].values[1].when, enterprise);
+    assert_eq!(
+        spec.objects[0].when,
+        Some(Condition::FieldIs {
+            path: vec!["backupEdition".into()],
+            value: json!("enterprise"),
+        })
+    );
+}
+
+#[test]
+fn templates_read_every_field_of_the_composite_resource_the_model_knows() {
+    let spec = Search::spec();
+    let owner = &spec.releases[0].values[0].value["owner"];
+    let read: Vec<&str> = (owner.as_object().unwrap().values())
+        .map(|template| template.as_str().unwrap())
+        .collect();
+    let known: Vec<String> = (kcl_codegen::app::XR_FIELDS.iter())
+        .map(|(field, _)| format!("{{{{ xr:{field} }}}}"))
+        .collect();
+    assert_eq!(read, known);
+}
+
+/// The apps of a composition, in installation order.
+#[derive(Serialize, Deserialize, JsonSchema, AppRegistry)]
+#[serde(rename_all = "camelCase")]
+pub struct Apps {
+    /// The queue.
+    pub queue: Option<Queue>,
+    /// The search service.
+    pub search: Option<Search>,
+    /// The metrics stack, under a field name of its own.
+    #[serde(rename = "metrics")]
+    pub monitoring: Option<Metrics>,
+}
+
+#[test]
+fn a_registry_is_its_fields_apps_in_order() {
+    let keys: Vec<String> = Apps::specs().into_iter().map(|app| app.key).collect();
+    assert_eq!(keys, ["queue", "search", "metrics"]);
+    assert_eq!(Apps::specs()[1], Search::spec());
 }

@@ -3,7 +3,11 @@
 //! An app is switched on by `<apps>.<key>.enabled` and brings Helm releases and Kubernetes
 //! objects, some of which exist only under a [`Condition`]. Values and manifests are
 //! [`serde_json::Value`] templates: a string that is exactly `{{ path }}` (for example
-//! `{{ host }}`) stands for the app's own parameter at that path.
+//! `{{ host }}`) stands for the app's own parameter at that path, `{{ image:<name> }}` for
+//! an image's pinned reference, and `{{ xr:name }}` and `{{ xr:namespace }}` for the
+//! composite resource's name and namespace ([`XR_FIELDS`]).
+//!
+//! An [`AppRegistry`] is the set of apps of a composition, in installation order.
 
 /// A type that describes an app. Implemented by `#[derive(App)]`.
 pub trait App {
@@ -13,6 +17,20 @@ pub trait App {
     /// The whole description of the app.
     fn spec() -> AppSpec;
 }
+
+/// The apps of a composition, in installation order. Implemented by `#[derive(AppRegistry)]`
+/// on a struct with one `Option<App>` field per app, each serialised as its app's key.
+pub trait AppRegistry {
+    /// Every app's description, in the order of the fields.
+    fn specs() -> Vec<AppSpec>;
+}
+
+/// The fields of the composite resource that templates read as `{{ xr:<field> }}`, with
+/// the path of each in the composite resource.
+pub const XR_FIELDS: &[(&str, &[&str])] = &[
+    ("name", &["metadata", "name"]),
+    ("namespace", &["metadata", "namespace"]),
+];
 
 /// Everything a generator needs to know about one app.
 #[derive(Debug, Clone, PartialEq)]
@@ -31,6 +49,17 @@ pub struct AppSpec {
     pub requires: Vec<String>,
     /// The container images the app's manifests run, each pinned.
     pub images: Vec<Image>,
+    /// Where the app continues in hand-written KCL, beyond what is generated.
+    pub hand_written: Vec<HandWritten>,
+}
+
+/// A part of an app that hand-written KCL composes or reads, beside the generated code.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HandWritten {
+    /// The file that holds it, as the project names it (for example `kcl/main.k`).
+    pub file: String,
+    /// What it does there.
+    pub what: String,
 }
 
 /// A container image that an app's manifests name as `{{ image:<name> }}`.
@@ -61,6 +90,9 @@ pub struct Release {
     pub pin: String,
     /// The namespace the release is installed in.
     pub namespace: String,
+    /// Compose a `Usage` that holds the managed cluster until the release is gone (when
+    /// the composition composes usages at all).
+    pub usage: bool,
     /// The chart values, as parts merged in order; empty when the chart's defaults do.
     pub values: Vec<Values>,
     /// The release exists only when this holds (besides the app being enabled).
@@ -111,7 +143,8 @@ pub struct Object {
     /// The object's `crossplane.io/external-name`; `None` means the manifest's
     /// `metadata.name`.
     pub external_name: Option<String>,
-    /// Protect the managed cluster with a `Usage` until the object is gone.
+    /// Protect the managed cluster with a `Usage` until the object is gone (when the
+    /// composition composes usages at all).
     pub usage: bool,
     /// The object's manifest.
     pub manifest: serde_json::Value,
@@ -130,4 +163,12 @@ pub enum Condition {
     /// The app's own boolean parameter at this path is true; when it is absent, its
     /// schema default counts.
     Field(Vec<String>),
+    /// The app's own parameter at `path` has this value, for example an enum's variant as
+    /// serialised (`"large"`); when it is absent, its schema default counts.
+    FieldIs {
+        /// The parameter.
+        path: Vec<String>,
+        /// The value, one of those the parameter's schema allows.
+        value: serde_json::Value,
+    },
 }

@@ -13,7 +13,7 @@ use std::fmt;
 use serde_json::Value;
 
 use crate::app::{
-    ARCHIVE_VERSION, AppSpec, ChartSource, Condition, Image, Object, Release, Values,
+    ARCHIVE_VERSION, AppSpec, ChartSource, Condition, Image, Object, Release, Values, XR_FIELDS,
 };
 use crate::ast::{AssignOp, BinOp, Entry, Expr, IfChain, Key, ListItem, Module, Stmt};
 use crate::print::is_identifier;
@@ -33,8 +33,12 @@ pub struct Conventions {
     /// The schema that makes a Kubernetes `Object` from `_name`, `_externalName`,
     /// `_manifest` and `_retain`.
     pub object_schema: String,
-    /// The schema that makes a `Usage` from `_nameSuffix` and `_kind`.
-    pub usage_schema: String,
+    /// The schema that makes a `Usage` from `_nameSuffix` and `_kind`; `None` composes no
+    /// `Usage` at all (else each release and object has one, unless it says otherwise).
+    pub usage_schema: Option<String>,
+    /// The expression of the composite resource, whose name and namespace templates read
+    /// as `{{ xr:name }}` and `{{ xr:namespace }}`.
+    pub xr: Expr,
     /// The prefix of app resources' composition names, after the composite's name.
     pub resource_prefix: String,
     /// Where the objects' manifests are: `None` writes each one into the logic, where its
@@ -44,8 +48,8 @@ pub struct Conventions {
 }
 
 impl Default for Conventions {
-    /// `oxr.spec.parameters?.apps`, `_appItems`, `release`, `object`, `usage` and `app-`,
-    /// manifests in the logic.
+    /// `oxr.spec.parameters?.apps`, `_appItems`, `release`, `object`, `usage`, `oxr` and
+    /// `app-`, manifests in the logic.
     fn default() -> Self {
         Conventions {
             apps: Expr::name("oxr")
@@ -55,7 +59,8 @@ impl Default for Conventions {
             items: "_appItems".into(),
             release_schema: "release".into(),
             object_schema: "object".into(),
-            usage_schema: "usage".into(),
+            usage_schema: Some("usage".into()),
+            xr: Expr::name("oxr"),
             resource_prefix: "app-".into(),
             manifests: None,
         }
@@ -153,6 +158,12 @@ pub fn apps_block(apps: &[AppSpec], conventions: &Conventions) -> Result<Module,
         ),
     ];
     for app in enabled_order(apps)? {
+        for part in &app.hand_written {
+            body.push(Stmt::Comment(format!(
+                "{} continues by hand in {}: {}",
+                app.key, part.file, part.what
+            )));
+        }
         body.push(Stmt::assign(enabled_var(&app.key), enabled_expr(app, apps)));
     }
     let mut items = Vec::new();
@@ -260,6 +271,18 @@ fn check_apps(apps: &[AppSpec]) -> Result<(), ComposeError> {
         }
         // Every app is switched on by a boolean `enabled`.
         field_default(app, &["enabled".into()])?;
+        for part in &app.hand_written {
+            if [&part.file, &part.what]
+                .iter()
+                .any(|text| text.contains(['\n', '\r']))
+            {
+                return Err(error(
+                    &app.key,
+                    "a hand-written part's file and description are one line each: they are \
+                     a comment of the generated code",
+                ));
+            }
+        }
         let image_pins = app.images.iter().map(|image| image.pin.as_str());
         for pin in app
             .releases
@@ -369,6 +392,69 @@ fn condition_expr(app: &AppSpec, condition: &Condition) -> Result<Expr, ComposeE
                 _ => Ok(value.binary(BinOp::Eq, Expr::Bool(true))),
             }
         }
+        Condition::FieldIs { path, value } => {
+            let parameter = parameter(&app.key, path);
+            let equal = parameter.clone().binary(BinOp::Eq, Expr::from_json(value));
+            if enum_default(app, path, value)?.as_ref() == Some(value) {
+                // Absent (`None`, or `Undefined` when the XR was not defaulted) means the
+                // default, which is this value; every value of the enum is truthy.
+                Ok(equal.binary(BinOp::Or, parameter.not()))
+            } else {
+                Ok(equal)
+            }
+        }
+    }
+}
+
+/// The default of an enum parameter compared with `value`; an error when the parameter is
+/// missing, not an enum, has a falsy value (KCL could not tell it from an absent one), or
+/// cannot be `value`.
+fn enum_default(
+    app: &AppSpec,
+    path: &[String],
+    value: &Value,
+) -> Result<Option<Value>, ComposeError> {
+    let dotted = path.join(".");
+    let node = property(app, path)
+        .ok_or_else(|| error(&app.key, format!("has no parameter `{dotted}`")))?;
+    let values: Vec<&Value> = (node.get("enum").and_then(Value::as_array).into_iter())
+        .flatten()
+        .filter(|v| !v.is_null())
+        .collect();
+    let problem = if values.is_empty() {
+        Some("a condition compares an enum parameter with one of its values".to_owned())
+    } else if let Some(falsy) = values.iter().find(|v| !is_truthy(v)) {
+        Some(format!(
+            "the value {falsy} reads as absent in KCL, so a condition cannot compare with it"
+        ))
+    } else if !values.contains(&value) {
+        let values: Vec<String> = values.iter().map(|v| v.to_string()).collect();
+        Some(format!(
+            "{value} is not one of its values ({})",
+            values.join(", ")
+        ))
+    } else {
+        None
+    };
+    match problem {
+        Some(problem) => Err(error(
+            &app.key,
+            format!("the parameter `{dotted}`: {problem}"),
+        )),
+        None => Ok(node.get("default").cloned()),
+    }
+}
+
+/// Whether KCL reads a value as true (in `if`, `not`, `or`): not `None`, `False`, zero
+/// or empty.
+pub fn is_truthy(value: &Value) -> bool {
+    match value {
+        Value::Null => false,
+        Value::Bool(b) => *b,
+        Value::Number(n) => n.as_f64() != Some(0.0),
+        Value::String(s) => !s.is_empty(),
+        Value::Array(a) => !a.is_empty(),
+        Value::Object(o) => !o.is_empty(),
     }
 }
 
@@ -401,20 +487,16 @@ fn field_default(app: &AppSpec, path: &[String]) -> Result<Option<Value>, Compos
 fn app_items(app: &AppSpec, conventions: &Conventions) -> Result<Vec<ListItem>, ComposeError> {
     let mut items = Vec::new();
     for release in &app.releases {
-        let resource = vec![
-            ListItem::Expr(release_expr(app, release, conventions)?),
-            ListItem::Expr(usage_expr(&release.name, "Release", conventions)),
-        ];
+        let mut resource = vec![ListItem::Expr(release_expr(app, release, conventions)?)];
+        if release.usage {
+            resource.extend(usage_expr(&release.name, "Release", conventions));
+        }
         items.extend(guarded(app, release.when.as_ref(), resource)?);
     }
     for object in &app.objects {
         let mut resource = vec![ListItem::Expr(object_expr(app, object, conventions)?)];
         if object.usage {
-            resource.push(ListItem::Expr(usage_expr(
-                &object.name,
-                "Object",
-                conventions,
-            )));
+            resource.extend(usage_expr(&object.name, "Object", conventions));
         }
         items.extend(guarded(app, object.when.as_ref(), resource)?);
     }
@@ -482,7 +564,7 @@ fn release_expr(
         Expr::str(release.namespace.clone()),
     ));
     if !release.values.is_empty() {
-        let values = values_expr(app, &release.values)?.with_dotted_keys();
+        let values = values_expr(app, &release.values, &conventions.xr)?.with_dotted_keys();
         body.push(Entry::pair(field::VALUES, values));
     }
     Ok(Expr::Schema {
@@ -519,16 +601,20 @@ fn object_expr(
                     format!("the manifest of `{}` has no metadata.name", object.name),
                 )
             })?;
-            template_expr(app, name)?
+            template_expr(app, name, &conventions.xr)?
         }
     };
     let manifest = match &conventions.manifests {
-        None => manifest_expr(app, object)?,
-        Some(manifests) => Expr::Index {
-            value: Box::new(Expr::name(manifests.clone())),
-            index: Box::new(Expr::str(object.name.clone())),
-            null_safe: false,
-        },
+        None => manifest_expr(app, object, conventions)?,
+        // [`manifests`] writes it there.
+        Some(manifests) => {
+            check_visible_keys(app, &object.manifest, &object.name)?;
+            Expr::Index {
+                value: Box::new(Expr::name(manifests.clone())),
+                index: Box::new(Expr::str(object.name.clone())),
+                null_safe: false,
+            }
+        }
     };
     let mut body = vec![
         Entry::pair(field::NAME, Expr::str(object.name.clone())),
@@ -545,9 +631,13 @@ fn object_expr(
 }
 
 /// An object's manifest as KCL, its one-entry chains as dotted keys.
-fn manifest_expr(app: &AppSpec, object: &Object) -> Result<Expr, ComposeError> {
+fn manifest_expr(
+    app: &AppSpec,
+    object: &Object,
+    conventions: &Conventions,
+) -> Result<Expr, ComposeError> {
     check_visible_keys(app, &object.manifest, &object.name)?;
-    Ok(template_expr(app, &object.manifest)?.with_dotted_keys())
+    Ok(template_expr(app, &object.manifest, &conventions.xr)?.with_dotted_keys())
 }
 
 /// The objects' manifests as named data, `<manifests> = {<object name> = <manifest>}`,
@@ -563,7 +653,7 @@ pub fn manifests(apps: &[AppSpec], conventions: &Conventions) -> Result<Module, 
         for object in &app.objects {
             entries.push(Entry::pair(
                 object.name.clone(),
-                manifest_expr(app, object)?,
+                manifest_expr(app, object, conventions)?,
             ));
         }
     }
@@ -575,9 +665,11 @@ pub fn manifests(apps: &[AppSpec], conventions: &Conventions) -> Result<Module, 
     })
 }
 
-fn usage_expr(name: &str, kind: &str, conventions: &Conventions) -> Expr {
-    Expr::Schema {
-        name: conventions.usage_schema.clone(),
+/// The usage of a resource, unless the composition composes none.
+fn usage_expr(name: &str, kind: &str, conventions: &Conventions) -> Option<ListItem> {
+    let schema = conventions.usage_schema.clone()?;
+    Some(ListItem::Expr(Expr::Schema {
+        name: schema,
         body: vec![
             Entry::pair(
                 field::NAME_SUFFIX,
@@ -585,7 +677,7 @@ fn usage_expr(name: &str, kind: &str, conventions: &Conventions) -> Expr {
             ),
             Entry::pair(field::KIND, Expr::str(kind)),
         ],
-    }
+    }))
 }
 
 /// KCL leaves keys that start with `_` out of its output, so such a key in a manifest or
@@ -618,7 +710,7 @@ enum ValuesNode {
 
 /// Merge the values parts of a release into one dict expression: each part is placed at
 /// its path, and the entries of a conditional part are guarded by its condition.
-fn values_expr(app: &AppSpec, parts: &[Values]) -> Result<Expr, ComposeError> {
+fn values_expr(app: &AppSpec, parts: &[Values], xr: &Expr) -> Result<Expr, ComposeError> {
     let mut root = ValuesNode::Map(Vec::new());
     for part in parts {
         if let Some(key) = part.at.iter().find(|key| key.starts_with('_')) {
@@ -634,7 +726,7 @@ fn values_expr(app: &AppSpec, parts: &[Values]) -> Result<Expr, ComposeError> {
         insert_part(&mut root, &[], &part.at, &part.value, part.when.as_ref())
             .map_err(|message| error(&app.key, message))?;
     }
-    node_expr(app, &root)
+    node_expr(app, &root, xr)
 }
 
 /// Place a part at `at` below `node`, which is at `path` in the values.
@@ -728,9 +820,9 @@ fn values_node(value: &Value) -> ValuesNode {
     }
 }
 
-fn node_expr(app: &AppSpec, node: &ValuesNode) -> Result<Expr, ComposeError> {
+fn node_expr(app: &AppSpec, node: &ValuesNode, xr: &Expr) -> Result<Expr, ComposeError> {
     match node {
-        ValuesNode::Leaf(value) => template_expr(app, value),
+        ValuesNode::Leaf(value) => template_expr(app, value, xr),
         ValuesNode::Map(entries) => {
             let mut body = Vec::new();
             for (key, when, child) in entries {
@@ -738,7 +830,7 @@ fn node_expr(app: &AppSpec, node: &ValuesNode) -> Result<Expr, ComposeError> {
                     key: Key::Name(key.clone()),
                     // `:` unions with an entry of the same key from another part.
                     op: AssignOp::Union,
-                    value: node_expr(app, child)?,
+                    value: node_expr(app, child, xr)?,
                 };
                 body.push(match when {
                     None => entry,
@@ -753,15 +845,28 @@ fn node_expr(app: &AppSpec, node: &ValuesNode) -> Result<Expr, ComposeError> {
     }
 }
 
-/// A JSON value as KCL, with `{{ path }}` strings read from the app's parameters and
-/// `{{ image:<name> }}` strings made from the image's pin.
-fn template_expr(app: &AppSpec, value: &Value) -> Result<Expr, ComposeError> {
+/// A JSON value as KCL, with `{{ path }}` strings read from the app's parameters,
+/// `{{ image:<name> }}` strings made from the image's pin and `{{ xr:<field> }}` strings
+/// read from the composite resource `xr`.
+fn template_expr(app: &AppSpec, value: &Value, xr: &Expr) -> Result<Expr, ComposeError> {
     Ok(match value {
         Value::String(s) => {
             if let Some(name) = image_reference(s) {
                 let image = find_image(app, name)?;
                 Expr::str(format!("{}:", image.repository))
                     .binary(BinOp::Add, Expr::name(image.pin.clone()))
+            } else if let Some(field) = xr_reference(s) {
+                let (_, path) =
+                    (XR_FIELDS.iter().find(|(name, _)| *name == field)).ok_or_else(|| {
+                        error(
+                            &app.key,
+                            format!(
+                                "`{s}` names no field of the composite resource; templates read {}",
+                                xr_fields()
+                            ),
+                        )
+                    })?;
+                (path.iter()).fold(xr.clone(), |expr, part| expr.attr(*part))
             } else if let Some(path) = parameter_reference(s) {
                 parameter(&app.key, &path)
             } else {
@@ -771,12 +876,12 @@ fn template_expr(app: &AppSpec, value: &Value) -> Result<Expr, ComposeError> {
         Value::Array(items) => Expr::List(
             items
                 .iter()
-                .map(|item| template_expr(app, item).map(ListItem::Expr))
+                .map(|item| template_expr(app, item, xr).map(ListItem::Expr))
                 .collect::<Result<_, _>>()?,
         ),
         Value::Object(map) => Expr::Dict(
             map.iter()
-                .map(|(k, v)| Ok(Entry::pair(k.clone(), template_expr(app, v)?)))
+                .map(|(k, v)| Ok(Entry::pair(k.clone(), template_expr(app, v, xr)?)))
                 .collect::<Result<_, ComposeError>>()?,
         ),
         other => Expr::from_json(other),
@@ -797,8 +902,26 @@ fn find_image<'a>(app: &'a AppSpec, name: &str) -> Result<&'a Image, ComposeErro
 
 /// `{{ image:operator }}` -> `operator`; anything else is not an image reference.
 pub fn image_reference(s: &str) -> Option<&str> {
+    tagged_reference(s, "image:")
+}
+
+/// `{{ <tag><name> }}` -> `<name>`.
+fn tagged_reference<'a>(s: &'a str, tag: &str) -> Option<&'a str> {
     let inner = s.strip_prefix("{{")?.strip_suffix("}}")?.trim();
-    Some(inner.strip_prefix("image:")?.trim())
+    Some(inner.strip_prefix(tag)?.trim())
+}
+
+/// `{{ xr:name }}` -> `name`; anything else is not a reference to the composite resource.
+pub fn xr_reference(s: &str) -> Option<&str> {
+    tagged_reference(s, "xr:")
+}
+
+/// `` `{{ xr:name }}`, `{{ xr:namespace }}` ``: what templates read of the composite resource.
+fn xr_fields() -> String {
+    let fields: Vec<String> = (XR_FIELDS.iter())
+        .map(|(name, _)| format!("`{{{{ xr:{name} }}}}`"))
+        .collect();
+    fields.join(", ")
 }
 
 /// `{{ a.b }}` -> `["a", "b"]`; anything else is a plain string.
@@ -833,6 +956,7 @@ mod tests {
             objects: Vec::new(),
             requires: requires.iter().map(|r| r.to_string()).collect(),
             images: Vec::new(),
+            hand_written: Vec::new(),
         }
     }
 
@@ -844,6 +968,7 @@ mod tests {
             version: "1.0.0".into(),
             pin: name.into(),
             namespace: name.into(),
+            usage: true,
             values: Vec::new(),
             when: None,
         }
@@ -851,6 +976,19 @@ mod tests {
 
     fn lower(apps: &[AppSpec]) -> Result<Module, ComposeError> {
         apps_block(apps, &Conventions::default())
+    }
+
+    /// The error of lowering an app whose one release has one values part.
+    fn values_error(at: &[&str], value: Value) -> ComposeError {
+        let mut a = app("a", &[]);
+        let mut r = release("r");
+        r.values.push(Values {
+            at: at.iter().map(|key| key.to_string()).collect(),
+            value,
+            when: None,
+        });
+        a.releases.push(r);
+        lower(&[a]).unwrap_err()
     }
 
     #[test]
@@ -953,15 +1091,7 @@ mod tests {
 
     #[test]
     fn a_key_kcl_would_drop_from_the_output_is_an_error() {
-        let mut a = app("a", &[]);
-        let mut r = release("r");
-        r.values.push(Values {
-            at: Vec::new(),
-            value: json!({"server": {"_hidden": true}}),
-            when: None,
-        });
-        a.releases.push(r);
-        let err = lower(&[a]).unwrap_err();
+        let err = values_error(&[], json!({"server": {"_hidden": true}}));
         assert_eq!(
             err.to_string(),
             "app `a`: `values.server._hidden`: KCL drops keys that start with `_` from its output"
@@ -1006,15 +1136,7 @@ mod tests {
 
     #[test]
     fn values_placed_at_a_key_kcl_drops_are_an_error() {
-        let mut a = app("a", &[]);
-        let mut r = release("r");
-        r.values.push(Values {
-            at: vec!["_secret".into()],
-            value: json!("x"),
-            when: None,
-        });
-        a.releases.push(r);
-        let err = lower(&[a]).unwrap_err();
+        let err = values_error(&["_secret"], json!("x"));
         assert!(err.message.contains("`_secret`"), "{err}");
     }
 
@@ -1048,5 +1170,74 @@ mod tests {
         );
         assert_eq!(parameter_reference("x {{ host }}"), None);
         assert_eq!(parameter_reference("{{ a-b }}"), None);
+    }
+
+    #[test]
+    fn a_condition_on_a_value_needs_an_enum_parameter_that_can_have_it() {
+        let lower_with = |size: Value, value: Value| {
+            let mut a = app("a", &[]);
+            a.parameters = schemars::Schema::try_from(json!({
+                "title": "a",
+                "type": "object",
+                "properties": {"enabled": {"type": "boolean", "default": false}, "size": size}
+            }))
+            .unwrap();
+            let mut r = release("r");
+            r.when = Some(Condition::FieldIs {
+                path: vec!["size".into()],
+                value,
+            });
+            a.releases.push(r);
+            lower(&[a]).map(|module| module.to_string())
+        };
+        let sizes = json!({"type": "string", "enum": ["small", "large"], "default": "large"});
+        let text = lower_with(sizes.clone(), json!("large")).unwrap();
+        assert!(
+            text.contains("if _apps?.a?.size == \"large\" or not _apps?.a?.size:"),
+            "{text}"
+        );
+        let text = lower_with(sizes.clone(), json!("small")).unwrap();
+        assert!(text.contains("if _apps?.a?.size == \"small\":"), "{text}");
+        for (size, value, message) in [
+            (
+                sizes,
+                json!("medium"),
+                "\"medium\" is not one of its values (\"small\", \"large\")",
+            ),
+            (
+                json!({"type": "string"}),
+                json!("x"),
+                "compares an enum parameter",
+            ),
+            (
+                json!({"type": "string", "enum": ["", "large"]}),
+                json!("large"),
+                "the value \"\" reads as absent",
+            ),
+        ] {
+            let err = lower_with(size, value).unwrap_err();
+            assert!(err.message.contains(message), "{err}");
+        }
+    }
+
+    #[test]
+    fn a_template_of_the_composite_resource_names_one_of_its_fields() {
+        let err = values_error(&[], json!({"owner": "{{ xr:uid }}"}));
+        assert_eq!(
+            err.to_string(),
+            "app `a`: `{{ xr:uid }}` names no field of the composite resource; templates read \
+             `{{ xr:name }}`, `{{ xr:namespace }}`"
+        );
+    }
+
+    #[test]
+    fn a_hand_written_part_is_one_comment_line() {
+        let mut a = app("a", &[]);
+        a.hand_written.push(crate::app::HandWritten {
+            file: "main.k".into(),
+            what: "two\nlines".into(),
+        });
+        let err = lower(&[a]).unwrap_err();
+        assert!(err.message.contains("one line each"), "{err}");
     }
 }

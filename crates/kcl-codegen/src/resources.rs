@@ -72,31 +72,32 @@ pub struct ResourceSchemas {
 
 impl ResourceSchemas {
     /// The `release`, `object` and `usage` schemas, under the names `conventions` gives
-    /// them, each with a comment.
+    /// them, each with a comment; no `usage` when the composition composes none.
     pub fn module(&self, conventions: &Conventions) -> crate::ast::Module {
-        crate::ast::Module {
-            body: vec![
-                Stmt::Comment(format!(
-                    "A Helm release of an app, composed as `<xr>-{}<{}>`.",
-                    conventions.resource_prefix,
-                    field::NAME
-                )),
-                Stmt::Schema(self.release(conventions)),
-                Stmt::Comment(format!(
-                    "A Kubernetes object of an app, composed as `<xr>-{}<{}>`. Retained objects \
+        let mut body = vec![
+            Stmt::Comment(format!(
+                "A Helm release of an app, composed as `<xr>-{}<{}>`.",
+                conventions.resource_prefix,
+                field::NAME
+            )),
+            Stmt::Schema(self.release(conventions)),
+            Stmt::Comment(format!(
+                "A Kubernetes object of an app, composed as `<xr>-{}<{}>`. Retained objects \
                      (CRDs,\ncluster-wide objects others may share) are never deleted with the \
                      composite resource.",
-                    conventions.resource_prefix,
-                    field::NAME
-                )),
-                Stmt::Schema(self.object(conventions)),
-                Stmt::Comment(format!(
-                    "Keeps `spec.of` alive until the resource `<xr>-<{}>` is gone.",
-                    field::NAME_SUFFIX
-                )),
-                Stmt::Schema(self.usage(conventions)),
-            ],
+                conventions.resource_prefix,
+                field::NAME
+            )),
+            Stmt::Schema(self.object(conventions)),
+        ];
+        if let Some(usage) = &conventions.usage_schema {
+            body.push(Stmt::Comment(format!(
+                "Keeps `spec.of` alive until the resource `<xr>-<{}>` is gone.",
+                field::NAME_SUFFIX
+            )));
+            body.push(Stmt::Schema(self.usage(usage)));
         }
+        crate::ast::Module { body }
     }
 
     fn release(&self, conventions: &Conventions) -> Schema {
@@ -183,7 +184,7 @@ impl ResourceSchemas {
         }
     }
 
-    fn usage(&self, conventions: &Conventions) -> Schema {
+    fn usage(&self, schema: &str) -> Schema {
         // `<xr>-<_nameSuffix>`: the resource the usage is for.
         let by_name = || {
             self.xr_name
@@ -205,7 +206,7 @@ impl ResourceSchemas {
             resource_ref(by_name()),
         ]);
         Schema {
-            name: conventions.usage_schema.clone(),
+            name: schema.to_owned(),
             attrs: vec![
                 attr(field::NAME_SUFFIX, Type::Str),
                 Attr {

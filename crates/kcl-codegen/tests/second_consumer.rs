@@ -1,13 +1,14 @@
 //! A second consumer proves the crate is generic: an
-//! `Application` composite resource with its own parameter types and its own add-ons,
-//! compiled to a data dict, a structural XRD schema and composition code, all run through
-//! the real KCL runtime.
+//! `Application` composite resource with its own parameter types and its own add-ons (a
+//! registry of its own, templates that read the composite resource, conditions on enum
+//! values, and a Configuration with or without `Usage`s), compiled to a data dict, a
+//! structural XRD schema and composition code, all run through the real KCL runtime.
 
-use kcl_codegen::App;
 use kcl_codegen::ast::{AssignOp, Entry, Expr, Key, Module, Stmt};
 use kcl_codegen::compose::{self, Conventions};
 use kcl_codegen::resources::ResourceSchemas;
 use kcl_codegen::schema;
+use kcl_codegen::{App, AppRegistry};
 use kcl_runtime::{Program, Runtime};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -186,21 +187,31 @@ schema usage:
     of = oxr.metadata.name + "-" + _nameSuffix
 "#;
 
-fn render(apps: Value) -> Vec<Value> {
-    let addons = vec![Redis::spec(), Tracing::spec()];
-    let conventions = Conventions {
+/// The add-ons' conventions: the parameters under `spec.addons`, resources named
+/// `<xr>-addon-<name>`.
+fn conventions() -> Conventions {
+    Conventions {
         apps: Expr::name("oxr").attr("spec").attr_opt("addons"),
         resource_prefix: "addon-".into(),
         items: "_addonItems".into(),
         ..Conventions::default()
-    };
+    }
+}
+
+fn render(apps: Value) -> Vec<Value> {
+    render_xr(&conventions(), json!({"name": "shop"}), apps)
+}
+
+/// Render the add-ons for an XR with this metadata and these add-on parameters.
+fn render_xr(conventions: &Conventions, metadata: Value, apps: Value) -> Vec<Value> {
+    let addons = Addons::specs();
     let generated = format!(
         "{}\n{}\n{}\nitems = _addonItems\n",
         compose::pins(&addons),
         PRELUDE,
-        compose::apps_block(&addons, &conventions).unwrap()
+        compose::apps_block(&addons, conventions).unwrap()
     );
-    let params = json!({"oxr": {"metadata": {"name": "shop"}, "spec": {"addons": apps}}});
+    let params = json!({"oxr": {"metadata": metadata, "spec": {"addons": apps}}});
     let output = runtime()
         .run(
             &Program::new()
@@ -266,11 +277,8 @@ fn render_with_generated_schemas(apps: Value) -> Vec<Value> {
     let addons = vec![Redis::spec(), Tracing::spec()];
     let xr_name = Expr::name("oxr").attr("metadata").attr("name");
     let conventions = Conventions {
-        apps: Expr::name("oxr").attr("spec").attr_opt("addons"),
-        resource_prefix: "addon-".into(),
-        items: "_addonItems".into(),
         manifests: Some("_addonManifests".into()),
-        ..Conventions::default()
+        ..conventions()
     };
     let schemas = ResourceSchemas {
         xr_name: xr_name.clone(),
@@ -401,5 +409,189 @@ fn the_generated_schemas_compose_crossplane_resources_from_what_the_lowering_set
     assert_eq!(
         items[1]["metadata"]["annotations"]["krm.kcl.dev/ready"],
         "True"
+    );
+}
+
+/// The add-ons of the application, in installation order: the registry.
+#[derive(Serialize, Deserialize, JsonSchema, AppRegistry)]
+#[serde(rename_all = "camelCase", default)]
+#[allow(dead_code)]
+#[derive(Default)]
+struct Addons {
+    /// The cache.
+    redis: Option<Redis>,
+    /// Tracing.
+    tracing: Option<Tracing>,
+    /// Search, under a field name of its own.
+    #[serde(rename = "search")]
+    full_text_search: Option<Search>,
+}
+
+/// The size of the search index.
+#[derive(Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+#[allow(dead_code)]
+enum Tier {
+    /// One replica.
+    Small,
+    /// Three replicas.
+    Large,
+}
+
+/// How often the search index is backed up.
+#[derive(Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+#[allow(dead_code)]
+enum Backup {
+    /// Every day.
+    Daily,
+    /// Every week.
+    Weekly,
+}
+
+/// Full-text search; it holds no cluster, so it composes no `Usage`.
+#[derive(Serialize, Deserialize, JsonSchema, App)]
+#[app(
+    no_usage,
+    release(
+        chart = "search",
+        repository = "https://charts.example.com",
+        version = "3.0.0",
+        namespace = "search",
+        values(inline = "{owner: {name: '{{ xr:name }}', namespace: '{{ xr:namespace }}'}}"),
+        values(inline = "{replicas: 3}", when(field = tier, is = Tier::Large)),
+    ),
+    object(
+        inline = "{apiVersion: v1, kind: ConfigMap, metadata: {name: '{{ xr:name }}-backup'}}",
+        name = "search-backup",
+        when(field = backup, is = Backup::Daily),
+    ),
+    hand_written(file = "main.k", what = "the search's ingress"),
+)]
+#[allow(dead_code)]
+struct Search {
+    /// Add search.
+    #[serde(default)]
+    enabled: bool,
+    /// The size of the index.
+    #[serde(default = "large")]
+    tier: Tier,
+    /// How often to back the index up; never when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    backup: Option<Backup>,
+}
+
+fn large() -> Tier {
+    Tier::Large
+}
+
+#[test]
+fn the_registry_is_the_fields_in_order_each_serialised_as_its_apps_key() {
+    let keys: Vec<String> = Addons::specs().into_iter().map(|app| app.key).collect();
+    assert_eq!(keys, ["redis", "tracing", "search"]);
+    let serialised = serde_json::to_value(Addons {
+        full_text_search: Some(Search {
+            enabled: true,
+            tier: Tier::Small,
+            backup: None,
+        }),
+        ..Addons::default()
+    })
+    .unwrap();
+    assert_eq!(serialised["search"]["tier"], "small");
+}
+
+#[test]
+fn templates_read_the_composite_resources_name_and_namespace() {
+    let metadata = json!({"name": "shop", "namespace": "team-a"});
+    let items = render_xr(
+        &conventions(),
+        metadata,
+        json!({"search": {"enabled": true}}),
+    );
+    assert_eq!(
+        items[0]["values"]["owner"],
+        json!({"name": "shop", "namespace": "team-a"})
+    );
+    // A cluster-scoped composite resource has no namespace: the key is left out.
+    let items = render_xr(
+        &conventions(),
+        json!({"name": "shop"}),
+        json!({"search": {"enabled": true}}),
+    );
+    assert_eq!(items[0]["values"]["owner"], json!({"name": "shop"}));
+}
+
+#[test]
+fn a_condition_on_an_enum_value_holds_for_that_value_and_for_an_absent_field_whose_default_it_is() {
+    let replicas =
+        |search: Value| render(json!({"search": search}))[0]["values"]["replicas"].clone();
+    assert_eq!(
+        replicas(json!({"enabled": true})),
+        3,
+        "the default is large"
+    );
+    assert_eq!(replicas(json!({"enabled": true, "tier": "large"})), 3);
+    assert_eq!(
+        replicas(json!({"enabled": true, "tier": "small"})),
+        Value::Null
+    );
+    let names = |search: Value| -> Vec<String> {
+        let items = render(json!({"search": search}));
+        names(&items).into_iter().map(str::to_owned).collect()
+    };
+    assert_eq!(names(json!({"enabled": true})), ["shop-addon-search"]);
+    assert_eq!(
+        names(json!({"enabled": true, "backup": "daily"})),
+        ["shop-addon-search", "shop-addon-search-backup"]
+    );
+    assert_eq!(
+        names(json!({"enabled": true, "backup": "weekly"})),
+        ["shop-addon-search"]
+    );
+}
+
+#[test]
+fn an_app_without_usages_composes_none_and_a_configuration_without_usages_composes_none_at_all() {
+    let kinds = |conventions: &Conventions| -> Vec<String> {
+        let apps = json!({"search": {"enabled": true}, "tracing": {"enabled": true}});
+        let items = render_xr(conventions, json!({"name": "shop"}), apps);
+        items
+            .iter()
+            .map(|item| item["kind"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    // Search says `no_usage`; the cache and tracing have theirs.
+    assert_eq!(
+        kinds(&conventions()),
+        [
+            "Release", "Usage", "Object", "Usage", "Release", "Usage", "Release"
+        ]
+    );
+    let without_usages = Conventions {
+        usage_schema: None,
+        ..conventions()
+    };
+    assert_eq!(
+        kinds(&without_usages),
+        ["Release", "Object", "Release", "Release"]
+    );
+    let addons = Addons::specs();
+    let text = compose::apps_block(&addons, &without_usages)
+        .unwrap()
+        .to_string();
+    assert!(!text.contains("usage"), "{text}");
+}
+
+#[test]
+fn a_hand_written_part_is_a_comment_before_the_apps_flag() {
+    let text = compose::apps_block(&Addons::specs(), &conventions())
+        .unwrap()
+        .to_string();
+    assert!(
+        text.contains(
+            "# search continues by hand in main.k: the search's ingress\n_searchEnabled = "
+        ),
+        "{text}"
     );
 }

@@ -79,6 +79,14 @@ impl Program {
                         .map_err(|e| Error::io(format!("cannot read {name}"), e))?,
                 };
                 k_code_list.push(code);
+            } else {
+                // KCL reports a file it cannot open as a compile error without the reason;
+                // this side can say which file and why. KCL reads a relative name from the
+                // current directory, or else from the work directory.
+                if let Err(e) = std::fs::metadata(name) {
+                    std::fs::metadata(self.resolve(name))
+                        .map_err(|_| Error::io(format!("cannot read {name}"), e))?;
+                }
             }
         }
         Ok(ExecProgramArgs {

@@ -216,6 +216,29 @@ fn a_program_of_variables_is_one_document_and_an_empty_list_is_none() {
     assert_eq!(out.json, serde_json::json!([]));
 }
 
+#[test]
+fn a_file_that_does_not_exist_is_an_io_error_naming_it() {
+    let dir = tempdir();
+    let missing = dir.join("absent.k");
+    match runtime().run(&Program::new().work_dir(&dir).file(&missing)) {
+        Err(Error::Io { context, source }) => {
+            assert_eq!(source.kind(), std::io::ErrorKind::NotFound);
+            assert!(context.contains("absent.k"), "{context}");
+        }
+        other => panic!("expected Error::Io, got {other:?}"),
+    }
+}
+
+#[test]
+fn a_relative_file_name_is_found_in_the_work_dir() {
+    let dir = tempdir();
+    std::fs::write(dir.join("relative.k"), "a = 1\n").unwrap();
+    let out = runtime()
+        .run(&Program::new().work_dir(&dir).file("relative.k"))
+        .unwrap();
+    assert_eq!(out.json["a"], 1);
+}
+
 /// Run `code` written to a file of its own, loaded by the runtime from disk.
 fn run_file(name: &str, code: &str) -> (std::path::PathBuf, Result<serde_json::Value, Error>) {
     let dir = tempdir();

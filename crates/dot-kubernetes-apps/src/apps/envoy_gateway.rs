@@ -59,7 +59,11 @@ pub const GATEWAY_NAMESPACE: &str = "envoy-gateway-system";
         file = "manifests/envoy-gateway/envoy-gateway-pod-monitor.yaml",
         external_name = "envoy-gateway-pod-monitor",
         when(app = Prometheus),
-    )
+    ),
+    hand_written(
+        file = "kcl/google.k",
+        what = "GKE's HTTP load balancing is off while it serves the Gateway API",
+    ),
 )]
 pub struct EnvoyGateway {
     /// Install the app.

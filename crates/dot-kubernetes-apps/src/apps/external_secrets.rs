@@ -5,13 +5,19 @@ use serde::{Deserialize, Serialize};
 /// Install External Secrets Operator (ESO).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema, App)]
 #[serde(rename_all = "camelCase", default)]
-#[app(release(
-    chart = "external-secrets",
-    repository = "https://charts.external-secrets.io",
-    version = "2.0.0",
-    namespace = "external-secrets",
-    values(inline = "installCRDs: true"),
-))]
+#[app(
+    release(
+        chart = "external-secrets",
+        repository = "https://charts.external-secrets.io",
+        version = "2.0.0",
+        namespace = "external-secrets",
+        values(inline = "installCRDs: true"),
+    ),
+    hand_written(
+        file = "kcl/apps.k",
+        what = "the provider's ClusterSecretStore (with `store`) and the secrets copied from it",
+    )
+)]
 pub struct ExternalSecrets {
     /// Install the app.
     pub enabled: bool,

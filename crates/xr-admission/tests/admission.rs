@@ -1,11 +1,11 @@
 //! Admission of a composite resource against its XRD, without a runtime: the checks of
 //! the object itself and the limits.
 
-use kcl_codegen::admission::{
+use serde_json::{Value, json};
+use xr_admission::admission::{
     MAX_OBJECT_BYTES, MAX_REQUEST_BYTES, admit_xr, check_depth, check_object_size,
     check_request_size, dns1123_label_problem, dns1123_subdomain_problem,
 };
-use serde_json::{Value, json};
 
 fn xrd() -> Value {
     json!({

@@ -5,18 +5,18 @@
 //!
 //! Before rendering, the XR is admitted as the API server would admit it against the XRD
 //! that `kcl/definition.k` produces (type, metadata, nulls pruned, defaults applied,
-//! `spec` and `status` validated; see `crate::admission`), with every problem reported
-//! by its path.
+//! `spec` and `status` validated, by [`xr_admission`]), with every problem reported by its
+//! path.
 
 use std::collections::BTreeMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
-use kcl_codegen::validate::Violation;
+use dot_kubernetes_apps::Provider;
 use kcl_runtime::{Program, Runtime};
 use serde_json::{Value, json};
-
-use crate::Provider;
+use xr_admission::admission::TooLarge;
+use xr_admission::validate::Violation;
 
 /// What this project adds to the KCL runtime's own advice (the `pip` command that installs
 /// it) when the runtime is missing or cannot be loaded: `cargo xtask test` installs the
@@ -51,11 +51,21 @@ pub enum RenderError {
     /// The XR does not satisfy the XRD: every problem, with its path.
     Invalid(Vec<Violation>),
     /// The XR is larger than the API server reads or etcd stores.
-    TooLarge(String),
+    TooLarge(TooLarge),
     /// A KCL file could not be read.
     Io(PathBuf, std::io::Error),
     /// The KCL runtime is missing, or KCL failed.
     Kcl(kcl_runtime::Error),
+    /// A KCL program of `kcl/` ran but did not produce what the composition needs from it,
+    /// such as an `items` list.
+    Output {
+        /// The program's file in `kcl/`.
+        file: String,
+        /// What it should have produced.
+        missing: String,
+    },
+    /// Resources could not be printed as YAML.
+    Yaml(serde_saphyr::SerializeError),
     /// The observed composed resources cannot be used: not a YAML stream of objects, or a
     /// document without (or with a duplicate) composition resource name.
     Observed(String),
@@ -84,13 +94,34 @@ impl fmt::Display for RenderError {
             RenderError::TooLarge(e) => write!(f, "the XR is refused: {e}"),
             RenderError::Io(path, e) => write!(f, "cannot read {}: {e}", path.display()),
             RenderError::Kcl(e) => e.fmt(f),
+            RenderError::Output { file, missing } => write!(f, "{file} produced no {missing}"),
+            RenderError::Yaml(e) => write!(f, "cannot print YAML: {e}"),
             RenderError::Observed(e) => write!(f, "the observed resources are unusable: {e}"),
             RenderError::Compose(e) => f.write_str(e),
         }
     }
 }
 
-impl std::error::Error for RenderError {}
+/// As [`crate::cli::CommandError`]: a message includes its cause, and `source()` exposes the
+/// cause to callers that inspect it.
+impl std::error::Error for RenderError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            RenderError::TooLarge(e) => Some(e),
+            RenderError::Io(_, e) => Some(e),
+            // Its message is the runtime's own.
+            RenderError::Kcl(e) => e.source(),
+            RenderError::Yaml(e) => Some(e),
+            RenderError::Parse(_)
+            | RenderError::NotACluster(_)
+            | RenderError::Provider(_)
+            | RenderError::Invalid(_)
+            | RenderError::Output { .. }
+            | RenderError::Observed(_)
+            | RenderError::Compose(_) => None,
+        }
+    }
+}
 
 impl From<kcl_runtime::Error> for RenderError {
     fn from(e: kcl_runtime::Error) -> Self {
@@ -114,11 +145,9 @@ impl Composition {
         let xrd = definition(kcl_dir)?;
         xrd.pointer(PARAMETERS_SCHEMA)
             .filter(|schema| schema.is_object())
-            .ok_or_else(|| {
-                RenderError::Kcl(kcl_runtime::Error::Protocol(format!(
-                    "{} produces no schema at {PARAMETERS_SCHEMA}",
-                    kcl_dir.join("definition.k").display()
-                )))
+            .ok_or_else(|| RenderError::Output {
+                file: kcl_dir.join("definition.k").display().to_string(),
+                missing: format!("schema at {PARAMETERS_SCHEMA}"),
             })?;
         Ok(Composition {
             kcl_dir: kcl_dir.to_path_buf(),
@@ -134,11 +163,7 @@ impl Composition {
 
     /// The schema of `spec.parameters` in the XRD.
     pub fn parameters_schema(&self) -> &Value {
-        self.xrd
-            .pointer(
-                "/spec/versions/0/schema/openAPIV3Schema/properties/spec/properties/parameters",
-            )
-            .unwrap_or(&Value::Null)
+        self.xrd.pointer(PARAMETERS_SCHEMA).unwrap_or(&Value::Null)
     }
 
     /// Render a `Cluster` given as YAML (or JSON); see [`Composition::render`].
@@ -159,9 +184,10 @@ impl Composition {
         let output = Runtime::global()?.run(&program)?;
         match output.json.get("items") {
             Some(Value::Array(items)) => Ok(items.clone()),
-            _ => Err(RenderError::Kcl(kcl_runtime::Error::Protocol(
-                "apps.k produced no `items` list".into(),
-            ))),
+            _ => Err(RenderError::Output {
+                file: "apps.k".into(),
+                missing: "`items` list".into(),
+            }),
         }
     }
 
@@ -217,59 +243,6 @@ impl Composition {
 /// text over the API server's request limit (3 MiB) is refused before parsing.
 pub fn parse_yaml(text: &str) -> Result<Value, RenderError> {
     crate::admission::parse_yaml(text)
-}
-
-/// A scenario: the `spec.parameters` of a `Cluster`, from a YAML file.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Scenario {
-    /// The file name without `.yaml`; also the name of the XR rendered for it.
-    pub name: String,
-    /// The parameters, as written (nulls and all).
-    pub parameters: Value,
-}
-
-/// Every `*.yaml` file directly in `dir` as a scenario, sorted by name.
-pub fn read_scenarios(dir: &Path) -> Result<Vec<Scenario>, RenderError> {
-    let entries = std::fs::read_dir(dir).map_err(|e| RenderError::Io(dir.to_path_buf(), e))?;
-    let mut paths = Vec::new();
-    for entry in entries {
-        let path = entry
-            .map_err(|e| RenderError::Io(dir.to_path_buf(), e))?
-            .path();
-        if path.is_file() && path.extension().is_some_and(|x| x == "yaml") {
-            paths.push(path);
-        }
-    }
-    paths.sort();
-    paths
-        .into_iter()
-        .map(|path| {
-            let text =
-                std::fs::read_to_string(&path).map_err(|e| RenderError::Io(path.clone(), e))?;
-            let parameters = parse_yaml(&text)
-                .map_err(|e| RenderError::Parse(format!("{}: {e}", path.display())))?;
-            let name = path
-                .file_stem()
-                .unwrap_or_default()
-                .to_string_lossy()
-                .into_owned();
-            Ok(Scenario { name, parameters })
-        })
-        .collect()
-}
-
-/// A `Cluster` named after a scenario, for a provider, with the scenario's parameters
-/// (taken as they are: nulls and all).
-pub fn scenario_xr(name: &str, provider: Provider, parameters: Value) -> Value {
-    json!({
-        "apiVersion": "devopstoolkit.ai/v2",
-        "kind": "Cluster",
-        "metadata": {"name": name, "namespace": "a-team"},
-        "spec": {
-            "crossplane": {"compositionSelector": {"matchLabels": {"provider": provider.name()}}},
-            "parameters": parameters,
-        },
-    })
 }
 
 /// The XRD, as `kcl/definition.k` in `kcl_dir` produces it.
@@ -453,7 +426,7 @@ impl Pipeline {
         let provider_sources = Provider::ALL
             .into_iter()
             .map(|provider| {
-                let path = kcl_dir.join(provider_step_file(provider));
+                let path = kcl_dir.join(provider.step_file());
                 std::fs::read_to_string(&path)
                     .map(|source| (provider, source))
                     .map_err(|e| RenderError::Io(path, e))
@@ -482,7 +455,7 @@ impl Pipeline {
         vec![
             Step {
                 name: provider.name().to_owned(),
-                file: provider_step_file(provider).to_owned(),
+                file: provider.step_file().to_owned(),
                 source: provider_source,
             },
             Step {
@@ -537,10 +510,10 @@ impl Pipeline {
                 .option("params", params.to_string());
             let output = runtime.run(&program)?;
             let Some(Value::Array(items)) = output.json.get("items") else {
-                return Err(RenderError::Kcl(kcl_runtime::Error::Protocol(format!(
-                    "{} produced no `items` list",
-                    step.file
-                ))));
+                return Err(RenderError::Output {
+                    file: step.file,
+                    missing: "`items` list".into(),
+                });
             };
             let mut composed = Vec::new();
             for item in items {
@@ -588,15 +561,6 @@ impl Pipeline {
             });
         }
         Ok(Rendered { steps, xr: dxr })
-    }
-}
-
-/// The provider step's file in `kcl/`.
-pub fn provider_step_file(provider: Provider) -> &'static str {
-    match provider {
-        Provider::Aws => "aws.k",
-        Provider::Azure => "azure.k",
-        Provider::Google => "google.k",
     }
 }
 

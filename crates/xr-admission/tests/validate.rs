@@ -1,7 +1,7 @@
 //! Admission as the API server does it: prune nulls, apply defaults, validate.
 
-use kcl_codegen::validate::{Violation, admit, validate};
 use serde_json::{Value, json};
+use xr_admission::validate::{Violation, admit, validate};
 
 fn schema() -> Value {
     json!({

@@ -16,13 +16,12 @@
 
 use std::path::Path;
 
-use serde_json::{Value, json};
-
+use dot_kubernetes_apps::Provider;
 use kcl_runtime::{Program, Runtime};
+use serde_json::{Value, json};
 
 pub use kcl_runtime::KCL_LIB_VERSION;
 
-use crate::Provider;
 use crate::render::{Pipeline, RenderError, to_yaml_stream};
 
 /// The exact function-kcl release the Configuration depends on.
@@ -70,9 +69,10 @@ pub fn build(pipeline: &Pipeline) -> Result<Vec<PackageFile>, RenderError> {
         &[("compositions", Value::Array(compositions))],
     )?;
     let Some(Value::Array(compositions)) = compositions.get("items") else {
-        return Err(RenderError::Kcl(kcl_runtime::Error::Protocol(
-            "compositions.k produced no `items` list".into(),
-        )));
+        return Err(RenderError::Output {
+            file: "compositions.k".into(),
+            missing: "`items` list".into(),
+        });
     };
     Ok(vec![
         file(
@@ -104,11 +104,7 @@ fn run(kcl_dir: &Path, file: &str, options: &[(&str, Value)]) -> Result<Value, R
 
 /// A YAML stream of documents under a header naming the command and the source.
 fn file(path: &'static str, source: &str, documents: &[Value]) -> Result<PackageFile, RenderError> {
-    let yaml = to_yaml_stream(documents).map_err(|e| {
-        RenderError::Kcl(kcl_runtime::Error::Protocol(format!(
-            "cannot print {path} as YAML: {e}"
-        )))
-    })?;
+    let yaml = to_yaml_stream(documents).map_err(RenderError::Yaml)?;
     Ok(PackageFile {
         path,
         contents: format!(

@@ -2,7 +2,7 @@
 //! drop `null`s of fields that are not nullable, fill in defaults, then validate.
 //!
 //! ```
-//! use kcl_codegen::validate::{admit, Violation};
+//! use xr_admission::validate::{admit, Violation};
 //! use serde_json::json;
 //!
 //! let schema = json!({"type": "object", "properties": {

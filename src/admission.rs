@@ -1,14 +1,14 @@
 //! Admission of a `Cluster` before it is rendered: read the YAML within the API server's
 //! limits, check the XR against the XRD as the API server would
-//! ([`kcl_codegen::admission`]), refuse what KCL cannot read, and settle the provider.
+//! ([`xr_admission::admission`]), refuse what KCL cannot read, and settle the provider.
 
-use kcl_codegen::admission::{
+use dot_kubernetes_apps::Provider;
+use serde_json::{Map, Value};
+use xr_admission::admission::{
     KCL_OPTION_MAX_DEPTH, a_type, admit_xr, check_depth, check_object_size, check_request_size,
 };
-use kcl_codegen::validate::Violation;
-use serde_json::{Map, Value};
+use xr_admission::validate::Violation;
 
-use crate::Provider;
 use crate::render::RenderError;
 
 /// How deep the parser reads YAML: 64 lists and mappings, serde-saphyr's default. The
@@ -23,7 +23,7 @@ const XR_MAX_DEPTH: usize = KCL_OPTION_MAX_DEPTH - 1;
 /// Parse YAML (or JSON) into a value, refusing a text over the API server's request limit
 /// before parsing it; an error is one line, with its line and column, in plain words.
 pub(crate) fn parse_yaml(text: &str) -> Result<Value, RenderError> {
-    check_request_size(text).map_err(|e| RenderError::TooLarge(e.to_string()))?;
+    check_request_size(text).map_err(RenderError::TooLarge)?;
     let mut budget = serde_saphyr::Budget::default();
     budget.max_depth = PARSER_MAX_DEPTH;
     let options = serde_saphyr::options! {
@@ -89,7 +89,7 @@ pub(crate) fn admit(
     }
     // Before anything walks the value recursively.
     check_depth(&xr, XR_MAX_DEPTH, "").map_err(|v| RenderError::Invalid(vec![v]))?;
-    check_object_size(&xr).map_err(|e| RenderError::TooLarge(e.to_string()))?;
+    check_object_size(&xr).map_err(RenderError::TooLarge)?;
     match xr.get("spec") {
         None | Some(Value::Null) => {
             return Err(RenderError::NotACluster("it has no spec".into()));
