@@ -8,7 +8,7 @@
 use std::fmt;
 
 use kcl_codegen::AppSpec;
-use kcl_codegen::ast::{AssignOp, BinOp, Entry, Expr, Key, Module, Stmt};
+use kcl_codegen::ast::{BinOp, Expr, Module, Stmt};
 use kcl_codegen::compose::{self, ComposeError, Conventions};
 use kcl_codegen::resources::ResourceSchemas;
 use kcl_codegen::schema::{self, SchemaError};
@@ -122,19 +122,11 @@ fn conventions() -> Conventions {
 /// provider's managed cluster alive, whose `apiVersion` and `kind` are the placeholders
 /// that the Composition replaces (as the `Pipeline` the tests render with does).
 fn resource_schemas() -> ResourceSchemas {
-    let xr = Expr::name("_xr");
-    ResourceSchemas {
-        xr_name: xr.clone(),
-        usage_of: Expr::Dict(vec![
-            Entry::pair("apiVersion", Expr::str("CLUSTER_API_VERSION")),
-            Entry::pair("kind", Expr::str("CLUSTER_KIND")),
-            Entry::Pair {
-                key: Key::Path(vec!["resourceRef".into(), "name".into()]),
-                op: AssignOp::Override,
-                value: xr,
-            },
-        ]),
-    }
+    ResourceSchemas::keeping_alive(
+        Expr::name("_xr"),
+        Expr::str("CLUSTER_API_VERSION"),
+        Expr::str("CLUSTER_KIND"),
+    )
 }
 
 /// How a provider step reads `spec.parameters`: one private variable per field of

@@ -399,6 +399,21 @@ impl Expr {
     }
 }
 
+impl<T> IfChain<T> {
+    /// The same chain with `f` applied to every item of every branch.
+    fn map(self, mut f: impl FnMut(T) -> T) -> IfChain<T> {
+        let mut body = |items: Vec<T>| items.into_iter().map(&mut f).collect();
+        IfChain {
+            branches: self
+                .branches
+                .into_iter()
+                .map(|(cond, items)| (cond, body(items)))
+                .collect(),
+            orelse: self.orelse.map(body),
+        }
+    }
+}
+
 /// The entries of a dict with their one-entry chains collapsed (see
 /// [`Expr::with_dotted_keys`]).
 fn dotted_entries(entries: Vec<Entry>) -> Vec<Entry> {
@@ -442,21 +457,7 @@ fn collapse(entry: Entry, unique: &dyn Fn(&Key) -> bool) -> Entry {
                 _ => Entry::Pair { key, op, value },
             }
         }
-        Entry::If(chain) => Entry::If(IfChain {
-            branches: chain
-                .branches
-                .into_iter()
-                .map(|(cond, body)| {
-                    (
-                        cond,
-                        body.into_iter().map(|e| collapse(e, unique)).collect(),
-                    )
-                })
-                .collect(),
-            orelse: chain
-                .orelse
-                .map(|body| body.into_iter().map(|e| collapse(e, unique)).collect()),
-        }),
+        Entry::If(chain) => Entry::If(chain.map(|e| collapse(e, unique))),
         unpack @ Entry::Unpack(_) => unpack,
     }
 }
@@ -494,16 +495,7 @@ fn key_parts(key: &Key) -> Option<Vec<String>> {
 fn dotted_item(item: ListItem) -> ListItem {
     match item {
         ListItem::Expr(expr) => ListItem::Expr(expr.with_dotted_keys()),
-        ListItem::If(chain) => ListItem::If(IfChain {
-            branches: chain
-                .branches
-                .into_iter()
-                .map(|(cond, body)| (cond, body.into_iter().map(dotted_item).collect()))
-                .collect(),
-            orelse: chain
-                .orelse
-                .map(|body| body.into_iter().map(dotted_item).collect()),
-        }),
+        ListItem::If(chain) => ListItem::If(chain.map(dotted_item)),
         unpack @ ListItem::Unpack(_) => unpack,
     }
 }
@@ -516,16 +508,7 @@ fn dotted_values(entry: Entry) -> Entry {
             op,
             value: value.with_dotted_keys(),
         },
-        Entry::If(chain) => Entry::If(IfChain {
-            branches: chain
-                .branches
-                .into_iter()
-                .map(|(cond, body)| (cond, body.into_iter().map(dotted_values).collect()))
-                .collect(),
-            orelse: chain
-                .orelse
-                .map(|body| body.into_iter().map(dotted_values).collect()),
-        }),
+        Entry::If(chain) => Entry::If(chain.map(dotted_values)),
         unpack @ Entry::Unpack(_) => unpack,
     }
 }

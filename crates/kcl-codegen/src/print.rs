@@ -1091,44 +1091,77 @@ impl Printer {
     }
 
     fn list(&mut self, items: &[ListItem]) {
-        let items = ListItem::flatten(items);
-        if items.is_empty() {
-            self.push("[]");
-            return;
-        }
-        if self.try_one_line(|p| p.list_one_line(&items)) {
-            return;
-        }
-        self.push("[\n");
-        self.indent += 1;
-        for item in items {
-            self.list_item_lines(item);
-        }
-        self.indent -= 1;
-        self.line_start();
-        self.push("]");
+        self.collection(
+            items,
+            ("[", "]"),
+            Printer::list_one_line,
+            Printer::list_item_lines,
+        );
     }
 
     /// The list on one line, or `false` when it holds an `if`.
     fn list_one_line(&mut self, items: &[&ListItem]) -> bool {
-        if items.iter().any(|item| matches!(item, ListItem::If(_))) {
-            return false;
+        self.separated(items, ("[", "]"), |p, item| match item {
+            ListItem::Expr(expr) => {
+                p.expr(expr);
+                true
+            }
+            ListItem::Unpack(expr) => {
+                p.push("*");
+                p.unpack_operand(expr);
+                true
+            }
+            ListItem::If(_) => false,
+        })
+    }
+
+    /// A dict, config body or list: `{}` or `[]` when empty, on one line when `one_line`
+    /// can print it there and it fits, else one entry or item per line (`lines`).
+    fn collection<T: Inline>(
+        &mut self,
+        items: &[T],
+        (open, close): (&str, &str),
+        one_line: fn(&mut Self, &[&T]) -> bool,
+        lines: fn(&mut Self, &T),
+    ) {
+        let items = T::flatten(items);
+        if items.is_empty() {
+            self.push(open);
+            self.push(close);
+            return;
         }
-        self.push("[");
-        for (i, item) in items.iter().enumerate() {
+        if self.try_one_line(|p| one_line(p, &items)) {
+            return;
+        }
+        self.push(open);
+        self.push("\n");
+        self.indent += 1;
+        for item in items {
+            lines(self, item);
+        }
+        self.indent -= 1;
+        self.line_start();
+        self.push(close);
+    }
+
+    /// `open`, the items separated by `, `, `close`; `false` as soon as `item` cannot print
+    /// one on the line.
+    fn separated<T>(
+        &mut self,
+        items: &[&T],
+        (open, close): (&str, &str),
+        item: fn(&mut Self, &T) -> bool,
+    ) -> bool {
+        self.push(open);
+        for (i, each) in items.iter().enumerate() {
             if i > 0 {
                 self.push(", ");
             }
-            match item {
-                ListItem::Expr(expr) => self.expr(expr),
-                ListItem::Unpack(expr) => {
-                    self.push("*");
-                    self.unpack_operand(expr);
-                }
-                ListItem::If(_) => return false,
+            if !item(self, each) {
+                return false;
             }
         }
-        self.push("]");
+        self.push(close);
         true
     }
 
@@ -1151,49 +1184,35 @@ impl Printer {
     }
 
     fn dict(&mut self, entries: &[Entry]) {
-        let entries = Entry::flatten(entries);
-        if entries.is_empty() {
-            self.push("{}");
-            return;
-        }
-        if self.try_one_line(|p| p.dict_one_line(&entries)) {
-            return;
-        }
-        self.push("{\n");
-        self.indent += 1;
-        for entry in entries {
-            self.entry_lines(entry);
-        }
-        self.indent -= 1;
-        self.line_start();
-        self.push("}");
+        self.collection(
+            entries,
+            ("{", "}"),
+            Printer::dict_one_line,
+            Printer::entry_lines,
+        );
     }
 
     /// The dict or config body on one line, or `false` when it holds an `if` or is a lone
     /// entry whose value is a dict or config (which `kcl fmt` always breaks over lines).
     fn dict_one_line(&mut self, entries: &[&Entry]) -> bool {
         let is_config = |expr: &Expr| matches!(expr, Expr::Dict(_) | Expr::Schema { .. });
-        match entries {
-            [Entry::Pair { value, .. } | Entry::Unpack(value)] if is_config(value) => return false,
-            _ if entries.iter().any(|e| matches!(e, Entry::If(_))) => return false,
-            _ => {}
+        if let [Entry::Pair { value, .. } | Entry::Unpack(value)] = entries
+            && is_config(value)
+        {
+            return false;
         }
-        self.push("{");
-        for (i, entry) in entries.iter().enumerate() {
-            if i > 0 {
-                self.push(", ");
+        self.separated(entries, ("{", "}"), |p, entry| match entry {
+            Entry::Pair { key, op, value } => {
+                p.pair(key, *op, value);
+                true
             }
-            match entry {
-                Entry::Pair { key, op, value } => self.pair(key, *op, value),
-                Entry::Unpack(expr) => {
-                    self.push("**");
-                    self.unpack_operand(expr);
-                }
-                Entry::If(_) => return false,
+            Entry::Unpack(expr) => {
+                p.push("**");
+                p.unpack_operand(expr);
+                true
             }
-        }
-        self.push("}");
-        true
+            Entry::If(_) => false,
+        })
     }
 
     /// The line(s) of a dict entry, each ending with a newline.

@@ -71,6 +71,17 @@ pub struct ResourceSchemas {
 }
 
 impl ResourceSchemas {
+    /// Schemas whose usages keep the resource of this `apiVersion` and `kind` that is named
+    /// after the composite resource alive (for example the cluster the apps run in).
+    pub fn keeping_alive(xr_name: Expr, api_version: Expr, kind: Expr) -> ResourceSchemas {
+        let usage_of = Expr::Dict(vec![
+            Entry::pair("apiVersion", api_version),
+            Entry::pair("kind", kind),
+            resource_ref(xr_name.clone()),
+        ]);
+        ResourceSchemas { xr_name, usage_of }
+    }
+
     /// The `release`, `object` and `usage` schemas, under the names `conventions` gives
     /// them, each with a comment; no `usage` when the composition composes none.
     pub fn module(&self, conventions: &Conventions) -> crate::ast::Module {

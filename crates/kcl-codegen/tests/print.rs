@@ -32,6 +32,15 @@ fn assert_canonical(text: &str) {
     );
 }
 
+/// Assert that KCL's parser rejects `printed`.
+fn assert_syntax_error(printed: &str) {
+    let result = runtime().run(&Program::new().source("main.k", printed));
+    assert!(
+        matches!(&result, Err(Error::Kcl(e)) if e.message.contains("InvalidSyntax")),
+        "{printed} gave {result:?}"
+    );
+}
+
 fn eval(src: &str) -> Value {
     runtime()
         .run(&Program::new().source("main.k", src))
@@ -1436,11 +1445,7 @@ fn names_kcl_cannot_spell_print_as_syntax_errors_not_as_other_code() {
         ] {
             let printed = module(vec![stmt]).to_string();
             assert!(printed.contains("<invalid name"), "{printed}");
-            let result = runtime().run(&Program::new().source("main.k", printed.as_str()));
-            assert!(
-                matches!(&result, Err(Error::Kcl(e)) if e.message.contains("InvalidSyntax")),
-                "{printed} gave {result:?}"
-            );
+            assert_syntax_error(&printed);
         }
     }
 }
@@ -1455,11 +1460,7 @@ fn a_statement_union_with_anything_but_a_schema_is_a_syntax_error() {
     }
     .to_string();
     assert_eq!(printed, "a: {b = 1}\n");
-    let result = runtime().run(&Program::new().source("main.k", printed.as_str()));
-    assert!(
-        matches!(&result, Err(Error::Kcl(e)) if e.message.contains("InvalidSyntax")),
-        "{result:?}"
-    );
+    assert_syntax_error(&printed);
     let schema = Stmt::Assign {
         target: "a".into(),
         op: AssignOp::Union,
@@ -1700,11 +1701,7 @@ fn a_string_type_kcl_cannot_spell_is_a_syntax_error() {
         })
         .to_string();
         assert!(printed.contains("<invalid type"), "{printed}");
-        let result = runtime().run(&Program::new().source("main.k", printed.as_str()));
-        assert!(
-            matches!(&result, Err(Error::Kcl(e)) if e.message.contains("InvalidSyntax")),
-            "{printed} gave {result:?}"
-        );
+        assert_syntax_error(&printed);
     }
 }
 
@@ -1738,11 +1735,7 @@ fn a_schema_definition_below_the_top_level_or_with_a_quoted_attribute_is_a_synta
         module(vec![quoted]).to_string(),
     ] {
         assert!(printed.contains("<invalid"), "{printed}");
-        let result = runtime().run(&Program::new().source("main.k", printed.as_str()));
-        assert!(
-            matches!(&result, Err(Error::Kcl(e)) if e.message.contains("InvalidSyntax")),
-            "{printed} gave {result:?}"
-        );
+        assert_syntax_error(&printed);
     }
 }
 

@@ -4,7 +4,7 @@
 //! values, and a Configuration with or without `Usage`s), compiled to a data dict, a
 //! structural XRD schema and composition code, all run through the real KCL runtime.
 
-use kcl_codegen::ast::{AssignOp, Entry, Expr, Key, Module, Stmt};
+use kcl_codegen::ast::{Expr, Module, Stmt};
 use kcl_codegen::compose::{self, Conventions};
 use kcl_codegen::resources::ResourceSchemas;
 use kcl_codegen::schema;
@@ -280,18 +280,11 @@ fn render_with_generated_schemas(apps: Value) -> Vec<Value> {
         manifests: Some("_addonManifests".into()),
         ..conventions()
     };
-    let schemas = ResourceSchemas {
-        xr_name: xr_name.clone(),
-        usage_of: Expr::Dict(vec![
-            Entry::pair("apiVersion", Expr::str("db.example.com/v1")),
-            Entry::pair("kind", Expr::str("Database")),
-            Entry::Pair {
-                key: Key::Path(vec!["resourceRef".into(), "name".into()]),
-                op: AssignOp::Override,
-                value: xr_name,
-            },
-        ]),
-    };
+    let schemas = ResourceSchemas::keeping_alive(
+        xr_name,
+        Expr::str("db.example.com/v1"),
+        Expr::str("Database"),
+    );
     let option = Expr::Call {
         func: Box::new(Expr::name("option")),
         args: vec![Expr::str("params")],
