@@ -136,12 +136,31 @@ impl From<kcl_runtime::LoadError> for RenderError {
     }
 }
 
+/// The files of the apps step, in the order function-kcl reads them as one source (a step
+/// runs one inline source): the logic, `apps.k`, then the objects' manifests it names,
+/// `manifests.k`, which may be absent.
+pub const APPS_STEP_FILES: [&str; 2] = ["apps.k", "manifests.k"];
+
+/// The source of the apps step: [`APPS_STEP_FILES`], each present file in turn, a blank
+/// line between them.
+fn apps_step_source(kcl_dir: &Path) -> Result<String, RenderError> {
+    let mut parts = Vec::new();
+    for (i, file) in APPS_STEP_FILES.into_iter().enumerate() {
+        let path = kcl_dir.join(file);
+        match std::fs::read_to_string(&path) {
+            Ok(text) => parts.push(text),
+            Err(e) if i > 0 && e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => return Err(RenderError::Io(path, e)),
+        }
+    }
+    Ok(parts.join("\n"))
+}
+
 impl Composition {
-    /// Load `apps.k` and compute the XRD from `definition.k` in a `kcl/` directory.
+    /// Load the apps step ([`APPS_STEP_FILES`]) and compute the XRD from `definition.k` in a
+    /// `kcl/` directory.
     pub fn load(kcl_dir: &Path) -> Result<Self, RenderError> {
-        let apps_path = kcl_dir.join("apps.k");
-        let apps_source = std::fs::read_to_string(&apps_path)
-            .map_err(|e| RenderError::Io(apps_path.clone(), e))?;
+        let apps_source = apps_step_source(kcl_dir)?;
         let xrd = definition(kcl_dir)?;
         xrd.pointer(PARAMETERS_SCHEMA)
             .filter(|schema| schema.is_object())
@@ -205,7 +224,7 @@ impl Composition {
             .option("params", params.to_string()))
     }
 
-    /// The source of the apps step in a provider's Composition: `apps.k` with
+    /// The source of the apps step in a provider's Composition: [`APPS_STEP_FILES`] with
     /// `CLUSTER_API_VERSION` and `CLUSTER_KIND` replaced by the provider's managed cluster.
     pub fn apps_source(&self, provider: Provider) -> String {
         self.apps_source

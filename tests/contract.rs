@@ -514,7 +514,7 @@ const PASSWORD_MARKERS: [&str; 4] = ["argocdServerAdminPassword", "$2a$", "$2b$"
 #[test]
 fn no_password_or_password_hash_ships_in_the_kcl_or_any_render() {
     let mut found = Vec::new();
-    for file in ["apps.k", "data.k", "definition.k"] {
+    for file in ["apps.k", "manifests.k", "data.k", "definition.k"] {
         let path = root().join("kcl").join(file);
         let text = std::fs::read_to_string(&path)
             .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));

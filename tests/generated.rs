@@ -34,6 +34,7 @@ fn the_checked_in_kcl_files_are_up_to_date_with_the_rust_types() {
             "kcl/data.k",
             "kcl/definition.k",
             "kcl/apps.k",
+            "kcl/manifests.k",
             "kcl/aws.k",
             "kcl/azure.k",
             "kcl/google.k"

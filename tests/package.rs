@@ -80,14 +80,20 @@ fn building_the_package_twice_gives_identical_bytes() {
 }
 
 #[test]
-fn each_composition_runs_its_provider_step_then_apps_k_with_its_placeholders_then_auto_ready() {
+fn each_composition_runs_its_provider_step_then_the_apps_step_files_with_its_placeholders_then_auto_ready()
+ {
     let compositions = compositions();
     let names: Vec<&str> = compositions
         .iter()
         .map(|c| c["metadata"]["name"].as_str().unwrap_or("?"))
         .collect();
     assert_eq!(names, ["cluster-aws", "cluster-azure", "cluster-google"]);
-    let apps = std::fs::read_to_string(root().join("kcl/apps.k")).expect("kcl/apps.k");
+    let read = |file: &str| {
+        std::fs::read_to_string(root().join("kcl").join(file))
+            .unwrap_or_else(|e| panic!("cannot read kcl/{file}: {e}"))
+    };
+    // One source per step: the logic, then the manifests it names.
+    let apps = format!("{}\n{}", read("apps.k"), read("manifests.k"));
     for provider in Provider::ALL {
         let composition = compositions
             .iter()

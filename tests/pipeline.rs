@@ -236,7 +236,14 @@ fn observed_documents_without_a_unique_composition_resource_name_are_refused() {
 /// A copy of `kcl/` whose AWS step also composes the apps step's helm ProviderConfig name.
 fn kcl_dir_with_a_collision() -> tempfile::TempDir {
     let dir = tempfile::tempdir().expect("a temporary directory");
-    for file in ["apps.k", "definition.k", "data.k", "azure.k", "google.k"] {
+    for file in [
+        "apps.k",
+        "manifests.k",
+        "definition.k",
+        "data.k",
+        "azure.k",
+        "google.k",
+    ] {
         std::fs::copy(root().join("kcl").join(file), dir.path().join(file))
             .unwrap_or_else(|e| panic!("cannot copy kcl/{file}: {e}"));
     }

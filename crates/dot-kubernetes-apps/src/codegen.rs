@@ -88,8 +88,11 @@ pub fn generated_files() -> Result<Vec<GeneratedFile>, CodegenError> {
                 ("pins", compose::pins(&apps)),
                 ("schemas", resource_schemas().module(&conventions())),
                 ("apps", compose::apps_block(&apps, &conventions())?),
-                ("manifests", compose::manifests(&apps, &conventions())?),
             ],
+        },
+        GeneratedFile {
+            path: "kcl/manifests.k".to_owned(),
+            regions: vec![("manifests", compose::manifests(&apps, &conventions())?)],
         },
     ];
     for provider in Provider::ALL {
@@ -109,7 +112,8 @@ pub fn generated_files() -> Result<Vec<GeneratedFile>, CodegenError> {
 }
 
 /// How `kcl/apps.k` lowers the apps: the default names, with the objects' manifests as
-/// named data (`_manifests`) at the end of the file rather than in the logic.
+/// named data (`_manifests`) in `kcl/manifests.k`, which the apps step appends, rather
+/// than in the logic.
 fn conventions() -> Conventions {
     Conventions {
         manifests: Some("_manifests".into()),
