@@ -8,6 +8,8 @@ use std::path::PathBuf;
 
 use darling::Error;
 use darling::error::Accumulator;
+use kcl_codegen_syntax::lexical::is_identifier;
+use kcl_codegen_syntax::template::Reference;
 use proc_macro2::Span;
 use quote::ToTokens;
 use serde_json::Value;
@@ -205,13 +207,13 @@ struct Checker<'a> {
     /// Every `{{ image:<name> }}` in the app's YAML, with the literal that brought it.
     image_references: Vec<(String, LitStr)>,
     /// Every `{{ path }}` in the app's YAML, with the literal that brought it.
-    parameter_references: Vec<Reference>,
+    parameter_references: Vec<PathReference>,
     /// Where the app says `no_usage`, if it does: its releases and objects have none.
     no_usage: Option<Span>,
 }
 
 /// A `{{ path }}` in a values part or a manifest.
-struct Reference {
+struct PathReference {
     /// The path, split at dots.
     path: Vec<String>,
     /// The `file = "..."` or `inline = "..."` literal it was read from.
@@ -484,7 +486,7 @@ impl Checker<'_> {
             return;
         }
         for reference in std::mem::take(&mut self.parameter_references) {
-            let Reference {
+            let PathReference {
                 path,
                 lit,
                 from_file,
@@ -580,13 +582,14 @@ impl Checker<'_> {
     fn collect_references(&mut self, value: &Value, lit: &LitStr, from_file: bool) {
         match value {
             Value::String(s) => {
-                if let Some(name) = image_reference(s) {
+                let reference = Reference::parse(s);
+                if let Some(name) = reference.as_ref().and_then(|r| r.tagged("image")) {
                     self.image_references.push((name.to_owned(), lit.clone()));
-                } else if let Some(field) = xr_reference(s) {
+                } else if let Some(field) = reference.as_ref().and_then(|r| r.tagged("xr")) {
                     self.xr_reference(field, lit, from_file);
-                } else if let Some(path) = parameter_reference(s) {
-                    self.parameter_references.push(Reference {
-                        path,
+                } else if let Some(Reference::Path(path)) = reference {
+                    self.parameter_references.push(PathReference {
+                        path: path.into_iter().map(str::to_owned).collect(),
                         lit: lit.clone(),
                         from_file,
                     });
@@ -1013,43 +1016,9 @@ fn lower_camel_case(name: &str) -> String {
     out
 }
 
-/// `{{ image:operator }}` -> `operator`.
-fn image_reference(s: &str) -> Option<&str> {
-    tagged_reference(s, "image:")
-}
-
-/// `{{ <tag><name> }}` -> `<name>`.
-fn tagged_reference<'a>(s: &'a str, tag: &str) -> Option<&'a str> {
-    let inner = s.strip_prefix("{{")?.strip_suffix("}}")?.trim();
-    Some(inner.strip_prefix(tag)?.trim())
-}
-
 /// The fields of the composite resource that templates read as `{{ xr:<field> }}`: those
 /// of `kcl_codegen::app::XR_FIELDS` (a test of the derive keeps the two lists equal).
 const XR_FIELDS: &[&str] = &["name", "namespace"];
-
-/// `{{ xr:name }}` -> `name`.
-fn xr_reference(s: &str) -> Option<&str> {
-    tagged_reference(s, "xr:")
-}
-
-/// `{{ a.b }}` -> `["a", "b"]`: a string that is exactly `{{ path }}`, each segment an
-/// identifier, reads the app's parameter at that path (`kcl_codegen`'s rule). Anything
-/// else, an image reference included, is a plain string.
-fn parameter_reference(s: &str) -> Option<Vec<String>> {
-    let inner = s.strip_prefix("{{")?.strip_suffix("}}")?.trim();
-    let path: Vec<String> = inner.split('.').map(str::to_owned).collect();
-    path.iter().all(|part| is_identifier(part)).then_some(path)
-}
-
-/// `[A-Za-z_][A-Za-z0-9_]*`.
-fn is_identifier(name: &str) -> bool {
-    let mut chars = name.chars();
-    chars
-        .next()
-        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
-        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
-}
 
 /// The struct's doc comment, as written; `kcl_codegen::schema::prose` turns it into one
 /// description at run time, by the same rule as the fields' doc comments.

@@ -16,9 +16,10 @@ use crate::app::{
     ARCHIVE_VERSION, AppSpec, ChartSource, Condition, Image, Object, Release, Values, XR_FIELDS,
 };
 use crate::ast::{AssignOp, BinOp, Entry, Expr, IfChain, Key, ListItem, Module, Stmt};
-use crate::print::is_identifier;
 use crate::resources::field;
 use crate::schema;
+use kcl_codegen_syntax::lexical::is_identifier;
+use kcl_codegen_syntax::template::Reference;
 
 /// The names the generated code shares with the hand-written part of the composition.
 #[derive(Debug, Clone, PartialEq)]
@@ -368,16 +369,16 @@ fn requirers<'a>(app: &'a AppSpec, apps: &'a [AppSpec]) -> impl Iterator<Item = 
 /// `_apps?.<key>?.enabled == True or _<requirer>Enabled ...`
 fn enabled_expr(app: &AppSpec, apps: &[AppSpec]) -> Expr {
     requirers(app, apps).fold(
-        parameter(&app.key, &["enabled".into()]).binary(BinOp::Eq, Expr::Bool(true)),
+        parameter(&app.key, &["enabled"]).binary(BinOp::Eq, Expr::Bool(true)),
         |expr, requirer| expr.binary(BinOp::Or, Expr::name(enabled_var(&requirer.key))),
     )
 }
 
 /// `_apps?.<key>?.<path...>`, null-safe all the way.
-fn parameter(key: &str, path: &[String]) -> Expr {
+fn parameter(key: &str, path: &[impl AsRef<str>]) -> Expr {
     path.iter()
         .fold(Expr::name(APPS_VAR).attr_opt(key), |expr, part| {
-            expr.attr_opt(part.clone())
+            expr.attr_opt(part.as_ref())
         })
 }
 
@@ -851,11 +852,12 @@ fn node_expr(app: &AppSpec, node: &ValuesNode, xr: &Expr) -> Result<Expr, Compos
 fn template_expr(app: &AppSpec, value: &Value, xr: &Expr) -> Result<Expr, ComposeError> {
     Ok(match value {
         Value::String(s) => {
-            if let Some(name) = image_reference(s) {
+            let reference = Reference::parse(s);
+            if let Some(name) = reference.as_ref().and_then(|r| r.tagged("image")) {
                 let image = find_image(app, name)?;
                 Expr::str(format!("{}:", image.repository))
                     .binary(BinOp::Add, Expr::name(image.pin.clone()))
-            } else if let Some(field) = xr_reference(s) {
+            } else if let Some(field) = reference.as_ref().and_then(|r| r.tagged("xr")) {
                 let (_, path) =
                     (XR_FIELDS.iter().find(|(name, _)| *name == field)).ok_or_else(|| {
                         error(
@@ -867,7 +869,7 @@ fn template_expr(app: &AppSpec, value: &Value, xr: &Expr) -> Result<Expr, Compos
                         )
                     })?;
                 (path.iter()).fold(xr.clone(), |expr, part| expr.attr(*part))
-            } else if let Some(path) = parameter_reference(s) {
+            } else if let Some(Reference::Path(path)) = reference {
                 parameter(&app.key, &path)
             } else {
                 Expr::Str(s.clone())
@@ -900,38 +902,12 @@ fn find_image<'a>(app: &'a AppSpec, name: &str) -> Result<&'a Image, ComposeErro
         })
 }
 
-/// `{{ image:operator }}` -> `operator`; anything else is not an image reference.
-pub fn image_reference(s: &str) -> Option<&str> {
-    tagged_reference(s, "image:")
-}
-
-/// `{{ <tag><name> }}` -> `<name>`.
-fn tagged_reference<'a>(s: &'a str, tag: &str) -> Option<&'a str> {
-    let inner = s.strip_prefix("{{")?.strip_suffix("}}")?.trim();
-    Some(inner.strip_prefix(tag)?.trim())
-}
-
-/// `{{ xr:name }}` -> `name`; anything else is not a reference to the composite resource.
-pub fn xr_reference(s: &str) -> Option<&str> {
-    tagged_reference(s, "xr:")
-}
-
 /// `` `{{ xr:name }}`, `{{ xr:namespace }}` ``: what templates read of the composite resource.
 fn xr_fields() -> String {
     let fields: Vec<String> = (XR_FIELDS.iter())
         .map(|(name, _)| format!("`{{{{ xr:{name} }}}}`"))
         .collect();
     fields.join(", ")
-}
-
-/// `{{ a.b }}` -> `["a", "b"]`; anything else is a plain string.
-pub fn parameter_reference(s: &str) -> Option<Vec<String>> {
-    let inner = s.strip_prefix("{{")?.strip_suffix("}}")?.trim();
-    let parts: Vec<String> = inner.split('.').map(str::to_owned).collect();
-    parts
-        .iter()
-        .all(|part| is_identifier(part))
-        .then_some(parts)
 }
 
 #[cfg(test)]
@@ -1156,20 +1132,6 @@ mod tests {
             renovate_comment(&r),
             "renovate: datasource=docker depName=registry.example.com/charts/gw"
         );
-    }
-
-    #[test]
-    fn parameter_references_are_whole_strings_of_identifiers() {
-        assert_eq!(
-            parameter_reference("{{ host }}"),
-            Some(vec!["host".to_string()])
-        );
-        assert_eq!(
-            parameter_reference("{{a.b}}"),
-            Some(vec!["a".to_string(), "b".to_string()])
-        );
-        assert_eq!(parameter_reference("x {{ host }}"), None);
-        assert_eq!(parameter_reference("{{ a-b }}"), None);
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! Generate KCL from Rust types.
 //!
-//! - [`ast`]: a typed KCL syntax tree, printed in the canonical form of the KCL formatter;
+//! - [`ast`]: a typed KCL syntax tree, printed in the canonical form of the KCL formatter
+//!   (the [`kcl_codegen_syntax`] crate's, re-exported);
 //! - [`schema`]: the schema compiler, from a schemars JSON Schema to a KCL data dict and a
 //!   Kubernetes structural schema;
 //! - [`regions`]: generated regions inside hand-written files, written atomically or
@@ -44,9 +45,8 @@
 //! ```
 
 pub mod app;
-pub mod ast;
+pub use kcl_codegen_syntax::ast;
 pub mod compose;
-mod print;
 pub mod regions;
 pub mod resources;
 pub mod schema;

@@ -1,9 +1,10 @@
 //! Escaping that cannot be broken: any Rust string, as a value or as a dict key, and any
 //! keyword used as a name, evaluates in the real KCL runtime to exactly what the tree says.
 
-use kcl_codegen::ast::{
+use kcl_codegen_syntax::ast::{
     AssignOp, Attr, Entry, Expr, IfChain, Key, ListItem, Module, Schema, Stmt, Type,
 };
+use kcl_codegen_syntax::lexical::{BARE_KEYWORD_KEYS as BARE_KEYS, KEYWORDS};
 use kcl_runtime::{Program, Runtime};
 use proptest::prelude::*;
 use serde_json::{Map, Value, json};
@@ -74,37 +75,6 @@ fn nasty_string() -> impl Strategy<Value = String> {
         any::<String>(),
     ]
 }
-
-/// KCL's keywords, from `kclvm_span::symbol::Keywords`.
-const KEYWORDS: &[&str] = &[
-    "as",
-    "import",
-    "rule",
-    "schema",
-    "mixin",
-    "protocol",
-    "check",
-    "for",
-    "assert",
-    "if",
-    "elif",
-    "else",
-    "or",
-    "and",
-    "not",
-    "in",
-    "is",
-    "lambda",
-    "all",
-    "any",
-    "filter",
-    "map",
-    "type",
-    "True",
-    "False",
-    "None",
-    "Undefined",
-];
 
 #[test]
 fn strings_print_with_the_escapes_kcl_reads_back() {
@@ -256,12 +226,6 @@ fn keywords_work_as_names_keys_paths_attributes_and_loop_variables() {
         assert_eq!(out["call"], json!(5), "{kw}");
     }
 }
-
-/// The keywords the printer writes bare as a dict key; the others are quoted.
-const BARE_KEYS: &[&str] = &[
-    "as", "import", "rule", "schema", "mixin", "protocol", "check", "assert", "or", "and", "in",
-    "is", "type",
-];
 
 #[test]
 fn keyword_keys_are_bare_where_kcl_reads_them_in_every_place_a_key_stands() {

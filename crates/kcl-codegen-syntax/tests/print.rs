@@ -1,7 +1,7 @@
 //! The printer against the real KCL formatter and evaluator: printed text is what `kcl fmt`
 //! would write (formatting it changes nothing), and it means what the tree says.
 
-use kcl_codegen::ast::{
+use kcl_codegen_syntax::ast::{
     AssignOp, Attr, BinOp, Entry, Expr, IfChain, Key, ListItem, Module, Schema, Stmt, Type, UnaryOp,
 };
 use kcl_runtime::{Error, Program, Runtime};

@@ -9,49 +9,9 @@ use crate::ast::{
     AssignOp, Attr, BinOp, Entry, Expr, IfChain, Key, ListItem, Module, Schema, Stmt, Type,
     UnaryOp, WIDTH,
 };
+use crate::lexical::{comment_text, is_bare_key, is_identifier, is_keyword, push_quoted};
 
 const INDENT: &str = "    ";
-
-/// The keywords that KCL reads as a plain dict key, bare, wherever a key can stand (found by
-/// formatting and evaluating every keyword as a key with the runtime; `tests/escaping.rs`
-/// checks it). The others are quoted: `if`, `for`, `not`, `lambda`, `all`, `any`, `filter`,
-/// `map` and the constants do not parse as keys, and `elif` and `else` would continue an
-/// `if` entry above them.
-const BARE_KEYWORD_KEYS: &[&str] = &[
-    "as", "import", "rule", "schema", "mixin", "protocol", "check", "assert", "or", "and", "in",
-    "is", "type",
-];
-
-/// KCL's keywords (`kclvm_span::symbol::Keywords`): as names they need a `$` prefix.
-const KEYWORDS: &[&str] = &[
-    "as",
-    "import",
-    "rule",
-    "schema",
-    "mixin",
-    "protocol",
-    "check",
-    "for",
-    "assert",
-    "if",
-    "elif",
-    "else",
-    "or",
-    "and",
-    "not",
-    "in",
-    "is",
-    "lambda",
-    "all",
-    "any",
-    "filter",
-    "map",
-    "type",
-    "True",
-    "False",
-    "None",
-    "Undefined",
-];
 
 /// Printing in the canonical form of `kcl fmt`: formatting printed text changes nothing,
 /// and it evaluates to what the tree says. The rules were found by formatting and running
@@ -423,78 +383,8 @@ fn float_text(x: f64) -> String {
     }
 }
 
-/// A plain KCL identifier (ASCII, as the formatter's own check is).
-pub(crate) fn is_identifier(s: &str) -> bool {
-    let mut chars = s.chars();
-    chars
-        .next()
-        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
-        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
-}
-
-fn is_keyword(s: &str) -> bool {
-    KEYWORDS.contains(&s)
-}
-
 /// The builtin types that `name: <type> {...}` would read as an annotation.
 const BUILTIN_TYPES: &[&str] = &["bool", "int", "float", "str"];
-
-/// Whether `key` can be written as a dict key without quotes.
-fn is_bare_key(key: &str) -> bool {
-    is_identifier(key) && (!is_keyword(key) || BARE_KEYWORD_KEYS.contains(&key))
-}
-
-/// The one character that KCL's source reader cannot take raw anywhere, even in a comment:
-/// its display width is 3, and measuring it panics (`width 3 given for non-narrow
-/// character`) so that formatting returns nothing and compiling fails. Found by trying
-/// every character; it is written as its `\u` escape instead.
-const UNREADABLE: char = '\u{17D8}';
-const UNREADABLE_ESCAPED: &str = "\\u17d8";
-
-/// Beyond this many bytes, a string literal is written in ASCII only: KCL's source reader
-/// fails on a single string token of about 64 KiB of multi-byte characters (a 65,536-byte
-/// run of `é` already does), and escapes are plain ASCII.
-const LONG_LITERAL: usize = 16 * 1024;
-
-/// Append `s` as a double-quoted KCL string literal that evaluates to exactly `s`.
-fn push_quoted(out: &mut String, s: &str) {
-    let start = out.len();
-    push_escaped(out, s, false);
-    if out.len() - start > LONG_LITERAL && !out[start..].is_ascii() {
-        out.truncate(start);
-        push_escaped(out, s, true);
-    }
-}
-
-fn push_escaped(out: &mut String, s: &str, ascii_only: bool) {
-    out.push('"');
-    let mut chars = s.chars().peekable();
-    while let Some(c) = chars.next() {
-        match c {
-            '\\' => out.push_str("\\\\"),
-            '"' => out.push_str("\\\""),
-            '\n' => out.push_str("\\n"),
-            '\t' => out.push_str("\\t"),
-            '\r' => out.push_str("\\r"),
-            // `\${` would be the documented escape, but KCL still looks for the closing
-            // `}` after it and rejects `"\${"`; `\x24` is a plain `$` to the lexer.
-            '$' if chars.peek() == Some(&'{') => out.push_str("\\x24"),
-            // A raw control character ends or breaks the literal. All of them are below
-            // U+0100, so `\xNN` (a code point, not a byte) reaches them.
-            c if c.is_control() => out.push_str(&format!("\\x{:02x}", u32::from(c))),
-            c if c == UNREADABLE || (ascii_only && !c.is_ascii()) => {
-                let code = u32::from(c);
-                if code <= 0xFFFF {
-                    out.push_str(&format!("\\u{code:04x}"));
-                } else {
-                    out.push_str(&format!("\\U{code:08x}"));
-                }
-            }
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-}
 
 #[derive(Default)]
 struct Printer {
@@ -656,7 +546,7 @@ impl Printer {
         if !text.is_empty() {
             self.push(" ");
             // A comment has no escapes: the one character KCL cannot read is spelled out.
-            self.push(&text.replace(UNREADABLE, UNREADABLE_ESCAPED));
+            self.push(&comment_text(text));
         }
         self.push("\n");
     }

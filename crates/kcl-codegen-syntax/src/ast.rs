@@ -489,7 +489,7 @@ fn key_parts(key: &Key) -> Option<Vec<String>> {
         Key::Name(name) => vec![name.clone()],
         Key::Path(parts) => parts.clone(),
     };
-    (!parts.is_empty() && parts.iter().all(|p| crate::print::is_identifier(p))).then_some(parts)
+    (!parts.is_empty() && parts.iter().all(|p| crate::lexical::is_identifier(p))).then_some(parts)
 }
 
 fn dotted_item(item: ListItem) -> ListItem {
