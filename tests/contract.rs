@@ -5,7 +5,7 @@
 //! names that Crossplane keys resources by, and the deliberate fixes.
 
 use dot_kubernetes_apps::{GATEWAY_NAME, GATEWAY_NAMESPACE, Provider, registry};
-use kcl_codegen::app::{ChartSource, Object, Release};
+use kcl_apps::app::{ChartSource, Object, Release};
 use serde_json::{Value, json};
 
 use crate::common::{Case, case, cases, matrix, resource_name, root};

@@ -5,8 +5,8 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use dot_kubernetes_apps::{Provider, registry};
-use kcl_codegen::AppSpec;
-use kcl_codegen::app::Condition;
+use kcl_apps::AppSpec;
+use kcl_apps::app::Condition;
 use serde_json::{Value, json};
 
 use crate::common::{Case, RESOURCE_NAME, check_every_case, managed_cluster, resource_name};
@@ -321,7 +321,7 @@ fn every_oci_release_pins_the_tag_that_the_helm_provider_pulls() {
     let declared = registry()
         .iter()
         .flat_map(|app| &app.releases)
-        .filter(|r| matches!(r.source, kcl_codegen::app::ChartSource::Oci(_)))
+        .filter(|r| matches!(r.source, kcl_apps::app::ChartSource::Oci(_)))
         .count();
     assert!(
         declared > 0 && oci >= declared,

@@ -19,7 +19,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use dot_kubernetes::render::to_yaml_stream;
 use dot_kubernetes_apps::{Provider, registry};
-use kcl_codegen::app::ChartSource;
+use kcl_apps::app::ChartSource;
 use serde_json::{Value, json};
 
 use crate::common::{Case, case, managed_cluster, matrix, resource_name, root, scenarios};

@@ -1,6 +1,6 @@
 //! Typed `Cluster` composite resources (`devopstoolkit.ai/v2`) and their parameters.
 
-use kcl_codegen::AppRegistry;
+use kcl_apps::AppRegistry;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 

@@ -7,10 +7,10 @@
 
 use std::fmt;
 
-use kcl_codegen::AppSpec;
+use kcl_apps::AppSpec;
+use kcl_apps::compose::{self, ComposeError, Conventions};
+use kcl_apps::resources::ResourceSchemas;
 use kcl_codegen::ast::{BinOp, Expr, Module, Stmt};
-use kcl_codegen::compose::{self, ComposeError, Conventions};
-use kcl_codegen::resources::ResourceSchemas;
 use kcl_codegen::schema::{self, SchemaError};
 use schemars::JsonSchema;
 use serde_json::Value;
@@ -195,7 +195,7 @@ fn upper_first(name: &str) -> String {
 /// What the Google step reads of the apps: whether Envoy Gateway is enabled (it serves the
 /// Gateway API instead of GKE's HTTP load balancing), by the app's key in the Rust type.
 fn google_app_reads() -> Module {
-    use kcl_codegen::App;
+    use kcl_apps::App;
     let key = crate::apps::EnvoyGateway::KEY;
     Module {
         body: vec![Stmt::assign(

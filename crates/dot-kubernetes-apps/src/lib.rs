@@ -20,7 +20,7 @@ pub mod codegen;
 pub use apps::{GATEWAY_NAME, GATEWAY_NAMESPACE, PROMETHEUS_URL};
 pub use cluster::{Apps, Cluster, Parameters, Provider};
 
-use kcl_codegen::{AppRegistry, AppSpec};
+use kcl_apps::{AppRegistry, AppSpec};
 
 /// Every app, in the order the composition installs them: the fields of [`Apps`].
 pub fn registry() -> Vec<AppSpec> {

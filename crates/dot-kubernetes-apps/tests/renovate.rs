@@ -11,7 +11,7 @@ use std::ops::Range;
 use std::path::{Path, PathBuf};
 
 use dot_kubernetes_apps::registry;
-use kcl_codegen::app::ChartSource;
+use kcl_apps::app::ChartSource;
 use regex::Regex;
 use serde_json::Value;
 

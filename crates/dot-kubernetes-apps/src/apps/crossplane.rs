@@ -1,4 +1,4 @@
-use kcl_codegen::App;
+use kcl_apps::App;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 

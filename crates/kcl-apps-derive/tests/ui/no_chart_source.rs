@@ -1,0 +1,12 @@
+use kcl_apps::App;
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+/// Install a cache.
+#[derive(Serialize, Deserialize, JsonSchema, App)]
+#[app(key = "cache", release(chart = "cache", version = "2.19.0", namespace = "cache"))]
+pub struct Cache {
+    /// Install the app.
+    pub enabled: bool,
+}
+fn main() {}

@@ -1,0 +1,23 @@
+use kcl_apps::App;
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+/// Install a dashboard.
+#[derive(Serialize, Deserialize, JsonSchema, App)]
+#[app(
+    key = "dashboard",
+    release(
+        chart = "dashboard",
+        repository = "https://charts.example.com",
+        version = "9.4.1",
+        namespace = "dashboard",
+        values(inline = "[--insecure]"),
+        values(inline = "[--insecure]", at = "server.extraArgs"),
+        values(at = "server"),
+    )
+)]
+pub struct Dashboard {
+    /// Install the app.
+    pub enabled: bool,
+}
+fn main() {}
