@@ -9,7 +9,7 @@ use std::path::PathBuf;
 use darling::Error;
 use darling::error::Accumulator;
 use kcl_codegen_syntax::lexical::is_identifier;
-use kcl_codegen_syntax::template::Reference;
+use kcl_codegen_syntax::template::{IMAGE_TAG, Reference, XR_FIELDS, XR_TAG};
 use proc_macro2::Span;
 use quote::ToTokens;
 use serde_json::Value;
@@ -534,7 +534,7 @@ impl Checker<'_> {
 
     /// `{{ xr:<field> }}` names a field of the composite resource that templates read.
     fn xr_reference(&mut self, field: &str, lit: &LitStr, from_file: bool) {
-        if XR_FIELDS.contains(&field) {
+        if XR_FIELDS.iter().any(|(known, _)| *known == field) {
             return;
         }
         let origin = if from_file {
@@ -542,11 +542,11 @@ impl Checker<'_> {
         } else {
             String::new()
         };
-        let hint = match did_you_mean(field, XR_FIELDS.iter().copied()) {
+        let hint = match did_you_mean(field, XR_FIELDS.iter().map(|(known, _)| *known)) {
             Some(known) => format!("did you mean `{{{{ xr:{known} }}}}`?"),
             None => {
                 let known: Vec<String> = (XR_FIELDS.iter())
-                    .map(|known| format!("`{{{{ xr:{known} }}}}`"))
+                    .map(|(known, _)| format!("`{{{{ xr:{known} }}}}`"))
                     .collect();
                 format!("templates read {}", known.join(", "))
             }
@@ -583,9 +583,9 @@ impl Checker<'_> {
         match value {
             Value::String(s) => {
                 let reference = Reference::parse(s);
-                if let Some(name) = reference.as_ref().and_then(|r| r.tagged("image")) {
+                if let Some(name) = reference.as_ref().and_then(|r| r.tagged(IMAGE_TAG)) {
                     self.image_references.push((name.to_owned(), lit.clone()));
-                } else if let Some(field) = reference.as_ref().and_then(|r| r.tagged("xr")) {
+                } else if let Some(field) = reference.as_ref().and_then(|r| r.tagged(XR_TAG)) {
                     self.xr_reference(field, lit, from_file);
                 } else if let Some(Reference::Path(path)) = reference {
                     self.parameter_references.push(PathReference {
@@ -1015,10 +1015,6 @@ fn lower_camel_case(name: &str) -> String {
     }
     out
 }
-
-/// The fields of the composite resource that templates read as `{{ xr:<field> }}`: those
-/// of `kcl_apps::app::XR_FIELDS` (a test of the derive keeps the two lists equal).
-const XR_FIELDS: &[&str] = &["name", "namespace"];
 
 /// The struct's doc comment, as written; `kcl_apps::schema::prose` turns it into one
 /// description at run time, by the same rule as the fields' doc comments.

@@ -25,12 +25,7 @@ pub trait AppRegistry {
     fn specs() -> Vec<AppSpec>;
 }
 
-/// The fields of the composite resource that templates read as `{{ xr:<field> }}`, with
-/// the path of each in the composite resource.
-pub const XR_FIELDS: &[(&str, &[&str])] = &[
-    ("name", &["metadata", "name"]),
-    ("namespace", &["metadata", "namespace"]),
-];
+pub use kcl_codegen_syntax::template::XR_FIELDS;
 
 /// Everything a generator needs to know about one app.
 #[derive(Debug, Clone, PartialEq)]

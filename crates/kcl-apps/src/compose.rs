@@ -19,7 +19,7 @@ use crate::ast::{AssignOp, BinOp, Entry, Expr, IfChain, Key, ListItem, Module, S
 use crate::resources::field;
 use crate::schema;
 use kcl_codegen_syntax::lexical::is_identifier;
-use kcl_codegen_syntax::template::Reference;
+use kcl_codegen_syntax::template::{IMAGE_TAG, Reference, XR_TAG};
 
 /// The names the generated code shares with the hand-written part of the composition.
 #[derive(Debug, Clone, PartialEq)]
@@ -853,11 +853,11 @@ fn template_expr(app: &AppSpec, value: &Value, xr: &Expr) -> Result<Expr, Compos
     Ok(match value {
         Value::String(s) => {
             let reference = Reference::parse(s);
-            if let Some(name) = reference.as_ref().and_then(|r| r.tagged("image")) {
+            if let Some(name) = reference.as_ref().and_then(|r| r.tagged(IMAGE_TAG)) {
                 let image = find_image(app, name)?;
                 Expr::str(format!("{}:", image.repository))
                     .binary(BinOp::Add, Expr::name(image.pin.clone()))
-            } else if let Some(field) = reference.as_ref().and_then(|r| r.tagged("xr")) {
+            } else if let Some(field) = reference.as_ref().and_then(|r| r.tagged(XR_TAG)) {
                 let (_, path) =
                     (XR_FIELDS.iter().find(|(name, _)| *name == field)).ok_or_else(|| {
                         error(

@@ -22,6 +22,21 @@
 
 use crate::lexical::is_identifier;
 
+/// The tag of `{{ image:<name> }}`, which an app's templates use for one of its pinned
+/// images. The app model and its derive both read the tags here, so that they agree.
+pub const IMAGE_TAG: &str = "image";
+
+/// The tag of `{{ xr:<field> }}`, which an app's templates use for a field of the
+/// composite resource ([`XR_FIELDS`]).
+pub const XR_TAG: &str = "xr";
+
+/// The fields of the composite resource that `{{ xr:<field> }}` reads, with the path of
+/// each in the composite resource.
+pub const XR_FIELDS: &[(&str, &[&str])] = &[
+    ("name", &["metadata", "name"]),
+    ("namespace", &["metadata", "namespace"]),
+];
+
 /// A template reference, parsed from a string that is exactly `{{ ... }}`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Reference<'a> {
