@@ -126,7 +126,7 @@ pub fn pins(apps: &[AppSpec]) -> Module {
 }
 
 /// `renovate: datasource=... depName=... [registryUrl=...]` for a release's chart.
-pub fn renovate_comment(release: &Release) -> String {
+pub(crate) fn renovate_comment(release: &Release) -> String {
     match &release.source {
         ChartSource::Repository(repository) => format!(
             "renovate: datasource=helm depName={} registryUrl={}",
@@ -202,7 +202,7 @@ pub fn data_dicts(apps: &[AppSpec]) -> Result<Module, ComposeError> {
 }
 
 /// The variable a data dict is generated as: `redis` -> `appRedis`.
-pub fn data_dict_name(key: &str) -> String {
+pub(crate) fn data_dict_name(key: &str) -> String {
     let mut chars = key.chars();
     let first = chars.next().map(|c| c.to_ascii_uppercase());
     format!(
@@ -226,7 +226,7 @@ pub fn xrd_properties(apps: &[AppSpec]) -> Result<serde_json::Map<String, Value>
 }
 
 /// The app's description, followed by what enabling it switches on.
-pub fn full_description(app: &AppSpec) -> String {
+pub(crate) fn full_description(app: &AppSpec) -> String {
     if app.requires.is_empty() {
         return app.description.clone();
     }

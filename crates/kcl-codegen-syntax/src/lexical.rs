@@ -102,7 +102,7 @@ pub fn quote(s: &str) -> String {
 
 /// Append `s` as a double-quoted KCL string literal that evaluates to exactly `s` (see
 /// [`quote`]).
-pub fn push_quoted(out: &mut String, s: &str) {
+pub(crate) fn push_quoted(out: &mut String, s: &str) {
     let start = out.len();
     push_escaped(out, s, false);
     if out.len() - start > LONG_LITERAL && !out[start..].is_ascii() {
@@ -143,6 +143,6 @@ fn push_escaped(out: &mut String, s: &str, ascii_only: bool) {
 
 /// The text of a comment line as KCL can read it: a comment has no escapes, so the one
 /// character KCL cannot read (U+17D8) is spelled out as `\u17d8`.
-pub fn comment_text(text: &str) -> String {
+pub(crate) fn comment_text(text: &str) -> String {
     text.replace(UNREADABLE, UNREADABLE_ESCAPED)
 }

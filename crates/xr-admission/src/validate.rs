@@ -70,7 +70,7 @@ pub fn admit(schema: &Value, value: &mut Value, path: &str) -> Vec<Violation> {
 }
 
 /// Remove object fields whose value is `null`, where the schema does not say `nullable`.
-pub fn prune_nulls(schema: &Value, value: &mut Value) {
+pub(crate) fn prune_nulls(schema: &Value, value: &mut Value) {
     match value {
         Value::Object(map) => {
             map.retain(|key, v| !v.is_null() || child_schema(schema, key).is_some_and(is_nullable));
@@ -90,7 +90,7 @@ pub fn prune_nulls(schema: &Value, value: &mut Value) {
 }
 
 /// Fill in the defaults of absent fields of every object that is present.
-pub fn apply_defaults(schema: &Value, value: &mut Value) {
+pub(crate) fn apply_defaults(schema: &Value, value: &mut Value) {
     match value {
         Value::Object(map) => {
             if let Some(Value::Object(properties)) = schema.get("properties") {
