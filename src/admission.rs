@@ -9,7 +9,7 @@ use xr_admission::admission::{
 };
 use xr_admission::validate::Violation;
 
-use crate::render::RenderError;
+use crate::render::{ProviderProblem, RenderError};
 
 /// How deep the parser reads YAML: 64 lists and mappings, serde-saphyr's default. The
 /// parser recurses per level (about 16 KiB of stack per level in a debug build), so
@@ -115,27 +115,17 @@ pub(crate) fn admit(
     let provider = match provider {
         Some(provider) => provider,
         None => {
-            let named = match xr
-                .pointer("/spec/crossplane/compositionSelector/matchLabels/provider")
-            {
-                Some(Value::String(named)) => named,
-                Some(other) => {
-                    return Err(RenderError::Provider(format!(
-                        "spec.crossplane.compositionSelector.matchLabels.provider is {other}, \
-                         not a string: expected aws, azure or google"
-                    )));
-                }
-                None => {
-                    return Err(RenderError::Provider(
-                        "no provider: set spec.crossplane.compositionSelector.matchLabels.provider or pass --provider".into(),
-                    ));
-                }
-            };
-            Provider::from_name(named).ok_or_else(|| {
-                RenderError::Provider(format!(
-                    "unknown provider `{named}`: expected aws, azure or google"
-                ))
-            })?
+            let named =
+                match xr.pointer("/spec/crossplane/compositionSelector/matchLabels/provider") {
+                    Some(Value::String(named)) => named,
+                    Some(other) => {
+                        let problem = ProviderProblem::NotAString(other.clone());
+                        return Err(RenderError::Provider(problem));
+                    }
+                    None => return Err(RenderError::Provider(ProviderProblem::Missing)),
+                };
+            Provider::from_name(named)
+                .ok_or_else(|| RenderError::Provider(ProviderProblem::Unknown(named.clone())))?
         }
     };
     // Admitted: metadata and spec are mappings, and so is whatever of

@@ -46,8 +46,9 @@ pub enum RenderError {
     Parse(String),
     /// The XR lacks something every `Cluster` has.
     NotACluster(String),
-    /// No provider was given and the XR names none, or the name is unknown.
-    Provider(String),
+    /// No provider was given, and the XR names none or one this package has no
+    /// Composition for.
+    Provider(ProviderProblem),
     /// The XR does not satisfy the XRD: every problem, with its path.
     Invalid(Vec<Violation>),
     /// The XR is larger than the API server reads or etcd stores.
@@ -76,12 +77,46 @@ pub enum RenderError {
     Compose(String),
 }
 
+/// What is wrong with the provider an XR selects, when `--provider` does not give one.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ProviderProblem {
+    /// The XR has no `spec.crossplane.compositionSelector.matchLabels.provider`.
+    Missing,
+    /// The label is not a string.
+    NotAString(Value),
+    /// The label names no provider of this package.
+    Unknown(String),
+}
+
+impl fmt::Display for ProviderProblem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        const LABEL: &str = "spec.crossplane.compositionSelector.matchLabels.provider";
+        match self {
+            ProviderProblem::Missing => {
+                write!(f, "no provider: set {LABEL} or pass --provider")
+            }
+            ProviderProblem::NotAString(value) => {
+                write!(
+                    f,
+                    "{LABEL} is {value}, not a string: expected aws, azure or google"
+                )
+            }
+            ProviderProblem::Unknown(name) => {
+                write!(
+                    f,
+                    "unknown provider `{name}`: expected aws, azure or google"
+                )
+            }
+        }
+    }
+}
+
 impl fmt::Display for RenderError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             RenderError::Parse(e) => write!(f, "the XR does not parse: {e}"),
             RenderError::NotACluster(e) => write!(f, "the XR is not a Cluster: {e}"),
-            RenderError::Provider(e) => f.write_str(e),
+            RenderError::Provider(e) => e.fmt(f),
             RenderError::Invalid(violations) => {
                 let count = violations.len();
                 let problems = if count == 1 { "problem" } else { "problems" };

@@ -3,7 +3,7 @@
 
 use std::process::Output;
 
-use dot_kubernetes::render::{Observed, Pipeline, RenderError, to_yaml_stream};
+use dot_kubernetes::render::{Observed, Pipeline, ProviderProblem, RenderError, to_yaml_stream};
 use dot_kubernetes_apps::Provider;
 
 use crate::common::{composition, render_command, root};
@@ -105,10 +105,11 @@ fn a_resource_without_spec_is_not_a_cluster() {
 #[test]
 fn an_unknown_provider_is_refused_by_name() {
     match composition().render_yaml(UNKNOWN_PROVIDER, None) {
-        Err(RenderError::Provider(message)) => {
+        Err(RenderError::Provider(problem)) => {
+            assert_eq!(problem, ProviderProblem::Unknown("openstack".into()));
             assert!(
-                message.contains("openstack"),
-                "the error names the provider: {message}"
+                problem.to_string().contains("openstack"),
+                "the error names the provider: {problem}"
             )
         }
         other => panic!("expected RenderError::Provider, got {other:?}"),
