@@ -9,7 +9,7 @@ use xr_admission::admission::{
 };
 use xr_admission::validate::Violation;
 
-use crate::render::{ProviderProblem, RenderError};
+use crate::render::{NotACluster, ProviderProblem, RenderError};
 
 /// How deep the parser reads YAML: 64 lists and mappings, serde-saphyr's default. The
 /// parser recurses per level (about 16 KiB of stack per level in a debug build), so
@@ -82,23 +82,21 @@ pub(crate) fn admit(
     provider: Option<Provider>,
 ) -> Result<(Value, Provider), RenderError> {
     if !xr.is_object() {
-        return Err(RenderError::NotACluster(format!(
-            "it is {}, not a mapping",
-            a_type(&xr)
-        )));
+        return Err(RenderError::NotACluster(NotACluster::NotAMapping(a_type(
+            &xr,
+        ))));
     }
     // Before anything walks the value recursively.
     check_depth(&xr, XR_MAX_DEPTH, "").map_err(|v| RenderError::Invalid(vec![v]))?;
     check_object_size(&xr).map_err(RenderError::TooLarge)?;
     match xr.get("spec") {
         None | Some(Value::Null) => {
-            return Err(RenderError::NotACluster("it has no spec".into()));
+            return Err(RenderError::NotACluster(NotACluster::NoSpec));
         }
         Some(Value::Object(_)) => {}
         Some(other) => {
-            return Err(RenderError::NotACluster(format!(
-                "its spec is {}, not a mapping",
-                a_type(other)
+            return Err(RenderError::NotACluster(NotACluster::SpecNotAMapping(
+                a_type(other),
             )));
         }
     }

@@ -45,7 +45,7 @@ pub enum RenderError {
     /// The XR is not YAML (or JSON) that parses.
     Parse(String),
     /// The XR lacks something every `Cluster` has.
-    NotACluster(String),
+    NotACluster(NotACluster),
     /// No provider was given, and the XR names none or one this package has no
     /// Composition for.
     Provider(ProviderProblem),
@@ -75,6 +75,27 @@ pub enum RenderError {
     /// silently keep the later one), or an item function-kcl would treat specially and
     /// the render does not model.
     Compose(String),
+}
+
+/// Why a document is not a `Cluster` at all, before its schema is checked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NotACluster {
+    /// The document is not a mapping; it is this kind of value (`a list`, `a string`).
+    NotAMapping(&'static str),
+    /// It has no `spec`.
+    NoSpec,
+    /// Its `spec` is not a mapping; it is this kind of value.
+    SpecNotAMapping(&'static str),
+}
+
+impl fmt::Display for NotACluster {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            NotACluster::NotAMapping(kind) => write!(f, "it is {kind}, not a mapping"),
+            NotACluster::NoSpec => f.write_str("it has no spec"),
+            NotACluster::SpecNotAMapping(kind) => write!(f, "its spec is {kind}, not a mapping"),
+        }
+    }
 }
 
 /// What is wrong with the provider an XR selects, when `--provider` does not give one.

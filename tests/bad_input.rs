@@ -3,7 +3,9 @@
 
 use std::process::Output;
 
-use dot_kubernetes::render::{Observed, Pipeline, ProviderProblem, RenderError, to_yaml_stream};
+use dot_kubernetes::render::{
+    NotACluster, Observed, Pipeline, ProviderProblem, RenderError, to_yaml_stream,
+};
 use dot_kubernetes_apps::Provider;
 
 use crate::common::{composition, render_command, root};
@@ -92,10 +94,11 @@ fn yaml_that_does_not_parse_is_a_parse_error() {
 fn a_resource_without_spec_is_not_a_cluster() {
     let result = composition().render_yaml(NO_SPEC, Some(Provider::Aws));
     match result {
-        Err(RenderError::NotACluster(message)) => {
+        Err(RenderError::NotACluster(problem)) => {
+            assert_eq!(problem, NotACluster::NoSpec);
             assert!(
-                message.contains("spec"),
-                "the error says what is missing: {message}"
+                problem.to_string().contains("spec"),
+                "the error says what is missing: {problem}"
             )
         }
         other => panic!("expected RenderError::NotACluster, got {other:?}"),
