@@ -70,6 +70,38 @@ fn every_generated_kcl_file_is_in_the_formatters_canonical_form() {
     );
 }
 
+#[test]
+fn every_checked_in_kcl_file_is_in_the_formatters_canonical_form() {
+    let runtime = Runtime::global()
+        .map_err(|e| e.with_hint(RUNTIME_HINT))
+        .unwrap_or_else(|e| panic!("no KCL runtime: {e}"));
+    let dir = root().join("kcl");
+    let mut paths: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("cannot list {}: {e}", dir.display()))
+        .map(|entry| entry.expect("a directory entry").path())
+        .filter(|path| path.extension().is_some_and(|ext| ext == "k"))
+        .collect();
+    paths.sort();
+    assert!(paths.len() >= 9, "{paths:?}");
+    let mut unformatted = Vec::new();
+    for path in &paths {
+        let text = std::fs::read_to_string(path)
+            .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
+        let formatted = runtime
+            .format(&text)
+            .unwrap_or_else(|e| panic!("{} does not format: {e}", path.display()));
+        if formatted != text {
+            let diff = similar_lines(&text, &formatted);
+            unformatted.push(format!("{}:\n{diff}", path.display()));
+        }
+    }
+    assert!(
+        unformatted.is_empty(),
+        "kcl fmt changes checked-in files:\n{}",
+        unformatted.join("\n")
+    );
+}
+
 /// A unified diff from the generated text to the formatted one.
 fn similar_lines(generated: &str, formatted: &str) -> String {
     similar::TextDiff::from_lines(generated, formatted)
