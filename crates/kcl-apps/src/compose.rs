@@ -17,7 +17,8 @@ use crate::app::{
 };
 use crate::ast::{AssignOp, BinOp, Entry, Expr, IfChain, Key, ListItem, Module, Stmt};
 use crate::resources::field;
-use crate::schema;
+use crate::schema::{self, SchemaError};
+use ComposeErrorKind::*;
 use kcl_codegen_syntax::lexical::is_identifier;
 use kcl_codegen_syntax::template::{IMAGE_TAG, Reference, XR_TAG};
 
@@ -68,27 +69,233 @@ impl Default for Conventions {
     }
 }
 
-/// Apps that cannot be lowered as they are described.
+/// Apps that cannot be lowered as they are described: the app and what is wrong with it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ComposeError {
-    /// The app the problem is in.
+    /// The app the problem is in (for a requirement cycle, the first app left unordered).
     pub app: String,
-    /// What is wrong.
-    pub message: String,
+    /// What is wrong (boxed: some kinds carry JSON values, and a `Result` stays small).
+    pub kind: Box<ComposeErrorKind>,
+}
+
+/// What is wrong with an app; its `Display` is the message after `` app `<key>`: ``.
+///
+/// Parameter paths are dotted (`server.replicas`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ComposeErrorKind {
+    /// The app's parameters schema cannot be compiled to a data dict or an XRD schema.
+    /// The message is the schema error's own.
+    Parameters(SchemaError),
+    /// The key is not a KCL identifier, or starts with `_` (KCL leaves such keys out of
+    /// its output).
+    KeyNotIdentifier,
+    /// Another app has the same key.
+    DuplicateKey,
+    /// A hand-written part's file or description spans more than one line; both go into
+    /// a comment of the generated code.
+    HandWrittenNotOneLine,
+    /// A pin (of a release or an image) is also declared by another app.
+    DuplicatePin {
+        /// The pin.
+        pin: String,
+        /// The app that declared it first.
+        other: String,
+    },
+    /// A release name is also declared by another app.
+    DuplicateRelease {
+        /// The release name.
+        name: String,
+        /// The app that declared it first.
+        other: String,
+    },
+    /// An object's name is also used, by a release or an object, in another app.
+    DuplicateResourceName {
+        /// The object's name.
+        name: String,
+        /// The app that used it first.
+        other: String,
+    },
+    /// The app requires an app that is not one of the apps.
+    UnknownRequirement {
+        /// The key the app requires.
+        required: String,
+    },
+    /// The apps' requirements form a cycle, so no app of it can come first.
+    RequirementCycle,
+    /// A condition (or the `enabled` flag every app has) reads a parameter the app does
+    /// not have.
+    NoParameter {
+        /// The parameter's path.
+        path: String,
+    },
+    /// A condition uses a parameter that is not a boolean as one.
+    NotBoolean {
+        /// The parameter's path.
+        path: String,
+    },
+    /// A condition compares a parameter that is not an enum with a value.
+    NotEnum {
+        /// The parameter's path.
+        path: String,
+    },
+    /// A condition compares an enum parameter one of whose values KCL reads as absent
+    /// (falsy), so it could not tell that value from an absent one.
+    FalsyEnumValue {
+        /// The parameter's path.
+        path: String,
+        /// The falsy value.
+        value: Value,
+    },
+    /// A condition compares an enum parameter with a value it cannot have.
+    NotAnEnumValue {
+        /// The parameter's path.
+        path: String,
+        /// The value compared with.
+        value: Value,
+        /// The enum's values.
+        values: Vec<Value>,
+    },
+    /// An object has no external name and its manifest no `metadata.name` to take it from.
+    NoMetadataName {
+        /// The object's name.
+        object: String,
+    },
+    /// A manifest or values have a key that starts with `_`, which KCL leaves out of its
+    /// output.
+    HiddenKey {
+        /// Where the key is: the object's name or `values`, then the keys and indices.
+        path: String,
+    },
+    /// A values part is placed at a path with a key that starts with `_`, which KCL leaves
+    /// out of its output.
+    HiddenValuesPath {
+        /// The path the part is placed at.
+        at: String,
+        /// The first key of it that starts with `_`.
+        key: String,
+    },
+    /// A values part is placed inside a value that another part set to a non-mapping.
+    ValuesOverlapPlainValue {
+        /// The path the part is placed at.
+        at: String,
+    },
+    /// A values part placed at the top is not a mapping.
+    TopValuesNotMapping,
+    /// Two values parts set the same key to values that are not both mappings: KCL
+    /// would fail with conflicting values when both apply.
+    ConflictingValues {
+        /// The path of the key.
+        path: String,
+    },
+    /// An `{{ xr:<field> }}` template names no field of the composite resource.
+    UnknownXrField {
+        /// The template, as written.
+        template: String,
+    },
+    /// An `{{ image:<name> }}` template names no image of the app.
+    UnknownImage {
+        /// The image name.
+        name: String,
+    },
 }
 
 impl fmt::Display for ComposeError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "app `{}`: {}", self.app, self.message)
+        write!(f, "app `{}`: {}", self.app, self.kind)
     }
 }
 
 impl std::error::Error for ComposeError {}
 
-fn error(app: &str, message: impl Into<String>) -> ComposeError {
+impl fmt::Display for ComposeErrorKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        use ComposeErrorKind::*;
+        match self {
+            Parameters(e) => e.fmt(f),
+            KeyNotIdentifier => f.write_str(
+                "the key is not a KCL identifier that KCL outputs (letters, digits and `_`, \
+                 not starting with a digit or `_`)",
+            ),
+            DuplicateKey => f.write_str("the key is declared by two apps"),
+            HandWrittenNotOneLine => f.write_str(
+                "a hand-written part's file and description are one line each: they are \
+                 a comment of the generated code",
+            ),
+            DuplicatePin { pin, other } => {
+                write!(f, "the pin `{pin}` is also declared by `{other}`")
+            }
+            DuplicateRelease { name, other } => {
+                write!(f, "the release `{name}` is also declared by `{other}`")
+            }
+            DuplicateResourceName { name, other } => {
+                write!(f, "the resource name `{name}` is also used by `{other}`")
+            }
+            UnknownRequirement { required } => {
+                write!(f, "requires `{required}`, which is not one of the apps")
+            }
+            RequirementCycle => f.write_str("the apps' requirements form a cycle"),
+            NoParameter { path } => write!(f, "has no parameter `{path}`"),
+            NotBoolean { path } => write!(
+                f,
+                "the parameter `{path}` is used as a condition but is not a boolean"
+            ),
+            NotEnum { path } => write!(
+                f,
+                "the parameter `{path}`: a condition compares an enum parameter with one of \
+                 its values"
+            ),
+            FalsyEnumValue { path, value } => write!(
+                f,
+                "the parameter `{path}`: the value {value} reads as absent in KCL, so a \
+                 condition cannot compare with it"
+            ),
+            NotAnEnumValue {
+                path,
+                value,
+                values,
+            } => {
+                let values: Vec<String> = values.iter().map(Value::to_string).collect();
+                write!(
+                    f,
+                    "the parameter `{path}`: {value} is not one of its values ({})",
+                    values.join(", ")
+                )
+            }
+            NoMetadataName { object } => {
+                write!(f, "the manifest of `{object}` has no metadata.name")
+            }
+            HiddenKey { path } => write!(
+                f,
+                "`{path}`: KCL drops keys that start with `_` from its output"
+            ),
+            HiddenValuesPath { at, key } => write!(
+                f,
+                "values at `{at}`: KCL drops keys that start with `_` (`{key}`) from its output"
+            ),
+            ValuesOverlapPlainValue { at } => write!(f, "values at `{at}` overlap a plain value"),
+            TopValuesNotMapping => f.write_str("values at the top must be a mapping"),
+            ConflictingValues { path } => write!(
+                f,
+                "two values parts set `{path}`; KCL would fail with conflicting values when \
+                 both apply"
+            ),
+            UnknownXrField { template } => write!(
+                f,
+                "`{template}` names no field of the composite resource; templates read {}",
+                xr_fields()
+            ),
+            UnknownImage { name } => {
+                write!(f, "`{{{{ image:{name} }}}}` names no image of the app")
+            }
+        }
+    }
+}
+
+fn error(app: &str, kind: ComposeErrorKind) -> ComposeError {
     ComposeError {
         app: app.to_owned(),
-        message: message.into(),
+        kind: Box::new(kind),
     }
 }
 
@@ -191,7 +398,7 @@ pub fn data_dicts(apps: &[AppSpec]) -> Result<Module, ComposeError> {
             body.push(Stmt::Blank);
         }
         let mut dict =
-            schema::data_dict(&app.parameters).map_err(|e| error(&app.key, e.to_string()))?;
+            schema::data_dict(&app.parameters).map_err(|e| error(&app.key, Parameters(e)))?;
         set_description(&mut dict, &full_description(app));
         body.push(Stmt::assign(
             data_dict_name(&app.key),
@@ -218,7 +425,7 @@ pub fn xrd_properties(apps: &[AppSpec]) -> Result<serde_json::Map<String, Value>
     let mut properties = serde_json::Map::new();
     for app in apps {
         let mut schema =
-            schema::structural(&app.parameters).map_err(|e| error(&app.key, e.to_string()))?;
+            schema::structural(&app.parameters).map_err(|e| error(&app.key, Parameters(e)))?;
         set_description(&mut schema, &full_description(app));
         properties.insert(app.key.clone(), schema);
     }
@@ -261,14 +468,10 @@ fn check_apps(apps: &[AppSpec]) -> Result<(), ComposeError> {
     let mut names = BTreeMap::new();
     for app in apps {
         if !is_identifier(&app.key) || app.key.starts_with('_') {
-            return Err(error(
-                &app.key,
-                "the key is not a KCL identifier that KCL outputs (letters, digits and `_`, \
-                 not starting with a digit or `_`)",
-            ));
+            return Err(error(&app.key, KeyNotIdentifier));
         }
         if !keys.insert(app.key.as_str()) {
-            return Err(error(&app.key, "the key is declared by two apps"));
+            return Err(error(&app.key, DuplicateKey));
         }
         // Every app is switched on by a boolean `enabled`.
         field_default(app, &["enabled".into()])?;
@@ -277,11 +480,7 @@ fn check_apps(apps: &[AppSpec]) -> Result<(), ComposeError> {
                 .iter()
                 .any(|text| text.contains(['\n', '\r']))
             {
-                return Err(error(
-                    &app.key,
-                    "a hand-written part's file and description are one line each: they are \
-                     a comment of the generated code",
-                ));
+                return Err(error(&app.key, HandWrittenNotOneLine));
             }
         }
         let image_pins = app.images.iter().map(|image| image.pin.as_str());
@@ -294,7 +493,10 @@ fn check_apps(apps: &[AppSpec]) -> Result<(), ComposeError> {
             if let Some(other) = pins.insert(pin, app.key.as_str()) {
                 return Err(error(
                     &app.key,
-                    format!("the pin `{pin}` is also declared by `{other}`"),
+                    DuplicatePin {
+                        pin: pin.to_owned(),
+                        other: other.to_owned(),
+                    },
                 ));
             }
         }
@@ -302,10 +504,10 @@ fn check_apps(apps: &[AppSpec]) -> Result<(), ComposeError> {
             if let Some(other) = names.insert(release.name.as_str(), app.key.as_str()) {
                 return Err(error(
                     &app.key,
-                    format!(
-                        "the release `{}` is also declared by `{other}`",
-                        release.name
-                    ),
+                    DuplicateRelease {
+                        name: release.name.clone(),
+                        other: other.to_owned(),
+                    },
                 ));
             }
         }
@@ -313,10 +515,10 @@ fn check_apps(apps: &[AppSpec]) -> Result<(), ComposeError> {
             if let Some(other) = names.insert(object.name.as_str(), app.key.as_str()) {
                 return Err(error(
                     &app.key,
-                    format!(
-                        "the resource name `{}` is also used by `{other}`",
-                        object.name
-                    ),
+                    DuplicateResourceName {
+                        name: object.name.clone(),
+                        other: other.to_owned(),
+                    },
                 ));
             }
         }
@@ -326,7 +528,9 @@ fn check_apps(apps: &[AppSpec]) -> Result<(), ComposeError> {
             if !keys.contains(required.as_str()) {
                 return Err(error(
                     &app.key,
-                    format!("requires `{required}`, which is not one of the apps"),
+                    UnknownRequirement {
+                        required: required.clone(),
+                    },
                 ));
             }
         }
@@ -354,7 +558,7 @@ fn enabled_order(apps: &[AppSpec]) -> Result<Vec<&AppSpec>, ComposeError> {
                     .iter()
                     .find(|a| !placed.contains(a.key.as_str()))
                     .map_or("", |a| a.key.as_str());
-                return Err(error(stuck, "the apps' requirements form a cycle"));
+                return Err(error(stuck, RequirementCycle));
             }
         }
     }
@@ -416,32 +620,36 @@ fn enum_default(
     value: &Value,
 ) -> Result<Option<Value>, ComposeError> {
     let dotted = path.join(".");
-    let node = property(app, path)
-        .ok_or_else(|| error(&app.key, format!("has no parameter `{dotted}`")))?;
+    let node = property(app, path).ok_or_else(|| {
+        error(
+            &app.key,
+            NoParameter {
+                path: dotted.clone(),
+            },
+        )
+    })?;
     let values: Vec<&Value> = (node.get("enum").and_then(Value::as_array).into_iter())
         .flatten()
         .filter(|v| !v.is_null())
         .collect();
     let problem = if values.is_empty() {
-        Some("a condition compares an enum parameter with one of its values".to_owned())
+        Some(NotEnum { path: dotted })
     } else if let Some(falsy) = values.iter().find(|v| !is_truthy(v)) {
-        Some(format!(
-            "the value {falsy} reads as absent in KCL, so a condition cannot compare with it"
-        ))
+        Some(FalsyEnumValue {
+            path: dotted,
+            value: (*falsy).clone(),
+        })
     } else if !values.contains(&value) {
-        let values: Vec<String> = values.iter().map(|v| v.to_string()).collect();
-        Some(format!(
-            "{value} is not one of its values ({})",
-            values.join(", ")
-        ))
+        Some(NotAnEnumValue {
+            path: dotted,
+            value: value.clone(),
+            values: values.into_iter().cloned().collect(),
+        })
     } else {
         None
     };
     match problem {
-        Some(problem) => Err(error(
-            &app.key,
-            format!("the parameter `{dotted}`: {problem}"),
-        )),
+        Some(problem) => Err(error(&app.key, problem)),
         None => Ok(node.get("default").cloned()),
     }
 }
@@ -472,13 +680,16 @@ fn property(app: &AppSpec, path: &[String]) -> Option<Value> {
 /// boolean.
 fn field_default(app: &AppSpec, path: &[String]) -> Result<Option<Value>, ComposeError> {
     let dotted = path.join(".");
-    let node = property(app, path)
-        .ok_or_else(|| error(&app.key, format!("has no parameter `{dotted}`")))?;
-    if node.get("type") != Some(&Value::String("boolean".into())) {
-        return Err(error(
+    let node = property(app, path).ok_or_else(|| {
+        error(
             &app.key,
-            format!("the parameter `{dotted}` is used as a condition but is not a boolean"),
-        ));
+            NoParameter {
+                path: dotted.clone(),
+            },
+        )
+    })?;
+    if node.get("type") != Some(&Value::String("boolean".into())) {
+        return Err(error(&app.key, NotBoolean { path: dotted }));
     }
     Ok(node.get("default").cloned())
 }
@@ -599,7 +810,9 @@ fn object_expr(
             let name = object.manifest.pointer("/metadata/name").ok_or_else(|| {
                 error(
                     &app.key,
-                    format!("the manifest of `{}` has no metadata.name", object.name),
+                    NoMetadataName {
+                        object: object.name.clone(),
+                    },
                 )
             })?;
             template_expr(app, name, &conventions.xr)?
@@ -688,10 +901,7 @@ fn check_visible_keys(app: &AppSpec, value: &Value, path: &str) -> Result<(), Co
         Value::Object(map) => map.iter().try_for_each(|(key, v)| {
             let path = format!("{path}.{key}");
             if key.starts_with('_') {
-                return Err(error(
-                    &app.key,
-                    format!("`{path}`: KCL drops keys that start with `_` from its output"),
-                ));
+                return Err(error(&app.key, HiddenKey { path }));
             }
             check_visible_keys(app, v, &path)
         }),
@@ -717,15 +927,15 @@ fn values_expr(app: &AppSpec, parts: &[Values], xr: &Expr) -> Result<Expr, Compo
         if let Some(key) = part.at.iter().find(|key| key.starts_with('_')) {
             return Err(error(
                 &app.key,
-                format!(
-                    "values at `{}`: KCL drops keys that start with `_` (`{key}`) from its output",
-                    part.at.join(".")
-                ),
+                HiddenValuesPath {
+                    at: part.at.join("."),
+                    key: key.clone(),
+                },
             ));
         }
         check_visible_keys(app, &part.value, "values")?;
         insert_part(&mut root, &[], &part.at, &part.value, part.when.as_ref())
-            .map_err(|message| error(&app.key, message))?;
+            .map_err(|kind| error(&app.key, kind))?;
     }
     node_expr(app, &root, xr)
 }
@@ -737,17 +947,14 @@ fn insert_part(
     at: &[String],
     value: &Value,
     when: Option<&Condition>,
-) -> Result<(), String> {
+) -> Result<(), ComposeErrorKind> {
     let ValuesNode::Map(entries) = node else {
-        return Err(format!(
-            "values at `{}` overlap a plain value",
-            at.join(".")
-        ));
+        return Err(ValuesOverlapPlainValue { at: at.join(".") });
     };
     match at.split_first() {
         None => {
             let Value::Object(map) = value else {
-                return Err("values at the top must be a mapping".into());
+                return Err(TopValuesNotMapping);
             };
             for (key, value) in map {
                 merge_entry(entries, key, when, value, path)?;
@@ -778,7 +985,7 @@ fn merge_entry(
     when: Option<&Condition>,
     value: &Value,
     path: &[&str],
-) -> Result<(), String> {
+) -> Result<(), ComposeErrorKind> {
     let here: Vec<&str> = path.iter().copied().chain([key]).collect();
     if let (None, Value::Object(map), Some(index)) = (when, value, unconditional_map(entries, key))
         && let ValuesNode::Map(inner) = &mut entries[index].2
@@ -792,10 +999,9 @@ fn merge_entry(
         .iter()
         .any(|(k, _, node)| k == key && !(matches!(node, ValuesNode::Map(_)) && value.is_object()));
     if clashes {
-        return Err(format!(
-            "two values parts set `{}`; KCL would fail with conflicting values when both apply",
-            here.join(".")
-        ));
+        return Err(ConflictingValues {
+            path: here.join("."),
+        });
     }
     entries.push((key.to_owned(), when.cloned(), values_node(value)));
     Ok(())
@@ -862,10 +1068,9 @@ fn template_expr(app: &AppSpec, value: &Value, xr: &Expr) -> Result<Expr, Compos
                     (XR_FIELDS.iter().find(|(name, _)| *name == field)).ok_or_else(|| {
                         error(
                             &app.key,
-                            format!(
-                                "`{s}` names no field of the composite resource; templates read {}",
-                                xr_fields()
-                            ),
+                            UnknownXrField {
+                                template: s.clone(),
+                            },
                         )
                     })?;
                 (path.iter()).fold(xr.clone(), |expr, part| expr.attr(*part))
@@ -897,7 +1102,9 @@ fn find_image<'a>(app: &'a AppSpec, name: &str) -> Result<&'a Image, ComposeErro
         .ok_or_else(|| {
             error(
                 &app.key,
-                format!("`{{{{ image:{name} }}}}` names no image of the app"),
+                UnknownImage {
+                    name: name.to_owned(),
+                },
             )
         })
 }
@@ -970,12 +1177,18 @@ mod tests {
     #[test]
     fn requirements_that_form_a_cycle_are_an_error() {
         let err = lower(&[app("a", &["b"]), app("b", &["a"])]).unwrap_err();
-        assert!(err.message.contains("cycle"), "{err}");
+        assert_eq!(*err.kind, RequirementCycle, "{err}");
     }
 
     #[test]
     fn requiring_an_unknown_app_is_an_error_naming_it() {
         let err = lower(&[app("a", &["nope"])]).unwrap_err();
+        assert_eq!(
+            *err.kind,
+            UnknownRequirement {
+                required: "nope".into()
+            }
+        );
         assert_eq!(
             err.to_string(),
             "app `a`: requires `nope`, which is not one of the apps"
@@ -989,9 +1202,11 @@ mod tests {
         r.when = Some(Condition::Field(vec!["size".into()]));
         a.releases.push(r);
         let err = lower(&[a]).unwrap_err();
-        assert!(
-            err.message
-                .contains("`size` is used as a condition but is not a boolean"),
+        assert_eq!(
+            *err.kind,
+            NotBoolean {
+                path: "size".into()
+            },
             "{err}"
         );
     }
@@ -1003,7 +1218,13 @@ mod tests {
             schemars::Schema::try_from(json!({"title": "a", "type": "object", "properties": {}}))
                 .unwrap();
         let err = lower(&[a]).unwrap_err();
-        assert!(err.message.contains("enabled"), "{err}");
+        assert_eq!(
+            *err.kind,
+            NoParameter {
+                path: "enabled".into()
+            },
+            "{err}"
+        );
     }
 
     #[test]
@@ -1015,9 +1236,13 @@ mod tests {
         r.pin = "other".into();
         b.releases.push(r);
         let err = lower(&[a, b]).unwrap_err();
-        assert!(
-            err.message
-                .contains("release `shared` is also declared by `a`"),
+        assert_eq!(err.app, "b");
+        assert_eq!(
+            *err.kind,
+            DuplicateRelease {
+                name: "shared".into(),
+                other: "a".into()
+            },
             "{err}"
         );
     }
@@ -1069,6 +1294,12 @@ mod tests {
     fn a_key_kcl_would_drop_from_the_output_is_an_error() {
         let err = values_error(&[], json!({"server": {"_hidden": true}}));
         assert_eq!(
+            *err.kind,
+            HiddenKey {
+                path: "values.server._hidden".into()
+            }
+        );
+        assert_eq!(
             err.to_string(),
             "app `a`: `values.server._hidden`: KCL drops keys that start with `_` from its output"
         );
@@ -1098,8 +1329,11 @@ mod tests {
             when: None,
         });
         a.releases.push(r.clone());
+        let conflict = ConflictingValues {
+            path: "server.replicas".into(),
+        };
         let err = lower(&[a.clone()]).unwrap_err();
-        assert!(err.message.contains("`server.replicas`"), "{err}");
+        assert_eq!(*err.kind, conflict, "{err}");
         r.values[1] = Values {
             at: vec!["server".into(), "replicas".into()],
             value: json!(3),
@@ -1107,20 +1341,27 @@ mod tests {
         };
         a.releases = vec![r];
         let err = lower(&[a]).unwrap_err();
-        assert!(err.message.contains("`server.replicas`"), "{err}");
+        assert_eq!(*err.kind, conflict, "{err}");
     }
 
     #[test]
     fn values_placed_at_a_key_kcl_drops_are_an_error() {
         let err = values_error(&["_secret"], json!("x"));
-        assert!(err.message.contains("`_secret`"), "{err}");
+        assert_eq!(
+            *err.kind,
+            HiddenValuesPath {
+                at: "_secret".into(),
+                key: "_secret".into()
+            },
+            "{err}"
+        );
     }
 
     #[test]
     fn an_app_key_that_is_not_a_kcl_identifier_is_an_error() {
         for key in ["my-app", "1app", "_hidden", ""] {
             let err = lower(&[app(key, &[])]).unwrap_err();
-            assert!(err.message.contains("not a KCL identifier"), "{key}: {err}");
+            assert_eq!(*err.kind, KeyNotIdentifier, "{key}: {err}");
         }
     }
 
@@ -1160,31 +1401,41 @@ mod tests {
         );
         let text = lower_with(sizes.clone(), json!("small")).unwrap();
         assert!(text.contains("if _apps?.a?.size == \"small\":"), "{text}");
-        for (size, value, message) in [
-            (
-                sizes,
-                json!("medium"),
-                "\"medium\" is not one of its values (\"small\", \"large\")",
-            ),
-            (
-                json!({"type": "string"}),
-                json!("x"),
-                "compares an enum parameter",
-            ),
-            (
-                json!({"type": "string", "enum": ["", "large"]}),
-                json!("large"),
-                "the value \"\" reads as absent",
-            ),
-        ] {
-            let err = lower_with(size, value).unwrap_err();
-            assert!(err.message.contains(message), "{err}");
-        }
+        let path = || "size".to_owned();
+        let err = lower_with(sizes, json!("medium")).unwrap_err();
+        assert_eq!(
+            *err.kind,
+            NotAnEnumValue {
+                path: path(),
+                value: json!("medium"),
+                values: vec![json!("small"), json!("large")],
+            }
+        );
+        assert_eq!(
+            err.to_string(),
+            "app `a`: the parameter `size`: \"medium\" is not one of its values \
+             (\"small\", \"large\")"
+        );
+        let err = lower_with(json!({"type": "string"}), json!("x")).unwrap_err();
+        assert_eq!(*err.kind, NotEnum { path: path() });
+        let size = json!({"type": "string", "enum": ["", "large"]});
+        let err = lower_with(size, json!("large")).unwrap_err();
+        assert_eq!(
+            *err.kind,
+            FalsyEnumValue {
+                path: path(),
+                value: json!("")
+            }
+        );
     }
 
     #[test]
     fn a_template_of_the_composite_resource_names_one_of_its_fields() {
         let err = values_error(&[], json!({"owner": "{{ xr:uid }}"}));
+        assert!(
+            matches!(&*err.kind, UnknownXrField { template } if template == "{{ xr:uid }}"),
+            "{err}"
+        );
         assert_eq!(
             err.to_string(),
             "app `a`: `{{ xr:uid }}` names no field of the composite resource; templates read \
@@ -1200,6 +1451,6 @@ mod tests {
             what: "two\nlines".into(),
         });
         let err = lower(&[a]).unwrap_err();
-        assert!(err.message.contains("one line each"), "{err}");
+        assert_eq!(*err.kind, HandWrittenNotOneLine, "{err}");
     }
 }

@@ -34,6 +34,7 @@
 
 use std::fmt;
 
+use SchemaErrorKind::*;
 use schemars::Schema;
 use serde_json::{Map, Value};
 
@@ -46,21 +47,177 @@ pub struct SchemaError {
     /// the elements of an array and `*` for the values of a map (`limits.max`,
     /// `secrets[].key`, `labels.*`); empty when the type itself is at fault.
     pub path: String,
-    /// What is wrong, and where possible what to do instead.
-    pub message: String,
+    /// What is wrong (boxed: some kinds carry JSON values, and a `Result` stays small).
+    pub kind: Box<SchemaErrorKind>,
 }
 
 impl fmt::Display for SchemaError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         if self.path.is_empty() {
-            write!(f, "{}: {}", self.type_name, self.message)
+            write!(f, "{}: {}", self.type_name, self.kind)
         } else {
-            write!(f, "{}.{}: {}", self.type_name, self.path, self.message)
+            write!(f, "{}.{}: {}", self.type_name, self.path, self.kind)
         }
     }
 }
 
 impl std::error::Error for SchemaError {}
+
+/// What is wrong with a schema (at [`SchemaError::path`]); its `Display` says so, and where
+/// possible what to do instead.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum SchemaErrorKind {
+    /// A data dict was asked of a type that is not a struct.
+    NotAStruct,
+    /// The schema is `false`: it accepts no value.
+    AcceptsNothing,
+    /// A value that is neither an object nor a boolean stands where a schema should.
+    NotASchema(Value),
+    /// `allOf` of several schemas.
+    AllOf,
+    /// `anyOf` or `oneOf` of several schemas: an untagged enum, an enum whose variants
+    /// carry data, or a value of several types.
+    SeveralSchemas {
+        /// `anyOf` or `oneOf`.
+        keyword: String,
+    },
+    /// `$ref` is not a string.
+    RefNotAString,
+    /// The type contains itself (`$ref` to a definition inside its own expansion).
+    Recursive {
+        /// The reference.
+        reference: String,
+    },
+    /// `$ref` to a definition the schema does not have.
+    MissingDefinition {
+        /// The reference.
+        reference: String,
+    },
+    /// The type is `null`: a unit type such as `()`.
+    NullType,
+    /// `type` names a type that is not a JSON Schema type.
+    UnknownType {
+        /// The name.
+        name: String,
+    },
+    /// `type` is not a single type name (for example a list of types).
+    TypeNotAName {
+        /// The value of `type`.
+        ty: Value,
+    },
+    /// The schema has no `type`, and neither `enum` nor only annotations to take one from.
+    NoType,
+    /// The values of `enum` have no one type.
+    NoEnumType,
+    /// `enum` on a type other than a string, a number or a boolean.
+    EnumNotScalar,
+    /// A struct that also takes free keys (a flattened map?).
+    StructWithFreeKeys,
+    /// A property whose name starts with `_`, which KCL leaves out of its output.
+    HiddenProperty,
+    /// An array without a type for its elements.
+    NoItemsType,
+    /// A set (`uniqueItems`) of elements that are not scalars.
+    NonScalarSet,
+    /// A map whose keys are not plain strings (`patternProperties`, `propertyNames`).
+    NonStringKeys,
+    /// A tuple (`prefixItems`).
+    Tuple,
+    /// Another keyword a structural schema cannot express.
+    UnsupportedKeyword {
+        /// The keyword.
+        keyword: String,
+    },
+    /// A map default other than `{}`, which the data dict cannot express.
+    MapDefault,
+    /// An array default with an element that is not a string without commas, which
+    /// `defaultArray` cannot express.
+    ArrayDefault {
+        /// The first such element.
+        element: Value,
+    },
+    /// A struct default its fields' own defaults do not imply, which the data dict
+    /// cannot express.
+    StructDefault {
+        /// The default.
+        default: Value,
+    },
+}
+
+impl fmt::Display for SchemaErrorKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        use SchemaErrorKind::*;
+        match self {
+            NotAStruct => f.write_str("a data dict describes a struct, but this type is not one"),
+            AcceptsNothing => f.write_str("the schema accepts no value (`false`)"),
+            NotASchema(value) => write!(f, "`{value}` is not a JSON Schema"),
+            AllOf => f.write_str(
+                "`allOf` of several schemas cannot be expressed in a Kubernetes structural schema",
+            ),
+            SeveralSchemas { keyword } => write!(
+                f,
+                "`{keyword}` of several schemas (an untagged enum, an enum whose variants carry \
+                 data, or a value of several types) cannot be expressed in a Kubernetes \
+                 structural schema; use a unit-only enum or a struct with optional fields"
+            ),
+            RefNotAString => f.write_str("`$ref` is not a string"),
+            Recursive { reference } => write!(
+                f,
+                "the type is recursive (`$ref` to `{reference}` inside itself); a Kubernetes \
+                 structural schema cannot express recursion"
+            ),
+            MissingDefinition { reference } => {
+                write!(f, "`$ref` to a missing definition `{reference}`")
+            }
+            NullType => {
+                f.write_str("no determinable type: the type is `null` (a unit type such as `()`)")
+            }
+            UnknownType { name } => write!(f, "no determinable type: `{name}`"),
+            TypeNotAName { ty } => write!(f, "no determinable type: `{ty}`"),
+            NoType => f.write_str("no determinable type: the schema has no `type`"),
+            NoEnumType => f.write_str("no determinable type for the values of `enum`"),
+            EnumNotScalar => {
+                f.write_str("`enum` is only supported on strings, numbers and booleans")
+            }
+            StructWithFreeKeys => f.write_str(
+                "a struct that also takes free keys (a flattened map?) cannot be expressed in a \
+                 Kubernetes structural schema",
+            ),
+            HiddenProperty => f.write_str(
+                "a property whose name starts with `_` is dropped by KCL; rename it \
+                 (`#[serde(rename = \"...\")]`)",
+            ),
+            NoItemsType => f.write_str("no determinable type for the elements of the array"),
+            NonScalarSet => f.write_str(
+                "a set of non-scalar elements cannot be expressed: Kubernetes rejects \
+                 `uniqueItems` and list-type `set` needs scalar elements",
+            ),
+            NonStringKeys => f.write_str(
+                "a map whose keys are not plain strings cannot be expressed in a Kubernetes \
+                 structural schema; use `BTreeMap<String, _>`",
+            ),
+            Tuple => f.write_str(
+                "a tuple cannot be expressed in a Kubernetes structural schema; use a struct",
+            ),
+            UnsupportedKeyword { keyword } => write!(
+                f,
+                "the keyword `{keyword}` cannot be expressed in a Kubernetes structural schema"
+            ),
+            MapDefault => f.write_str("the data dict cannot express a map default other than `{}`"),
+            ArrayDefault { element } => write!(
+                f,
+                "the data dict can only express an array default of strings without commas \
+                 (`defaultArray`), not `{element}`"
+            ),
+            StructDefault { default } => write!(
+                f,
+                "the data dict cannot express the struct default `{default}`: give each of its \
+                 fields that default instead (for example `#[serde(default)]` on the struct)"
+            ),
+        }
+    }
+}
 
 /// The data dict of a schema in the dot format (see the [module documentation](self)).
 ///
@@ -68,7 +225,7 @@ impl std::error::Error for SchemaError {}
 pub fn data_dict(schema: &Schema) -> Result<Value, SchemaError> {
     let (node, root) = compile(schema)?;
     if !matches!(node.shape, Shape::Object { .. }) {
-        return Err(root.error("a data dict describes a struct, but this type is not one"));
+        return Err(root.error(NotAStruct));
     }
     data_node(&node, &root, true).map(Value::Object)
 }
@@ -182,11 +339,11 @@ impl FieldPath {
         path
     }
 
-    fn error(&self, message: impl Into<String>) -> SchemaError {
+    fn error(&self, kind: SchemaErrorKind) -> SchemaError {
         SchemaError {
             type_name: self.type_name.clone(),
             path: self.segments.join("."),
-            message: message.into(),
+            kind: Box::new(kind),
         }
     }
 }
@@ -262,9 +419,9 @@ impl Compiler<'_> {
     fn compile(&mut self, schema: &Value, path: &FieldPath) -> Result<Node, SchemaError> {
         let object = match schema {
             Value::Bool(true) => return Ok(Node::any()),
-            Value::Bool(false) => return Err(path.error("the schema accepts no value (`false`)")),
+            Value::Bool(false) => return Err(path.error(AcceptsNothing)),
             Value::Object(object) => without_null(object),
-            other => return Err(path.error(format!("`{other}` is not a JSON Schema"))),
+            other => return Err(path.error(NotASchema(other.clone()))),
         };
         if let Some(reference) = object.get("$ref") {
             return self.reference(reference, &object, path);
@@ -281,22 +438,16 @@ impl Compiler<'_> {
                 return self.compile(&overlay(only, &rest), path);
             }
             return match (keyword, unit_enum_values(branches)) {
-                ("allOf", _) => Err(path.error(
-                    "`allOf` of several schemas cannot be expressed in a Kubernetes \
-                     structural schema",
-                )),
+                ("allOf", _) => Err(path.error(AllOf)),
                 (_, Some(values)) => {
                     let mut merged = rest;
                     merged.insert("type".into(), "string".into());
                     merged.insert("enum".into(), Value::Array(values));
                     self.plain(&merged, path)
                 }
-                (_, None) => Err(path.error(format!(
-                    "`{keyword}` of several schemas (an untagged enum, an enum whose \
-                     variants carry data, or a value of several types) cannot be expressed \
-                     in a Kubernetes structural schema; use a unit-only enum or a struct \
-                     with optional fields"
-                ))),
+                (_, None) => Err(path.error(SeveralSchemas {
+                    keyword: keyword.to_owned(),
+                })),
             };
         }
         self.plain(&object, path)
@@ -312,15 +463,17 @@ impl Compiler<'_> {
     ) -> Result<Node, SchemaError> {
         let reference = reference
             .as_str()
-            .ok_or_else(|| path.error("`$ref` is not a string"))?;
+            .ok_or_else(|| path.error(RefNotAString))?;
         if self.expanding.iter().any(|r| r == reference) {
-            return Err(path.error(format!(
-                "the type is recursive (`$ref` to `{reference}` inside itself); a \
-                 Kubernetes structural schema cannot express recursion"
-            )));
+            return Err(path.error(Recursive {
+                reference: reference.to_owned(),
+            }));
         }
-        let target = resolve(self.root, reference)
-            .ok_or_else(|| path.error(format!("`$ref` to a missing definition `{reference}`")))?;
+        let target = resolve(self.root, reference).ok_or_else(|| {
+            path.error(MissingDefinition {
+                reference: reference.to_owned(),
+            })
+        })?;
         let merged = overlay(target, &without(object, "$ref"));
         self.expanding.push(reference.to_owned());
         let node = self.compile(&merged, path);
@@ -358,19 +511,22 @@ impl Compiler<'_> {
             Some("object") => self.object(object, path)?,
             Some("array") => self.array(object, path)?,
             Some("null") => {
-                return Err(path
-                    .error("no determinable type: the type is `null` (a unit type such as `()`)"));
+                return Err(path.error(NullType));
             }
             Some(other) => match SCALAR_TYPES.iter().find(|ty| **ty == other) {
                 Some(ty) => Shape::Scalar {
                     ty,
                     values: enum_values(object),
                 },
-                None => return Err(path.error(format!("no determinable type: `{other}`"))),
+                None => {
+                    return Err(path.error(UnknownType {
+                        name: other.to_owned(),
+                    }));
+                }
             },
         };
         if !matches!(node.shape, Shape::Scalar { .. }) && enum_values(object).is_some() {
-            return Err(path.error("`enum` is only supported on strings, numbers and booleans"));
+            return Err(path.error(EnumNotScalar));
         }
         Ok(node)
     }
@@ -387,10 +543,9 @@ impl Compiler<'_> {
                 let values = self.compile(values, &path.map_values())?;
                 Ok(Shape::Map(Box::new(values)))
             }
-            (Some(_), Some(Value::Object(_) | Value::Bool(true))) => Err(path.error(
-                "a struct that also takes free keys (a flattened map?) cannot be expressed in \
-                 a Kubernetes structural schema",
-            )),
+            (Some(_), Some(Value::Object(_) | Value::Bool(true))) => {
+                Err(path.error(StructWithFreeKeys))
+            }
             // `additionalProperties: false` (`deny_unknown_fields`) is what Kubernetes
             // does anyway: it prunes unknown fields.
             _ => {
@@ -399,10 +554,7 @@ impl Compiler<'_> {
                     if name.starts_with('_') {
                         // KCL leaves such keys out of its output: the property would vanish
                         // from the XRD and from what the composition reads.
-                        return Err(path.field(name).error(
-                            "a property whose name starts with `_` is dropped by KCL; \
-                             rename it (`#[serde(rename = \"...\")]`)",
-                        ));
+                        return Err(path.field(name).error(HiddenProperty));
                     }
                     compiled.push((name.clone(), self.compile(property, &path.field(name))?));
                 }
@@ -427,16 +579,11 @@ impl Compiler<'_> {
         object: &Map<String, Value>,
         path: &FieldPath,
     ) -> Result<Shape, SchemaError> {
-        let items = object
-            .get("items")
-            .ok_or_else(|| path.error("no determinable type for the elements of the array"))?;
+        let items = object.get("items").ok_or_else(|| path.error(NoItemsType))?;
         let items = self.compile(items, &path.items())?;
         let set = object.get("uniqueItems") == Some(&Value::Bool(true));
         if set && !matches!(items.shape, Shape::Scalar { .. }) {
-            return Err(path.error(
-                "a set of non-scalar elements cannot be expressed: Kubernetes rejects \
-                 `uniqueItems` and list-type `set` needs scalar elements",
-            ));
+            return Err(path.error(NonScalarSet));
         }
         Ok(Shape::Array {
             items: Box::new(items),
@@ -459,15 +606,11 @@ impl Node {
 
 fn unsupported_keyword(key: &str, path: &FieldPath) -> SchemaError {
     match key {
-        "patternProperties" | "propertyNames" => path.error(
-            "a map whose keys are not plain strings cannot be expressed in a Kubernetes \
-             structural schema; use `BTreeMap<String, _>`",
-        ),
-        "prefixItems" => path
-            .error("a tuple cannot be expressed in a Kubernetes structural schema; use a struct"),
-        _ => path.error(format!(
-            "the keyword `{key}` cannot be expressed in a Kubernetes structural schema"
-        )),
+        "patternProperties" | "propertyNames" => path.error(NonStringKeys),
+        "prefixItems" => path.error(Tuple),
+        _ => path.error(UnsupportedKeyword {
+            keyword: key.to_owned(),
+        }),
     }
 }
 
@@ -478,12 +621,12 @@ fn schema_type<'a>(
 ) -> Result<Option<&'a str>, SchemaError> {
     match object.get("type") {
         Some(Value::String(ty)) => Ok(Some(ty)),
-        Some(other) => Err(path.error(format!("no determinable type: `{other}`"))),
+        Some(other) => Err(path.error(TypeNotAName { ty: other.clone() })),
         None => {
             if let Some(values) = enum_values(object) {
                 return enum_type(&values)
                     .map(Some)
-                    .ok_or_else(|| path.error("no determinable type for the values of `enum`"));
+                    .ok_or_else(|| path.error(NoEnumType));
             }
             // Only annotations (`serde_json::Value` with a doc comment): anything.
             let annotations_only = object.keys().all(|k| {
@@ -493,7 +636,7 @@ fn schema_type<'a>(
             if annotations_only {
                 Ok(None)
             } else {
-                Err(path.error("no determinable type: the schema has no `type`"))
+                Err(path.error(NoType))
             }
         }
     }
@@ -704,9 +847,7 @@ fn data_node(
                 .as_ref()
                 .is_some_and(|d| d != &Value::Object(Map::new()))
             {
-                return Err(
-                    path.error("the data dict cannot express a map default other than `{}`")
-                );
+                return Err(path.error(MapDefault));
             }
             let values = data_node(values, &path.map_values(), false)?;
             out.insert("additionalProperties".into(), Value::Object(values));
@@ -731,10 +872,9 @@ fn default_array(default: Option<&Value>, path: &FieldPath) -> Result<Option<Str
         match element.as_str() {
             Some(s) if !s.contains(',') => parts.push(s),
             _ => {
-                return Err(path.error(format!(
-                    "the data dict can only express an array default of strings without \
-                     commas (`defaultArray`), not `{element}`"
-                )));
+                return Err(path.error(ArrayDefault {
+                    element: element.clone(),
+                }));
             }
         }
     }
@@ -750,10 +890,9 @@ fn check_implied_default(
     if implied_by_parts(node, default) {
         return Ok(());
     }
-    Err(path.error(format!(
-        "the data dict cannot express the struct default `{default}`: give each of its \
-         fields that default instead (for example `#[serde(default)]` on the struct)"
-    )))
+    Err(path.error(StructDefault {
+        default: default.clone(),
+    }))
 }
 
 /// Whether `value` is what the node's default, or its fields' defaults, produce.
