@@ -45,7 +45,15 @@ impl fmt::Display for CodegenError {
     }
 }
 
-impl std::error::Error for CodegenError {}
+/// Its message is the wrapped error's own, so `source()` is the wrapped error's source.
+impl std::error::Error for CodegenError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            CodegenError::Compose(e) => e.source(),
+            CodegenError::Schema(e) => e.source(),
+        }
+    }
+}
 
 impl From<ComposeError> for CodegenError {
     fn from(e: ComposeError) -> Self {

@@ -206,7 +206,16 @@ impl fmt::Display for ComposeError {
     }
 }
 
-impl std::error::Error for ComposeError {}
+/// The message includes its cause; `source()` also exposes the schema error of
+/// [`ComposeErrorKind::Parameters`] to callers that inspect it.
+impl std::error::Error for ComposeError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match &*self.kind {
+            ComposeErrorKind::Parameters(e) => Some(e),
+            _ => None,
+        }
+    }
+}
 
 impl fmt::Display for ComposeErrorKind {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -1159,6 +1168,22 @@ mod tests {
 
     fn lower(apps: &[AppSpec]) -> Result<Module, ComposeError> {
         apps_block(apps, &Conventions::default())
+    }
+
+    #[test]
+    fn a_parameters_schema_that_does_not_compile_is_the_source_of_the_error() {
+        let mut a = app("a", &[]);
+        a.parameters = schemars::Schema::try_from(json!({"title": "a", "type": "string"})).unwrap();
+        let err = data_dicts(&[a]).unwrap_err();
+        let ComposeErrorKind::Parameters(schema_error) = &*err.kind else {
+            panic!("expected ComposeErrorKind::Parameters, got {err:?}");
+        };
+        let source = std::error::Error::source(&err).expect("the schema error is the source");
+        assert_eq!(source.to_string(), schema_error.to_string());
+        assert!(
+            err.to_string().ends_with(&schema_error.to_string()),
+            "{err}"
+        );
     }
 
     /// The error of lowering an app whose one release has one values part.
