@@ -283,9 +283,7 @@ impl Composition {
     /// The source of the apps step in a provider's Composition: [`APPS_STEP_FILES`] with
     /// `CLUSTER_API_VERSION` and `CLUSTER_KIND` replaced by the provider's managed cluster.
     pub fn apps_source(&self, provider: Provider) -> String {
-        self.apps_source
-            .replace("CLUSTER_API_VERSION", provider.cluster_api_version())
-            .replace("CLUSTER_KIND", provider.cluster_kind())
+        provider.fill_cluster_placeholders(&self.apps_source)
     }
 
     /// The same composition (the same XRD and admission) with another apps step, for

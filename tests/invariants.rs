@@ -216,7 +216,10 @@ fn every_usage_is_of_the_providers_managed_cluster() {
 fn no_cluster_placeholder_is_left() {
     check_every_case(|case, _, problems| {
         let text = case.text();
-        for placeholder in ["CLUSTER_API_VERSION", "CLUSTER_KIND"] {
+        for placeholder in [
+            Provider::CLUSTER_API_VERSION_PLACEHOLDER,
+            Provider::CLUSTER_KIND_PLACEHOLDER,
+        ] {
             if text.contains(placeholder) {
                 problems.push(format!("`{placeholder}` is left in the render"));
             }

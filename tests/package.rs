@@ -129,9 +129,7 @@ fn each_composition_runs_its_provider_step_then_the_apps_step_files_with_its_pla
             provider_step.as_str(),
             "{provider}"
         );
-        let expected_apps = apps
-            .replace("CLUSTER_API_VERSION", provider.cluster_api_version())
-            .replace("CLUSTER_KIND", provider.cluster_kind());
+        let expected_apps = provider.fill_cluster_placeholders(&apps);
         assert_ne!(expected_apps, apps, "apps.k has the placeholders");
         assert_eq!(
             steps[1]["input"]["spec"]["source"],

@@ -46,6 +46,25 @@ impl Provider {
         }
     }
 
+    /// The placeholder of the managed cluster's API version in the apps step, which each
+    /// provider's Composition replaces with [`Provider::cluster_api_version`].
+    pub const CLUSTER_API_VERSION_PLACEHOLDER: &str = "CLUSTER_API_VERSION";
+
+    /// The placeholder of the managed cluster's kind in the apps step, which each
+    /// provider's Composition replaces with [`Provider::cluster_kind`].
+    pub const CLUSTER_KIND_PLACEHOLDER: &str = "CLUSTER_KIND";
+
+    /// `source` with the managed cluster's placeholders replaced by this provider's: the
+    /// apps step as this provider's Composition runs it.
+    pub fn fill_cluster_placeholders(self, source: &str) -> String {
+        source
+            .replace(
+                Self::CLUSTER_API_VERSION_PLACEHOLDER,
+                self.cluster_api_version(),
+            )
+            .replace(Self::CLUSTER_KIND_PLACEHOLDER, self.cluster_kind())
+    }
+
     /// The API version of the provider's managed cluster (`CLUSTER_API_VERSION`).
     pub fn cluster_api_version(self) -> &'static str {
         match self {

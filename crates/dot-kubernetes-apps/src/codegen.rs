@@ -136,8 +136,8 @@ fn conventions() -> Conventions {
 fn resource_schemas() -> ResourceSchemas {
     ResourceSchemas::keeping_alive(
         Expr::name("_xr"),
-        Expr::str("CLUSTER_API_VERSION"),
-        Expr::str("CLUSTER_KIND"),
+        Expr::str(Provider::CLUSTER_API_VERSION_PLACEHOLDER),
+        Expr::str(Provider::CLUSTER_KIND_PLACEHOLDER),
     )
 }
 
