@@ -470,6 +470,20 @@ fn set_description(schema: &mut Value, description: &str) {
     }
 }
 
+/// Record that `app` takes `name`; when another app took it first, the error `taken`
+/// makes of that app's key.
+fn claim<'a>(
+    owners: &mut BTreeMap<&'a str, &'a str>,
+    name: &'a str,
+    app: &'a str,
+    taken: impl FnOnce(String) -> ComposeErrorKind,
+) -> Result<(), ComposeError> {
+    match owners.insert(name, app) {
+        Some(other) => Err(error(app, taken(other.to_owned()))),
+        None => Ok(()),
+    }
+}
+
 /// Every app has an `enabled` boolean, unique keys, and requires only known apps.
 fn check_apps(apps: &[AppSpec]) -> Result<(), ComposeError> {
     let mut keys = BTreeSet::new();
@@ -499,37 +513,26 @@ fn check_apps(apps: &[AppSpec]) -> Result<(), ComposeError> {
             .map(|r| r.pin.as_str())
             .chain(image_pins)
         {
-            if let Some(other) = pins.insert(pin, app.key.as_str()) {
-                return Err(error(
-                    &app.key,
-                    DuplicatePin {
-                        pin: pin.to_owned(),
-                        other: other.to_owned(),
-                    },
-                ));
-            }
+            claim(&mut pins, pin, &app.key, |other| DuplicatePin {
+                pin: pin.to_owned(),
+                other,
+            })?;
         }
         for release in &app.releases {
-            if let Some(other) = names.insert(release.name.as_str(), app.key.as_str()) {
-                return Err(error(
-                    &app.key,
-                    DuplicateRelease {
-                        name: release.name.clone(),
-                        other: other.to_owned(),
-                    },
-                ));
-            }
+            claim(&mut names, &release.name, &app.key, |other| {
+                DuplicateRelease {
+                    name: release.name.clone(),
+                    other,
+                }
+            })?;
         }
         for object in &app.objects {
-            if let Some(other) = names.insert(object.name.as_str(), app.key.as_str()) {
-                return Err(error(
-                    &app.key,
-                    DuplicateResourceName {
-                        name: object.name.clone(),
-                        other: other.to_owned(),
-                    },
-                ));
-            }
+            claim(&mut names, &object.name, &app.key, |other| {
+                DuplicateResourceName {
+                    name: object.name.clone(),
+                    other,
+                }
+            })?;
         }
     }
     for app in apps {
