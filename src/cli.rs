@@ -11,7 +11,8 @@ use dot_kubernetes_apps::Provider;
 use crate::render::{Observed, Pipeline, RenderError, to_yaml_stream};
 
 /// Render a Cluster composite resource through its provider's Composition (the provider
-/// step, then kcl/apps.k) and print the composed resources as a YAML stream.
+/// step, then the apps step: kcl/apps.k and kcl/manifests.k) and print the composed
+/// resources as a YAML stream.
 #[derive(Debug, Clone, clap::Args)]
 pub struct RenderArgs {
     /// The cloud to render for; defaults to the XR's
