@@ -9,7 +9,7 @@ use xr_admission::admission::{
 };
 use xr_admission::validate::Violation;
 
-use crate::render::{NotACluster, ProviderProblem, RenderError};
+use crate::error::{NotACluster, ProviderProblem, RenderError};
 
 /// How deep the parser reads YAML: 64 lists and mappings, serde-saphyr's default. The
 /// parser recurses per level (about 16 KiB of stack per level in a debug build), so

@@ -15,5 +15,6 @@
 
 mod admission;
 pub mod cli;
+mod error;
 pub mod package;
 pub mod render;
