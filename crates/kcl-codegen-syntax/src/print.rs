@@ -1162,12 +1162,23 @@ impl Printer {
 
 /// Dict entries and list items, which can hold `if` chains of their own kind.
 trait Inline: Sized {
-    /// The entries or items with the chains that have no branch replaced by their `else`
-    /// part (KCL would evaluate them the same way, and `if` needs a condition).
-    fn flatten(items: &[Self]) -> Vec<&Self>;
-
     /// The chain this entry or item is, if it is one.
     fn as_chain(&self) -> Option<&IfChain<Self>>;
+
+    /// The entries or items with the chains that have no branch replaced by their `else`
+    /// part (KCL would evaluate them the same way, and `if` needs a condition).
+    fn flatten(items: &[Self]) -> Vec<&Self> {
+        let mut out = Vec::new();
+        for item in items {
+            match item.as_chain() {
+                Some(chain) if chain.branches.is_empty() => {
+                    out.extend(Self::flatten(chain.orelse.as_deref().unwrap_or_default()));
+                }
+                _ => out.push(item),
+            }
+        }
+        out
+    }
 }
 
 impl Inline for Entry {
@@ -1177,19 +1188,6 @@ impl Inline for Entry {
             _ => None,
         }
     }
-
-    fn flatten(items: &[Self]) -> Vec<&Self> {
-        let mut out = Vec::new();
-        for item in items {
-            match item {
-                Entry::If(chain) if chain.branches.is_empty() => {
-                    out.extend(Self::flatten(chain.orelse.as_deref().unwrap_or_default()));
-                }
-                other => out.push(other),
-            }
-        }
-        out
-    }
 }
 
 impl Inline for ListItem {
@@ -1198,18 +1196,5 @@ impl Inline for ListItem {
             ListItem::If(chain) => Some(chain),
             _ => None,
         }
-    }
-
-    fn flatten(items: &[Self]) -> Vec<&Self> {
-        let mut out = Vec::new();
-        for item in items {
-            match item {
-                ListItem::If(chain) if chain.branches.is_empty() => {
-                    out.extend(Self::flatten(chain.orelse.as_deref().unwrap_or_default()));
-                }
-                other => out.push(other),
-            }
-        }
-        out
     }
 }

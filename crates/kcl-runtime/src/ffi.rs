@@ -83,43 +83,26 @@ impl KclLibrary {
                 .tried(paths.library.clone())
             }
         })?;
-        let missing = |name: &str, e: libloading::Error| {
-            LoadError::new(
-                LoadErrorKind::Library,
-                format!(
-                    "{} is not a KCL runtime library: missing `{name}`",
-                    paths.library.display()
-                ),
-                library_advice(&paths.library),
-            )
-            .with_source(e)
-            .tried(paths.library.clone())
-        };
+        let library = &paths.library;
         // SAFETY: the symbol types match the KCL C service API (kcl/kclvm/api/src/capi).
-        unsafe {
-            let service_new: Symbol<ServiceNew> = kcl
-                .get(b"kcl_service_new\0")
-                .map_err(|e| missing("kcl_service_new", e))?;
-            let service_delete: Symbol<ServiceDelete> = kcl
-                .get(b"kcl_service_delete\0")
-                .map_err(|e| missing("kcl_service_delete", e))?;
-            let free_string: Symbol<ServiceFreeString> = kcl
-                .get(b"kcl_service_free_string\0")
-                .map_err(|e| missing("kcl_service_free_string", e))?;
-            let call: Symbol<ServiceCall> = kcl
-                .get(b"kcl_service_call_with_length\0")
-                .map_err(|e| missing("kcl_service_call_with_length", e))?;
-            Ok(KclLibrary {
-                service_new: *service_new,
-                service_delete: *service_delete,
-                free_string: *free_string,
-                call: *call,
-                idle: Mutex::new(Vec::new()),
-                workers: Mutex::new(Vec::new()),
-                _kcl: kcl,
-                _libpython: libpython,
-            })
-        }
+        let (service_new, service_delete, free_string, call) = unsafe {
+            (
+                entry_point::<ServiceNew>(&kcl, library, "kcl_service_new")?,
+                entry_point::<ServiceDelete>(&kcl, library, "kcl_service_delete")?,
+                entry_point::<ServiceFreeString>(&kcl, library, "kcl_service_free_string")?,
+                entry_point::<ServiceCall>(&kcl, library, "kcl_service_call_with_length")?,
+            )
+        };
+        Ok(KclLibrary {
+            service_new,
+            service_delete,
+            free_string,
+            call,
+            idle: Mutex::new(Vec::new()),
+            workers: Mutex::new(Vec::new()),
+            _kcl: kcl,
+            _libpython: libpython,
+        })
     }
 
     /// Call a service method with a protobuf message and decode the protobuf answer.
@@ -516,6 +499,29 @@ fn library_advice(library: &Path) -> String {
              kcl-lib=={KCL_LIB_VERSION})"
         ),
     }
+}
+
+/// The entry point `name` of the KCL library at `path`, or an error saying that the file
+/// is not a KCL runtime library.
+///
+/// # Safety
+///
+/// `T` must be the type of the symbol `name`.
+unsafe fn entry_point<T: Copy>(kcl: &Library, path: &Path, name: &str) -> Result<T, LoadError> {
+    // SAFETY: the caller vouches for the type.
+    let symbol: Result<Symbol<T>, _> = unsafe { kcl.get(name.as_bytes()) };
+    symbol.map(|symbol| *symbol).map_err(|e| {
+        LoadError::new(
+            LoadErrorKind::Library,
+            format!(
+                "{} is not a KCL runtime library: missing `{name}`",
+                path.display()
+            ),
+            library_advice(path),
+        )
+        .with_source(e)
+        .tried(path.to_path_buf())
+    })
 }
 
 /// Open a library with its symbols visible to libraries loaded after it (`RTLD_GLOBAL`),

@@ -120,6 +120,21 @@ fn a_library_whose_headers_are_overwritten_is_a_load_error() {
 }
 
 #[test]
+fn a_whole_library_without_the_kcl_entry_points_is_a_load_error_naming_the_first_missing() {
+    // libpython loads as the KCL library would, and exports none of the service API.
+    let other = real().libpython;
+    let (kind, message) = load_error_in_child("no-entry-points", &lib_path_env(&other));
+    assert_eq!(kind, LoadErrorKind::Library, "{message}");
+    assert!(
+        message.contains(&format!(
+            "{} is not a KCL runtime library: missing `kcl_service_new`",
+            other.display()
+        )),
+        "{message}"
+    );
+}
+
+#[test]
 fn a_damaged_project_local_install_says_to_delete_it_and_reinstall() {
     // target/kcl-lib/<version>/{kcl_lib/<library>, kcl_lib-<version>.dist-info/RECORD}, as
     // `pip install --target` installs it, with bytes added to the library: its ELF structure

@@ -155,7 +155,7 @@ fn many_threads_evaluate_at_once_and_every_result_is_right() {
 
 #[test]
 fn a_program_whose_top_level_is_a_list_gives_one_document_per_item() {
-    // The shape of upstream's compositions.k: schemas, then a bare list of instances.
+    // The shape of a Configuration's compositions.k: schemas, then a bare list of instances.
     let out = runtime()
         .run(&Program::new().source(
             "compositions.k",
