@@ -1,10 +1,10 @@
 //! Typed `Cluster` composite resources (`devopstoolkit.ai/v2`) and their parameters.
 
-use kcl_apps::AppRegistry;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use crate::apps::*;
+/// The apps, one field per app: declared, with the apps' registry, in [`crate::apps`].
+pub use crate::apps::Apps;
 
 /// The cloud a cluster runs in; the composition is selected by it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
@@ -352,51 +352,6 @@ pub struct Creds {
 
 fn crossplane_system() -> String {
     "crossplane-system".into()
-}
-
-/// Apps to install in the cluster (`spec.parameters.apps`); absent means not installed.
-// The registry of the apps (`AppRegistry`): the order of the fields is the installation
-// order and the order of the XRD's properties. Each field is serialised as its app's key,
-// which the derive checks at compile time. Adding an app is its type and a field here.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema, AppRegistry)]
-#[serde(rename_all = "camelCase", default)]
-pub struct Apps {
-    /// The [`Crossplane`] app.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub crossplane: Option<Crossplane>,
-    /// The [`Argocd`] app.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub argocd: Option<Argocd>,
-    /// The [`Openfunction`] app.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub openfunction: Option<Openfunction>,
-    /// The [`Traefik`] app.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub traefik: Option<Traefik>,
-    /// The [`Dapr`] app.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub dapr: Option<Dapr>,
-    /// The [`ExternalSecrets`] app.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub external_secrets: Option<ExternalSecrets>,
-    /// The [`Nvidia`] app.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub nvidia: Option<Nvidia>,
-    /// The [`Vllm`] app.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub vllm: Option<Vllm>,
-    /// The [`Prometheus`] app.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub prometheus: Option<Prometheus>,
-    /// The [`Keda`] app.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub keda: Option<Keda>,
-    /// The [`EnvoyGateway`] app.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub envoy_gateway: Option<EnvoyGateway>,
-    /// The [`GatewayInferenceExtension`] app.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub gateway_inference_extension: Option<GatewayInferenceExtension>,
 }
 
 #[cfg(test)]
