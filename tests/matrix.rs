@@ -1,6 +1,7 @@
-//! Every scenario of `tests/scenarios/` rendered for every provider, compared with its
-//! reviewed snapshot `tests/snapshots/apps-step@<scenario>.yaml.snap` (insta's `glob!`, so
-//! each snapshot's header names its scenario file).
+//! Every scenario (those derived from the registry, and the files of `tests/scenarios/`)
+//! rendered for every provider, compared with its reviewed snapshot
+//! `tests/snapshots/apps-step@<scenario>.yaml.snap`. Each snapshot's header names its
+//! input: the scenario file, or for a derived scenario its parameters (`info`).
 //!
 //! A snapshot states each fact once:
 //!
@@ -16,18 +17,21 @@
 //! Review changes with `cargo insta review`; `cargo xtask test` never writes snapshots.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::panic::{AssertUnwindSafe, catch_unwind};
 
 use dot_kubernetes::render::to_yaml_stream;
 use dot_kubernetes_apps::{Provider, registry};
 use kcl_apps::app::ChartSource;
 use serde_json::{Value, json};
 
+use crate::common::scenarios::read_scenarios;
 use crate::common::{Case, case, managed_cluster, matrix, resource_name, root, scenarios};
 
 /// The scenario whose resources the others name instead of printing again.
 const BASELINE: &str = "no-apps";
 
-/// The explicit name of the scenario snapshots (insta appends `@<scenario file>`).
+/// The explicit name of the scenario snapshots (`@<scenario>.yaml` is appended, the name
+/// insta's `glob!` would give a scenario file).
 const SNAPSHOT: &str = "apps-step";
 
 /// Every snapshot the tests own, by directory: the scenario snapshots (one per scenario
@@ -265,15 +269,29 @@ fn every_scenario_renders_as_its_snapshot_for_every_provider() {
          it is printed",
     );
     settings.set_omit_expression(true);
-    settings.bind(|| {
-        insta::glob!("scenarios/*.yaml", |path| {
-            let scenario = path
-                .file_stem()
-                .and_then(|stem| stem.to_str())
-                .expect("a scenario file name");
-            insta::assert_snapshot!(SNAPSHOT, snapshot(&pins, scenario));
-        });
-    });
+    // Every scenario is compared before failing, each mismatch printed by insta.
+    let mut mismatched = Vec::new();
+    for scenario in scenarios() {
+        let mut settings = settings.clone();
+        settings.set_snapshot_suffix(format!("{}.yaml", scenario.name));
+        match &scenario.file {
+            Some(file) => settings.set_input_file(file),
+            None => settings.set_info(&scenario.parameters),
+        }
+        let compared = catch_unwind(AssertUnwindSafe(|| {
+            settings.bind(|| {
+                insta::assert_snapshot!(SNAPSHOT, snapshot(&pins, &scenario.name));
+            });
+        }));
+        if compared.is_err() {
+            mismatched.push(scenario.name.as_str());
+        }
+    }
+    assert!(
+        mismatched.is_empty(),
+        "the apps step composes otherwise than the reviewed snapshots of {mismatched:?}; \
+         review with `cargo insta review`"
+    );
 }
 
 #[test]
@@ -327,4 +345,49 @@ fn every_snapshot_belongs_to_a_test_and_none_is_pending() {
         }
     }
     assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+#[test]
+fn every_app_of_the_registry_has_its_scenarios_without_a_file() {
+    let derived = |name: &str| {
+        scenarios()
+            .iter()
+            .find(|s| s.name == name && s.file.is_none())
+            .unwrap_or_else(|| panic!("no scenario `{name}` derived from the registry"))
+    };
+    let every_app = derived("every-app");
+    for app in registry() {
+        assert_eq!(
+            every_app.parameters["apps"][&app.key],
+            json!({"enabled": true}),
+            "every-app enables `{}`",
+            app.key
+        );
+        let alone = scenarios().iter().filter(|s| s.file.is_none());
+        let parameters = json!({"apps": {&app.key: {"enabled": true}}});
+        assert!(
+            alone.filter(|s| s.parameters == parameters).count() == 1,
+            "no scenario derived from the registry enables `{}` alone",
+            app.key
+        );
+    }
+    assert_eq!(
+        derived("alone-envoy-gateway").parameters["apps"]["envoyGateway"]["enabled"],
+        true
+    );
+}
+
+#[test]
+fn a_scenario_file_named_as_a_derived_scenario_is_refused() {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    std::fs::write(
+        dir.path().join("alone-keda.yaml"),
+        "apps: {keda: {enabled: true}}\n",
+    )
+    .expect("the file writes");
+    let error = read_scenarios(dir.path()).expect_err("a file named as a derived scenario");
+    assert!(
+        error.contains("alone-keda.yaml") && error.contains("derived from the registry"),
+        "{error}"
+    );
 }

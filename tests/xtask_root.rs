@@ -9,8 +9,8 @@ use crate::common::root;
 
 #[test]
 fn xtask_codegen_works_on_the_checkout_of_the_current_directory() {
-    // Another checkout: a workspace with an xtask member and the KCL files, one of them
-    // stale.
+    // Another checkout: a workspace with an xtask member, the KCL files (one of them
+    // stale) and the package.
     let other = tempfile::tempdir().expect("a temporary directory");
     let checkout = other.path();
     fs::write(
@@ -24,14 +24,12 @@ fn xtask_codegen_works_on_the_checkout_of_the_current_directory() {
         "[package]\nname = \"xtask\"\n",
     )
     .unwrap();
-    fs::create_dir_all(checkout.join("kcl")).unwrap();
-    for entry in fs::read_dir(root().join("kcl")).unwrap() {
-        let file = entry.unwrap().file_name();
-        fs::copy(
-            root().join("kcl").join(&file),
-            checkout.join("kcl").join(&file),
-        )
-        .unwrap();
+    for dir in ["kcl", "package"] {
+        fs::create_dir_all(checkout.join(dir)).unwrap();
+        for entry in fs::read_dir(root().join(dir)).unwrap() {
+            let file = entry.unwrap().file_name();
+            fs::copy(root().join(dir).join(&file), checkout.join(dir).join(&file)).unwrap();
+        }
     }
     let apps = checkout.join("kcl/apps.k");
     let text = fs::read_to_string(&apps).unwrap();
@@ -57,6 +55,11 @@ fn xtask_codegen_works_on_the_checkout_of_the_current_directory() {
         stdout.contains("a/kcl/apps.k") && stdout.contains("-stale = 1"),
         "the diff is the other checkout's: {stdout}"
     );
+    // The package is built from the KCL as generated, not from the stale file on disk.
+    assert!(
+        !stdout.contains("a/package/"),
+        "the package follows the generated KCL: {stdout}"
+    );
 
     // Outside any checkout: a clear error, not this checkout.
     let nowhere = tempfile::tempdir().unwrap();
@@ -68,10 +71,14 @@ fn xtask_codegen_works_on_the_checkout_of_the_current_directory() {
     );
 }
 
-/// `cargo xtask codegen --check` of this checkout's build, run in `dir`.
+/// `cargo xtask codegen --check` of this checkout's build, with its KCL runtime (the one
+/// installed in its target directory), run in `dir`.
 fn codegen_check_in(dir: &std::path::Path) -> std::process::Output {
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map_or_else(|| root().join("target"), std::path::PathBuf::from);
     Command::new(env!("CARGO"))
         .current_dir(dir)
+        .env("CARGO_TARGET_DIR", target)
         .arg("run")
         .arg("--quiet")
         .arg("--manifest-path")

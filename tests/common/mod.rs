@@ -1,7 +1,7 @@
-//! Shared by the end-to-end tests: the scenarios of `tests/scenarios/` ([`scenarios`]), the
-//! composition in `kcl/` (loaded once per run), the renders of the provider × scenario
-//! matrix (each case rendered at most once per run, on first use), and the
-//! `dot-kubernetes render` command.
+//! Shared by the end-to-end tests: the scenarios ([`scenarios`]: derived from the registry,
+//! and the files of `tests/scenarios/`), the composition in `kcl/` (loaded once per run),
+//! the renders of the provider × scenario matrix (each case rendered at most once per run,
+//! on first use), and the `dot-kubernetes render` command.
 
 pub mod scenarios;
 
@@ -40,7 +40,8 @@ pub fn composition() -> &'static Composition {
     pipeline().composition()
 }
 
-/// Every scenario of `tests/scenarios/`, sorted by name.
+/// Every scenario (derived from the registry, and the files of `tests/scenarios/`),
+/// sorted by name.
 pub fn scenarios() -> &'static [Scenario] {
     static SCENARIOS: OnceLock<Vec<Scenario>> = OnceLock::new();
     SCENARIOS.get_or_init(|| {
@@ -214,7 +215,7 @@ pub fn case(scenario: &str, provider: Provider) -> &'static Case {
     let index = scenarios()
         .iter()
         .position(|s| s.name == scenario)
-        .unwrap_or_else(|| panic!("no scenario `{scenario}` in tests/scenarios"));
+        .unwrap_or_else(|| panic!("no scenario `{scenario}`"));
     cell(index * Provider::ALL.len() + provider_index(provider))
 }
 

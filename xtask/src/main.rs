@@ -1,4 +1,4 @@
-//! Project tasks: `cargo xtask codegen | render | package | test | bench`.
+//! Project tasks: `cargo xtask codegen (alias package) | render | test | bench`.
 
 mod bench;
 mod codegen;
@@ -20,8 +20,10 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Task {
-    /// Regenerate the generated regions of kcl/data.k, kcl/definition.k and kcl/apps.k
-    /// from the Rust types.
+    /// Regenerate everything that follows from the Rust types: the generated regions of
+    /// kcl/*.k, then package/ (crossplane.yaml, definition.yaml, compositions.yaml) built
+    /// from that KCL through the KCL runtime (installed first when it is missing).
+    #[command(visible_alias = "package")]
     Codegen {
         /// Write nothing; print a diff of every stale file and fail if there is one.
         #[arg(long)]
@@ -30,13 +32,6 @@ enum Task {
     // The command of the `dot-kubernetes` binary: its arguments and help are defined once,
     // with it.
     Render(dot_kubernetes::cli::RenderArgs),
-    /// Build package/ (crossplane.yaml, definition.yaml, compositions.yaml) from kcl/ through
-    /// the KCL runtime (installed first when it is missing).
-    Package {
-        /// Write nothing; print a diff of every stale file and fail if there is one.
-        #[arg(long)]
-        check: bool,
-    },
     /// Install the pinned KCL runtime when it is missing, then run the whole test suite.
     Test {
         /// Extra arguments for `cargo test`, after `--`.
@@ -58,14 +53,13 @@ fn main() -> ExitCode {
         }
     };
     let result = match cli.task {
-        Task::Codegen { check } => codegen::run(&root, check),
+        // The package is built through the KCL runtime: install it first on a fresh clone.
+        Task::Codegen { check } => {
+            install::ensure_runtime(&root).and_then(|()| codegen::run(&root, check))
+        }
         Task::Render(args) => dot_kubernetes::cli::render(&root.join("kcl"), &args)
             .map(|()| ExitCode::SUCCESS)
             .map_err(Error::from),
-        // The package is built through the KCL runtime: install it first on a fresh clone.
-        Task::Package { check } => {
-            install::ensure_runtime(&root).and_then(|()| package::run(&root, check))
-        }
         Task::Test { cargo_args } => {
             install::ensure_runtime(&root).and_then(|()| run_tests(&root, &cargo_args))
         }

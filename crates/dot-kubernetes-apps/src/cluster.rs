@@ -1,10 +1,10 @@
 //! Typed `Cluster` composite resources (`devopstoolkit.ai/v2`) and their parameters.
 
-use kcl_apps::AppRegistry;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use crate::apps::*;
+/// The apps, one field per app: declared, with the apps' registry, in [`crate::apps`].
+pub use crate::apps::Apps;
 
 /// The cloud a cluster runs in; the composition is selected by it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
@@ -266,9 +266,8 @@ impl NodeSize {
 }
 
 /// Parameters used to customize the cluster (`spec.parameters`).
-// The doc comments here are the XRD's descriptions. Each default is stated once, in
-// `impl Default`: the container's `#[serde(default)]` fills a missing field from it, and
-// schemars makes it the XRD's default.
+// The doc comments here are the XRD's descriptions; the defaults follow the crate's one
+// style (see the crate documentation).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", default)]
 pub struct Parameters {
@@ -309,7 +308,6 @@ impl Default for Parameters {
 }
 
 /// GPU node pool configuration for AI/ML workloads.
-// Each default is stated once, in `impl Default`, as for `Parameters`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", default)]
 pub struct Gpu {
@@ -354,51 +352,6 @@ fn crossplane_system() -> String {
     "crossplane-system".into()
 }
 
-/// Apps to install in the cluster (`spec.parameters.apps`); absent means not installed.
-// The registry of the apps (`AppRegistry`): the order of the fields is the installation
-// order and the order of the XRD's properties. Each field is serialised as its app's key,
-// which the derive checks at compile time. Adding an app is its type and a field here.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema, AppRegistry)]
-#[serde(rename_all = "camelCase", default)]
-pub struct Apps {
-    /// The [`Crossplane`] app.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub crossplane: Option<Crossplane>,
-    /// The [`Argocd`] app.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub argocd: Option<Argocd>,
-    /// The [`Openfunction`] app.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub openfunction: Option<Openfunction>,
-    /// The [`Traefik`] app.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub traefik: Option<Traefik>,
-    /// The [`Dapr`] app.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub dapr: Option<Dapr>,
-    /// The [`ExternalSecrets`] app.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub external_secrets: Option<ExternalSecrets>,
-    /// The [`Nvidia`] app.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub nvidia: Option<Nvidia>,
-    /// The [`Vllm`] app.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub vllm: Option<Vllm>,
-    /// The [`Prometheus`] app.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub prometheus: Option<Prometheus>,
-    /// The [`Keda`] app.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub keda: Option<Keda>,
-    /// The [`EnvoyGateway`] app.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub envoy_gateway: Option<EnvoyGateway>,
-    /// The [`GatewayInferenceExtension`] app.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub gateway_inference_extension: Option<GatewayInferenceExtension>,
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -408,49 +361,5 @@ mod tests {
         for size in NodeSize::ALL {
             assert_eq!(serde_json::to_value(size).unwrap(), size.name());
         }
-    }
-
-    /// The defaults of a type with `impl Default` read by `#[serde(default)]`: what serde
-    /// fills in for an empty object, and the XRD's default of each field (schemars's).
-    fn assert_defaults_agree<T>(defaults: &T)
-    where
-        T: Default + PartialEq + std::fmt::Debug + Serialize + JsonSchema,
-        T: for<'de> Deserialize<'de>,
-    {
-        let empty: T = serde_json::from_value(serde_json::json!({})).unwrap();
-        assert_eq!(&empty, defaults, "serde's defaults");
-        let schema = kcl_codegen::schema::structural(&schemars::schema_for!(T)).unwrap();
-        let schema_defaults: serde_json::Map<String, serde_json::Value> = schema["properties"]
-            .as_object()
-            .unwrap()
-            .iter()
-            .filter_map(|(name, property)| Some((name.clone(), property.get("default")?.clone())))
-            .collect();
-        let serialized = serde_json::to_value(defaults).unwrap();
-        assert_eq!(
-            serialized.as_object().unwrap(),
-            &schema_defaults,
-            "the XRD's defaults"
-        );
-    }
-
-    #[test]
-    fn the_defaults_of_the_parameters_are_those_serde_and_the_xrd_apply() {
-        let parameters = Parameters::default();
-        assert_defaults_agree(&parameters);
-        assert_eq!(parameters.node_size, NodeSize::Small);
-        assert_eq!(parameters.min_node_count, 1);
-        assert_eq!(parameters.namespaces, ["dev", "production"]);
-        let gpu = Gpu::default();
-        assert_defaults_agree(&gpu);
-        assert_eq!(
-            gpu,
-            Gpu {
-                enabled: false,
-                node_size: NodeSize::Small,
-                min_node_count: 1,
-                max_node_count: 10,
-            }
-        );
     }
 }

@@ -289,13 +289,11 @@ pub fn parameters_schema(apps: &[AppSpec]) -> Result<Value, CodegenError> {
 
 /// `root` (the top-level parameters), `gpu` and `creds` as data dicts.
 fn cluster_data_dicts() -> Result<Module, CodegenError> {
-    let mut root = schema::data_dict(&schemars::schema_for!(Parameters))?;
     // gpu, apps and creds have data dicts of their own.
-    if let Some(Value::Object(properties)) = root.get_mut("properties") {
-        for nested in ["gpu", "apps", "creds"] {
-            properties.remove(nested);
-        }
-    }
+    let root = without_properties(
+        schema::data_dict(&schemars::schema_for!(Parameters))?,
+        &["gpu", "apps", "creds"],
+    );
     Ok(Module {
         body: vec![
             Stmt::assign("root", Expr::from_json(&root).with_dotted_keys()),
@@ -313,6 +311,17 @@ fn cluster_data_dicts() -> Result<Module, CodegenError> {
     })
 }
 
+/// A data dict without the named properties, the others in their order (`shift_remove`:
+/// `remove` is a swap-remove under `preserve_order`, which moves the last property).
+fn without_properties(mut dict: Value, names: &[&str]) -> Value {
+    if let Some(Value::Object(properties)) = dict.get_mut("properties") {
+        for name in names {
+            properties.shift_remove(*name);
+        }
+    }
+    dict
+}
+
 fn data_dict<T: JsonSchema>() -> Result<Value, SchemaError> {
     schema::data_dict(&schemars::schema_for!(T))
 }
@@ -320,6 +329,18 @@ fn data_dict<T: JsonSchema>() -> Result<Value, SchemaError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn removing_properties_keeps_the_order_of_the_others() {
+        let dict = serde_json::json!({"properties": {"a": 1, "gpu": 2, "b": 3, "apps": 4, "c": 5}});
+        let keys: Vec<String> = without_properties(dict, &["gpu", "apps"])["properties"]
+            .as_object()
+            .expect("properties")
+            .keys()
+            .cloned()
+            .collect();
+        assert_eq!(keys, ["a", "b", "c"]);
+    }
 
     #[test]
     fn every_field_of_parameters_but_the_apps_is_read_by_the_provider_steps() {

@@ -251,8 +251,8 @@ fn a_bump_renovate_makes_on_its_own_changes_the_pin_everywhere_it_is_mirrored() 
                 && files.contains("package/compositions.yaml"),
             "`{dep_name}` is bumped in {files:?} only"
         );
-        // Each generated copy reads the bumped version, as `cargo xtask codegen` and
-        // `cargo xtask package` would write it after the Rust attribute changed.
+        // Each generated copy reads the bumped version, as `cargo xtask codegen` would
+        // write it after the Rust attribute changed.
         let line = format!("{pin} = \"99.0.0\"");
         assert!(bumped["kcl/apps.k"].contains(&line), "kcl/apps.k: {line}");
         assert_eq!(

@@ -15,8 +15,9 @@
 //!
 //! Generating is two steps, so that one broken file stops everything before anything is
 //! written: [`splice_file`] (or [`replace`] on text) computes each file's new contents,
-//! then [`update`] compares them with the disk and writes the stale files, or only reports
-//! them with a unified diff ([`Mode::Check`]).
+//! then [`update`] (or [`update_in`], for paths relative to a directory) compares them with
+//! the disk and writes the stale files, or only reports them with a unified diff
+//! ([`Mode::Check`]).
 
 use std::fmt;
 use std::fs;
@@ -454,13 +455,22 @@ pub struct Stale {
 /// symbolic link is written through to its target, and stays a link. Files that are up
 /// to date are not touched. A missing file counts as empty and is created.
 pub fn update(files: &[Generated], mode: Mode) -> Result<Report, Error> {
+    update_in(Path::new(""), files, mode)
+}
+
+/// [`update`] with the files' paths relative to `dir`: each file is read and written at
+/// `dir` joined with its path, and named by its path as given, in the report and its diffs
+/// (`a/kcl/apps.k` rather than an absolute path), without changing the process's current
+/// directory.
+pub fn update_in(dir: &Path, files: &[Generated], mode: Mode) -> Result<Report, Error> {
     let mut report = Report::default();
     let mut writes = Vec::new();
     for file in files {
-        let old = match fs::read_to_string(&file.path) {
+        let path = dir.join(&file.path);
+        let old = match fs::read_to_string(&path) {
             Ok(old) => old,
             Err(error) if error.kind() == io::ErrorKind::NotFound => String::new(),
-            Err(error) => return Err(io_error(&file.path, error)),
+            Err(error) => return Err(io_error(&path, error)),
         };
         let (old_lf, new_lf) = (normalise(&old), normalise(&file.contents));
         if old_lf == new_lf {
@@ -472,7 +482,7 @@ pub fn update(files: &[Generated], mode: Mode) -> Result<Report, Error> {
             } else {
                 file.contents.clone()
             };
-            writes.push((file.path.as_path(), contents));
+            writes.push((path, contents));
         }
         report.stale.push(Stale {
             path: file.path.clone(),

@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 
 use kcl_codegen::regions::{
     Generated, Mode, Region, RegionError, RegionErrorKind, find, replace, splice_file, update,
+    update_in,
 };
 
 fn path() -> &'static Path {
@@ -273,6 +274,37 @@ fn check_mode_reports_a_unified_diff_and_writes_nothing() {
     assert_eq!(report.stale[0].diff, expected);
     assert!(!report.is_up_to_date());
     assert_eq!(report.to_string(), report.stale[0].diff);
+}
+
+#[test]
+fn update_in_a_directory_reads_and_writes_there_and_names_files_as_given() {
+    let (dir, apps, data) = project();
+    let relative = |file: Generated| Generated {
+        path: file.path.strip_prefix(dir.path()).unwrap().to_owned(),
+        ..file
+    };
+    let files: Vec<Generated> = generate(&apps, &data).into_iter().map(relative).collect();
+    let report = update_in(dir.path(), &files, Mode::Check).unwrap();
+    assert_eq!(report.stale.len(), 1);
+    assert_eq!(report.stale[0].path, Path::new("apps.k"));
+    assert!(
+        report.stale[0]
+            .diff
+            .starts_with("--- a/apps.k\n+++ b/apps.k\n"),
+        "{}",
+        report.stale[0].diff
+    );
+    update_in(dir.path(), &files, Mode::Write).unwrap();
+    assert!(
+        fs::read_to_string(&apps)
+            .unwrap()
+            .contains("redis = \"2.19.0\"\n")
+    );
+    assert!(
+        update_in(dir.path(), &files, Mode::Check)
+            .unwrap()
+            .is_up_to_date()
+    );
 }
 
 #[test]

@@ -43,8 +43,6 @@ pub struct Argocd {
     pub source_path: String,
 }
 
-/// The defaults of every parameter: serde fills in a missing one from here (the
-/// container's `#[serde(default)]`), and schemars makes them the XRD's defaults.
 impl Default for Argocd {
     fn default() -> Self {
         Argocd {

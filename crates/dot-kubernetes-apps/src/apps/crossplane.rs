@@ -4,7 +4,7 @@ use serde::{Deserialize, Serialize};
 
 /// Install Crossplane.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema, App)]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase", default)]
 #[app(release(
     chart = "crossplane",
     repository = "https://charts.crossplane.io/stable",
@@ -13,6 +13,5 @@ use serde::{Deserialize, Serialize};
 ))]
 pub struct Crossplane {
     /// Install the app.
-    #[serde(default)]
     pub enabled: bool,
 }

@@ -4,7 +4,7 @@ use serde::{Deserialize, Serialize};
 
 /// Install Dapr.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema, App)]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase", default)]
 #[app(release(
     chart = "dapr",
     repository = "https://dapr.github.io/helm-charts/",
@@ -13,6 +13,5 @@ use serde::{Deserialize, Serialize};
 ))]
 pub struct Dapr {
     /// Install the app.
-    #[serde(default)]
     pub enabled: bool,
 }

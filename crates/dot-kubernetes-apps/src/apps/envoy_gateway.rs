@@ -17,7 +17,7 @@ pub const GATEWAY_NAMESPACE: &str = "envoy-gateway-system";
 /// Gateway routes to `InferencePool` backends only through Envoy AI Gateway. It coexists
 /// with Traefik, which serves `Ingress` resources.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema, App)]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase", default)]
 #[app(
     release(
         chart = "gateway-helm",
@@ -67,6 +67,5 @@ pub const GATEWAY_NAMESPACE: &str = "envoy-gateway-system";
 )]
 pub struct EnvoyGateway {
     /// Install the app.
-    #[serde(default)]
     pub enabled: bool,
 }

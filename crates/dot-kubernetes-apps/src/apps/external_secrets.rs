@@ -60,8 +60,6 @@ fn opaque() -> String {
     "Opaque".into()
 }
 
-/// The defaults of every parameter: serde fills in a missing one from here (the
-/// container's `#[serde(default)]`), and schemars makes them the XRD's defaults.
 impl Default for ExternalSecrets {
     fn default() -> Self {
         ExternalSecrets {

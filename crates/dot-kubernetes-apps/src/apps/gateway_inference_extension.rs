@@ -40,8 +40,6 @@ pub struct GatewayInferenceExtension {
     pub body_based_router: bool,
 }
 
-/// The defaults of every parameter: serde fills in a missing one from here (the
-/// container's `#[serde(default)]`), and schemars makes them the XRD's defaults.
 impl Default for GatewayInferenceExtension {
     fn default() -> Self {
         GatewayInferenceExtension {

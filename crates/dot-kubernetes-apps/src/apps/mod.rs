@@ -1,27 +1,64 @@
-//! One module per app, each a Rust type that declares the app with `#[derive(App)]`.
+//! One module per app, each a Rust type that declares the app with `#[derive(App)]`, and
+//! [`Apps`], the registry of them all.
+//!
+//! An app is registered by one line of the `apps!` invocation below, `module: Type,`:
+//! it declares the module, re-exports what it makes public, and declares the field of
+//! [`Apps`] (named as the module, serialised as the app's key). The order of the lines is
+//! the installation order and the order of the XRD's properties.
 
-mod argocd;
-mod crossplane;
-mod dapr;
-mod envoy_gateway;
-mod external_secrets;
-mod gateway_inference_extension;
-mod keda;
-mod nvidia;
-mod openfunction;
-mod prometheus;
-mod traefik;
-mod vllm;
+/// Declares each app's module, re-exports it, and declares [`Apps`] with one
+/// `Option<App>` field per app, in the order given. An attribute before a line goes on
+/// the field (for example `#[serde(rename = "...")]`, when the app's key is not the
+/// module's name in lowerCamelCase).
+macro_rules! apps {
+    ($($(#[$field_attribute:meta])* $module:ident: $app:ident,)*) => {
+        $(
+            mod $module;
+            pub use $module::*;
+        )*
 
-pub use argocd::Argocd;
-pub use crossplane::Crossplane;
-pub use dapr::Dapr;
-pub use envoy_gateway::{EnvoyGateway, GATEWAY_NAME, GATEWAY_NAMESPACE};
-pub use external_secrets::{ExternalSecret, ExternalSecrets};
-pub use gateway_inference_extension::GatewayInferenceExtension;
-pub use keda::Keda;
-pub use nvidia::Nvidia;
-pub use openfunction::Openfunction;
-pub use prometheus::{PROMETHEUS_URL, Prometheus};
-pub use traefik::Traefik;
-pub use vllm::Vllm;
+        /// Apps to install in the cluster (`spec.parameters.apps`); absent means not
+        /// installed.
+        // The registry of the apps (`AppRegistry`): each field is serialised as its app's
+        // key, which the derive checks at compile time.
+        #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema, AppRegistry)]
+        #[serde(rename_all = "camelCase", default)]
+        pub struct Apps {
+            $(
+                #[doc = concat!("The [`", stringify!($app), "`] app.")]
+                $(#[$field_attribute])*
+                #[serde(skip_serializing_if = "Option::is_none")]
+                pub $module: Option<$app>,
+            )*
+        }
+
+        #[cfg(test)]
+        impl Apps {
+            /// Every app, each with its `Default`.
+            pub(crate) fn every_app_default() -> Self {
+                Apps {
+                    $($module: Some(<$app>::default()),)*
+                }
+            }
+        }
+    };
+}
+
+use kcl_apps::AppRegistry;
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+apps! {
+    crossplane: Crossplane,
+    argocd: Argocd,
+    openfunction: Openfunction,
+    traefik: Traefik,
+    dapr: Dapr,
+    external_secrets: ExternalSecrets,
+    nvidia: Nvidia,
+    vllm: Vllm,
+    prometheus: Prometheus,
+    keda: Keda,
+    envoy_gateway: EnvoyGateway,
+    gateway_inference_extension: GatewayInferenceExtension,
+}

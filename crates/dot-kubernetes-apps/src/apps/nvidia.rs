@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 /// and Azure (AKS); optional on Google (GKE), where drivers and the device plugin are
 /// pre-installed.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema, App)]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase", default)]
 #[app(release(
     chart = "gpu-operator",
     repository = "https://helm.ngc.nvidia.com/nvidia",
@@ -16,6 +16,5 @@ use serde::{Deserialize, Serialize};
 ))]
 pub struct Nvidia {
     /// Install the app.
-    #[serde(default)]
     pub enabled: bool,
 }

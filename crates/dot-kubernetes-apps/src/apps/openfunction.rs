@@ -4,7 +4,7 @@ use serde::{Deserialize, Serialize};
 
 /// Install OpenFunction.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema, App)]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase", default)]
 #[app(release(
     chart = "openfunction",
     url = "https://openfunction.github.io/charts/openfunction-{version}.tgz",
@@ -14,6 +14,5 @@ use serde::{Deserialize, Serialize};
 ))]
 pub struct Openfunction {
     /// Install the app.
-    #[serde(default)]
     pub enabled: bool,
 }

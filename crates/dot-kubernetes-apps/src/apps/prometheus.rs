@@ -8,7 +8,7 @@ pub const PROMETHEUS_URL: &str = "http://kube-prometheus-stack-prometheus.promet
 
 /// Install Prometheus (kube-prometheus-stack). KEDA's Prometheus triggers need it.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema, App)]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase", default)]
 #[app(release(
     chart = "kube-prometheus-stack",
     repository = "https://prometheus-community.github.io/helm-charts",
@@ -17,6 +17,5 @@ pub const PROMETHEUS_URL: &str = "http://kube-prometheus-stack-prometheus.promet
 ))]
 pub struct Prometheus {
     /// Install the app.
-    #[serde(default)]
     pub enabled: bool,
 }

@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 /// Install Traefik, which serves `Ingress` resources. It coexists with Envoy Gateway, which
 /// serves Gateway API resources.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema, App)]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase", default)]
 #[app(release(
     chart = "traefik",
     repository = "https://helm.traefik.io/traefik",
@@ -14,6 +14,5 @@ use serde::{Deserialize, Serialize};
 ))]
 pub struct Traefik {
     /// Install the app.
-    #[serde(default)]
     pub enabled: bool,
 }

@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 // attributes.
 #[allow(clippy::duplicated_attributes)]
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema, App)]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase", default)]
 #[app(
     image(
         name = "operator",
@@ -52,6 +52,5 @@ use serde::{Deserialize, Serialize};
 )]
 pub struct Vllm {
     /// Install the app.
-    #[serde(default)]
     pub enabled: bool,
 }
