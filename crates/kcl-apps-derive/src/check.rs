@@ -81,6 +81,7 @@ pub struct Image {
 pub struct Values {
     pub at: Vec<String>,
     pub value: Value,
+    pub file: Option<String>,
     pub when: Option<Condition>,
 }
 
@@ -90,6 +91,7 @@ pub struct Object {
     pub external_name: Option<String>,
     pub usage: bool,
     pub manifest: Value,
+    pub file: Option<String>,
     pub retain: bool,
     pub when: Option<Condition>,
 }
@@ -478,8 +480,9 @@ impl Checker<'_> {
     }
 
     /// Every `{{ path }}` names a field of the app, by its serde name. Only the first
-    /// segment of a nested path (`{{ a.b }}`) is checked: the derive sees this struct's
-    /// fields, not those of the types they hold.
+    /// segment of a nested path (`{{ a.b }}`) is checked here: the derive sees this
+    /// struct's fields, not those of the types they hold; kcl-apps checks the whole path
+    /// against the parameters' schema when it lowers the app.
     fn parameter_references(&mut self) {
         if !self.fields.known || self.fields.flattened {
             // With a flattened field the parameters have names the derive cannot see.
@@ -635,6 +638,7 @@ impl Checker<'_> {
         Some(Values {
             at: at?,
             value: value?,
+            file: attr.file.as_ref().map(LitStr::value),
             when: when?,
         })
     }
@@ -678,6 +682,7 @@ impl Checker<'_> {
             external_name: external_name?,
             usage: self.usage(&attr.no_usage, "object"),
             manifest: manifest?,
+            file: attr.file.as_ref().map(LitStr::value),
             retain: attr.retain.is_present(),
             when: when?,
         })

@@ -140,11 +140,13 @@ fn release(release: &Release) -> TokenStream {
 fn values_part(values: &Values) -> TokenStream {
     let at = &values.at;
     let value = yaml::to_tokens(&values.value);
+    let file = optional_string(values.file.as_deref());
     let when = condition(values.when.as_ref());
     quote! {
         _kcl_apps::app::Values {
             at: ::std::vec![#(::std::string::String::from(#at)),*],
             value: #value,
+            file: #file,
             when: #when,
         }
     }
@@ -156,24 +158,32 @@ fn object(object: &Object) -> TokenStream {
         external_name,
         usage,
         manifest,
+        file,
         retain,
         when,
     } = object;
     let manifest = yaml::to_tokens(manifest);
     let when = condition(when.as_ref());
-    let external_name = match external_name {
-        Some(name) => quote!(::std::option::Option::Some(::std::string::String::from(#name))),
-        None => quote!(::std::option::Option::None),
-    };
+    let external_name = optional_string(external_name.as_deref());
+    let file = optional_string(file.as_deref());
     quote! {
         _kcl_apps::app::Object {
             name: ::std::string::String::from(#name),
             external_name: #external_name,
             usage: #usage,
             manifest: #manifest,
+            file: #file,
             retain: #retain,
             when: #when,
         }
+    }
+}
+
+/// `Some(String::from(text))` or `None`.
+fn optional_string(text: Option<&str>) -> TokenStream {
+    match text {
+        Some(text) => quote!(::std::option::Option::Some(::std::string::String::from(#text))),
+        None => quote!(::std::option::Option::None),
     }
 }
 

@@ -100,7 +100,8 @@ use syn::{DeriveInput, parse_macro_input};
 /// The struct needs a `bool` field serialised as `enabled`: it switches the app on. In
 /// values and manifests, a string that is exactly `"{{ path }}"` reads the app's parameter
 /// at that dotted path; its first segment must be a field's serde name (checked at compile
-/// time, with a suggestion; nested segments are not checked). `"{{ xr:name }}"` and
+/// time, with a suggestion). The derive sees only the struct's own fields: the rest of the
+/// path is checked against the parameters' schema when kcl-apps lowers the app. `"{{ xr:name }}"` and
 /// `"{{ xr:namespace }}"` read the composite resource's name and namespace
 /// (`kcl_apps::app::XR_FIELDS`; another `xr:` field is a compile error).
 ///

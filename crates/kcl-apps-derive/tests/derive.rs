@@ -196,6 +196,7 @@ fn api_gateway_has_an_oci_chart_conditional_values_and_objects_from_files() {
                 values: vec![Values {
                     at: vec![],
                     value: json!({"deployment": {"replicas": 2}}),
+                    file: None,
                     when: Some(Condition::AppEnabled("metrics".into())),
                 }],
                 when: None,
@@ -211,6 +212,7 @@ fn api_gateway_has_an_oci_chart_conditional_values_and_objects_from_files() {
                         "metadata": {"name": "eg"},
                         "spec": {"controllerName": "example.com/gateway-controller"},
                     }),
+                    file: Some("tests/fixtures/manifests/gateway-class.yaml".into()),
                     retain: true,
                     when: None,
                 },
@@ -231,6 +233,7 @@ fn api_gateway_has_an_oci_chart_conditional_values_and_objects_from_files() {
                             "podMetricsEndpoints": [{"port": "metrics", "path": "/stats/metrics"}],
                         },
                     }),
+                    file: Some("tests/fixtures/manifests/pod-monitor.yaml".into()),
                     retain: false,
                     when: Some(Condition::AppEnabled("metrics".into())),
                 },
@@ -319,16 +322,19 @@ fn dashboard_has_values_parts_at_paths_an_explicit_pin_an_inline_object_and_requ
                     "nothing": null,
                     "args": ["--a", "--b"],
                 }),
+                file: Some("tests/fixtures/values/dashboard.yaml".into()),
                 when: None,
             },
             Values {
                 at: vec!["server".into(), "ingress".into()],
                 value: json!({"enabled": true, "hosts": ["{{ host }}"]}),
+                file: Some("tests/fixtures/values/ingress.yaml".into()),
                 when: Some(Condition::AppEnabled("ingress".into())),
             },
             Values {
                 at: vec!["server".into(), "extraArgs".into()],
                 value: json!(["a", "b"]),
+                file: None,
                 when: None,
             },
         ]
@@ -340,6 +346,7 @@ fn dashboard_has_values_parts_at_paths_an_explicit_pin_an_inline_object_and_requ
             external_name: None,
             usage: true,
             manifest: json!({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "settings"}}),
+            file: None,
             retain: false,
             when: Some(Condition::Field(vec!["with_settings".into()])),
         }]

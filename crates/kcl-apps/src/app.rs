@@ -126,6 +126,9 @@ pub struct Values {
     pub at: Vec<String>,
     /// The values; must be an object unless `at` is not empty.
     pub value: serde_json::Value,
+    /// The YAML file the values were read from, as the app names it (relative to its
+    /// crate); `None` for inline YAML. Errors about the values' templates name it.
+    pub file: Option<String>,
     /// The part is present only when this holds.
     pub when: Option<Condition>,
 }
@@ -143,6 +146,9 @@ pub struct Object {
     pub usage: bool,
     /// The object's manifest.
     pub manifest: serde_json::Value,
+    /// The YAML file the manifest was read from, as the app names it (relative to its
+    /// crate); `None` for an inline manifest. Errors about its templates name it.
+    pub file: Option<String>,
     /// Keep the object when the composite resource is deleted (management policies
     /// `Create, Update, Observe`): for CRDs and cluster-wide objects others may share.
     pub retain: bool,

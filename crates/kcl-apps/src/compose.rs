@@ -198,6 +198,64 @@ pub enum ComposeErrorKind {
         /// The image name.
         name: String,
     },
+    /// A `{{ path }}` template names a field that the parameter it is looked up in does
+    /// not have.
+    UnknownTemplatePath {
+        /// Where the template is written.
+        origin: TemplateOrigin,
+        /// The template's path, as written (`upstream.adress`).
+        path: String,
+        /// The parameter the field is looked up in (`upstream`); empty for the app's own
+        /// parameters.
+        parent: String,
+        /// The field it does not have (`adress`).
+        field: String,
+        /// The path with the closest field instead, when one is close (`upstream.address`).
+        suggestion: Option<String>,
+    },
+    /// A `{{ path }}` template goes on below a parameter that has no fields: a string, a
+    /// number, a boolean or a list.
+    TemplatePathThroughValue {
+        /// Where the template is written.
+        origin: TemplateOrigin,
+        /// The template's path, as written (`host.name`).
+        path: String,
+        /// The parameter that has no fields (`host`).
+        parent: String,
+        /// Its JSON Schema type (`string`).
+        ty: String,
+    },
+}
+
+/// Where a template is written: a YAML file of the app, or its inline YAML.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TemplateOrigin {
+    /// A YAML file, as the app names it (`values/cache.yaml`).
+    File(String),
+    /// The inline values of a release.
+    InlineValues {
+        /// The release's name.
+        release: String,
+    },
+    /// The inline manifest of an object.
+    InlineManifest {
+        /// The object's name.
+        object: String,
+    },
+}
+
+impl fmt::Display for TemplateOrigin {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            TemplateOrigin::File(file) => write!(f, "`{file}`"),
+            TemplateOrigin::InlineValues { release } => {
+                write!(f, "the inline values of release `{release}`")
+            }
+            TemplateOrigin::InlineManifest { object } => {
+                write!(f, "the inline manifest of object `{object}`")
+            }
+        }
+    }
 }
 
 impl fmt::Display for ComposeError {
@@ -297,6 +355,32 @@ impl fmt::Display for ComposeErrorKind {
             UnknownImage { name } => {
                 write!(f, "`{{{{ image:{name} }}}}` names no image of the app")
             }
+            UnknownTemplatePath {
+                origin,
+                path,
+                parent,
+                field,
+                suggestion,
+            } => {
+                write!(f, "{origin}: `{{{{ {path} }}}}` names no parameter")?;
+                if !parent.is_empty() {
+                    write!(f, ": `{parent}` has no field `{field}`")?;
+                }
+                match suggestion {
+                    Some(suggestion) => write!(f, "; did you mean `{{{{ {suggestion} }}}}`?"),
+                    None => Ok(()),
+                }
+            }
+            TemplatePathThroughValue {
+                origin,
+                path,
+                parent,
+                ty,
+            } => write!(
+                f,
+                "{origin}: `{{{{ {path} }}}}` names no parameter: `{parent}` is of type `{ty}`, \
+                 which has no fields"
+            ),
         }
     }
 }
@@ -498,6 +582,7 @@ fn check_apps(apps: &[AppSpec]) -> Result<(), ComposeError> {
         }
         // Every app is switched on by a boolean `enabled`.
         field_default(app, &["enabled".into()])?;
+        check_template_paths(app)?;
         for part in &app.hand_written {
             if [&part.file, &part.what]
                 .iter()
@@ -548,6 +633,117 @@ fn check_apps(apps: &[AppSpec]) -> Result<(), ComposeError> {
         }
     }
     Ok(())
+}
+
+/// Every `{{ path }}` template of the app's values and manifests reads a parameter of its
+/// schema, by serde names.
+///
+/// A path goes on below a map (`BTreeMap<String, _>`) by any key, into the map's values,
+/// and stops being checked below a free-form value (`serde_json::Value`): the schema does
+/// not say which keys they have.
+fn check_template_paths(app: &AppSpec) -> Result<(), ComposeError> {
+    let parameters =
+        schema::structural(&app.parameters).map_err(|e| error(&app.key, Parameters(e)))?;
+    let check = |value: &Value, origin: &dyn Fn() -> TemplateOrigin| {
+        for path in template_paths(value) {
+            if let Some(problem) = path_problem(&parameters, &path, origin) {
+                return Err(error(&app.key, problem));
+            }
+        }
+        Ok(())
+    };
+    for release in &app.releases {
+        for part in &release.values {
+            check(&part.value, &|| match &part.file {
+                Some(file) => TemplateOrigin::File(file.clone()),
+                None => TemplateOrigin::InlineValues {
+                    release: release.name.clone(),
+                },
+            })?;
+        }
+    }
+    for object in &app.objects {
+        check(&object.manifest, &|| match &object.file {
+            Some(file) => TemplateOrigin::File(file.clone()),
+            None => TemplateOrigin::InlineManifest {
+                object: object.name.clone(),
+            },
+        })?;
+    }
+    Ok(())
+}
+
+/// The paths of the `{{ path }}` templates in a value, in order.
+fn template_paths(value: &Value) -> Vec<Vec<&str>> {
+    match value {
+        Value::String(s) => match Reference::parse(s) {
+            Some(Reference::Path(path)) => vec![path],
+            _ => Vec::new(),
+        },
+        Value::Array(items) => items.iter().flat_map(template_paths).collect(),
+        Value::Object(map) => map.values().flat_map(template_paths).collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// Why `path` reads no parameter of the structural schema `parameters`, if it does not.
+fn path_problem(
+    parameters: &Value,
+    path: &[&str],
+    origin: &dyn Fn() -> TemplateOrigin,
+) -> Option<ComposeErrorKind> {
+    let mut node = parameters;
+    for (i, field) in path.iter().enumerate() {
+        if node.get("x-kubernetes-preserve-unknown-fields") == Some(&Value::Bool(true)) {
+            // A free-form value: any path below it may exist.
+            return None;
+        }
+        if let Some(values) = node.get("additionalProperties") {
+            // A map: the segment is a key, the rest reads its value.
+            node = values;
+            continue;
+        }
+        let parent = path[..i].join(".");
+        let Some(properties) = node.get("properties").and_then(Value::as_object) else {
+            let ty = node
+                .get("type")
+                .and_then(Value::as_str)
+                .unwrap_or("unknown");
+            return Some(TemplatePathThroughValue {
+                origin: origin(),
+                path: path.join("."),
+                parent,
+                ty: ty.to_owned(),
+            });
+        };
+        match properties.get(*field) {
+            Some(property) => node = property,
+            None => {
+                let suggestion = did_you_mean(field, properties.keys()).map(|closest| {
+                    let mut fixed = path.to_vec();
+                    fixed[i] = closest;
+                    fixed.join(".")
+                });
+                return Some(UnknownTemplatePath {
+                    origin: origin(),
+                    path: path.join("."),
+                    parent,
+                    field: (*field).to_owned(),
+                    suggestion,
+                });
+            }
+        }
+    }
+    None
+}
+
+/// The candidate closest to `name`, if one is close enough to be a likely misspelling.
+fn did_you_mean<'a>(name: &str, candidates: impl Iterator<Item = &'a String>) -> Option<&'a str> {
+    candidates
+        .map(|candidate| (strsim::jaro_winkler(name, candidate), candidate.as_str()))
+        .filter(|(score, _)| *score > 0.8)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, candidate)| candidate)
 }
 
 /// The apps in an order where every app comes after all the apps that require it, so that
@@ -947,7 +1143,10 @@ fn values_expr(app: &AppSpec, parts: &[Values], xr: &Expr) -> Result<Expr, Compo
         }
         check_visible_keys(app, &part.value, "values")?;
         insert_part(&mut root, &[], &part.at, &part.value, part.when.as_ref())
-            .map_err(|kind| error(&app.key, kind))?;
+            .map_err(|kind| ComposeError {
+                app: app.key.clone(),
+                kind,
+            })?;
     }
     node_expr(app, &root, xr)
 }
@@ -959,14 +1158,14 @@ fn insert_part(
     at: &[String],
     value: &Value,
     when: Option<&Condition>,
-) -> Result<(), ComposeErrorKind> {
+) -> Result<(), Box<ComposeErrorKind>> {
     let ValuesNode::Map(entries) = node else {
-        return Err(ValuesOverlapPlainValue { at: at.join(".") });
+        return Err(Box::new(ValuesOverlapPlainValue { at: at.join(".") }));
     };
     match at.split_first() {
         None => {
             let Value::Object(map) = value else {
-                return Err(TopValuesNotMapping);
+                return Err(Box::new(TopValuesNotMapping));
             };
             for (key, value) in map {
                 merge_entry(entries, key, when, value, path)?;
@@ -997,7 +1196,7 @@ fn merge_entry(
     when: Option<&Condition>,
     value: &Value,
     path: &[&str],
-) -> Result<(), ComposeErrorKind> {
+) -> Result<(), Box<ComposeErrorKind>> {
     let here: Vec<&str> = path.iter().copied().chain([key]).collect();
     if let (None, Value::Object(map), Some(index)) = (when, value, unconditional_map(entries, key))
         && let ValuesNode::Map(inner) = &mut entries[index].2
@@ -1011,9 +1210,9 @@ fn merge_entry(
         .iter()
         .any(|(k, _, node)| k == key && !(matches!(node, ValuesNode::Map(_)) && value.is_object()));
     if clashes {
-        return Err(ConflictingValues {
+        return Err(Box::new(ConflictingValues {
             path: here.join("."),
-        });
+        }));
     }
     entries.push((key.to_owned(), when.cloned(), values_node(value)));
     Ok(())
@@ -1196,6 +1395,7 @@ mod tests {
         r.values.push(Values {
             at: at.iter().map(|key| key.to_string()).collect(),
             value,
+            file: None,
             when: None,
         });
         a.releases.push(r);
@@ -1349,11 +1549,13 @@ mod tests {
         r.values.push(Values {
             at: Vec::new(),
             value: json!({"server": {"replicas": 1}}),
+            file: None,
             when: None,
         });
         r.values.push(Values {
             at: vec!["server".into()],
             value: json!({"replicas": 3}),
+            file: None,
             when: None,
         });
         a.releases.push(r.clone());
@@ -1365,6 +1567,7 @@ mod tests {
         r.values[1] = Values {
             at: vec!["server".into(), "replicas".into()],
             value: json!(3),
+            file: None,
             when: Some(Condition::Field(vec!["big".into()])),
         };
         a.releases = vec![r];
