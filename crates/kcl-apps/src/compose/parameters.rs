@@ -8,6 +8,7 @@ use super::error::{ComposeError, ComposeErrorKind, ComposeErrorKind::*, Template
 use crate::app::{AppSpec, Condition};
 use crate::ast::{BinOp, Expr};
 use crate::schema;
+use kcl_apps_model::did_you_mean;
 
 /// An app together with its parameters schema, compiled once: what the lowering reads the
 /// app through.
@@ -126,7 +127,8 @@ impl<'a> Parameters<'a> {
             match properties.get(*field) {
                 Some(property) => node = property,
                 None => {
-                    let suggestion = did_you_mean(field, properties.keys()).map(|closest| {
+                    let fields = properties.keys().map(String::as_str);
+                    let suggestion = did_you_mean(field, fields).map(|closest| {
                         let mut fixed = path.to_vec();
                         fixed[i] = closest;
                         fixed.join(".")
@@ -197,13 +199,4 @@ pub fn is_truthy(value: &Value) -> bool {
         Value::Array(a) => !a.is_empty(),
         Value::Object(o) => !o.is_empty(),
     }
-}
-
-/// The candidate closest to `name`, if one is close enough to be a likely misspelling.
-fn did_you_mean<'a>(name: &str, candidates: impl Iterator<Item = &'a String>) -> Option<&'a str> {
-    candidates
-        .map(|candidate| (strsim::jaro_winkler(name, candidate), candidate.as_str()))
-        .filter(|(score, _)| *score > 0.8)
-        .max_by(|a, b| a.0.total_cmp(&b.0))
-        .map(|(_, candidate)| candidate)
 }
