@@ -16,8 +16,6 @@ use syn::{Expr, Ident, LitStr, Meta, Path};
 pub struct AppAttrs {
     /// The struct's name.
     pub ident: Ident,
-    /// The struct's generics; an app may have none.
-    pub generics: syn::Generics,
     /// The struct's `#[doc]` attributes: its doc comment.
     pub attrs: Vec<syn::Attribute>,
     /// `key = "cache"`; defaults to the struct's name in lowerCamelCase.

@@ -1,4 +1,5 @@
-//! Code generation: a checked app becomes an `impl kcl_apps::App`.
+//! Expansion: a checked app becomes an `impl kcl_apps::App` whose `spec()` builds the same
+//! model at run time.
 //!
 //! The generated code names only kcl-apps (as `_kcl_apps`, see [`crate::krate`]) and
 //! `::std` paths, and cannot panic.
@@ -10,10 +11,14 @@ use syn::spanned::Spanned;
 use syn::{Data, DeriveInput, Fields, LitStr};
 
 use crate::attrs::AppAttrs;
-use crate::check::{self, App, Condition, HandWritten, Image, Object, Release, Source, Values};
-use crate::{krate, yaml};
+use crate::model::{
+    App, ChartSource, Condition, FieldValue, HandWritten, Image, Object, Release, Text, Values,
+};
+use crate::resolve::Resolved;
+use crate::{check, fields, krate, resolve, yaml};
 
-/// Expand `#[derive(App)]` on `input`, or report every misuse.
+/// Expand `#[derive(App)]` on `input`: parse the attributes, resolve them, check the
+/// result, and only then expand it; or report every misuse at once.
 pub fn derive(input: &DeriveInput) -> TokenStream {
     if let Err(error) = check_shape(input) {
         return error.write_errors();
@@ -26,8 +31,12 @@ pub fn derive(input: &DeriveInput) -> TokenStream {
         Ok(krate) => krate::path_or_default(krate),
         Err(error) => return error.into_compile_error(),
     };
-    match check::check(input, attrs) {
-        Ok(app) => krate::scope(&krate, expand(&app)),
+    let fields = fields::Fields::of(input);
+    let mut errors = Error::accumulator();
+    let resolved = resolve::resolve(attrs, &fields, &mut errors);
+    check::check(&resolved.app, input, &fields, &mut errors);
+    match errors.finish() {
+        Ok(()) => krate::scope(&krate, expand(&resolved)),
         Err(errors) => errors.write_errors(),
     }
 }
@@ -46,17 +55,17 @@ fn check_shape(input: &DeriveInput) -> darling::Result<()> {
     }
 }
 
-fn expand(app: &App) -> TokenStream {
+fn expand(resolved: &Resolved) -> TokenStream {
+    let Resolved { app, files } = resolved;
     let App {
-        ident,
         key,
         description,
+        parameters: ident,
         releases,
         objects,
         requires,
         images,
         hand_written,
-        files,
     } = app;
     // Depending on the files makes cargo rebuild when one of them changes (a path that is
     // not UTF-8 cannot be named in `include_bytes!`; such a file is read but not tracked).
@@ -110,13 +119,13 @@ fn release(release: &Release) -> TokenStream {
         when,
     } = release;
     let source = match source {
-        Source::Repository(url) => {
+        ChartSource::Repository(url) => {
             quote!(_kcl_apps::app::ChartSource::Repository(::std::string::String::from(#url)))
         }
-        Source::Oci(url) => {
+        ChartSource::Oci(url) => {
             quote!(_kcl_apps::app::ChartSource::Oci(::std::string::String::from(#url)))
         }
-        Source::Archive(url) => {
+        ChartSource::Archive(url) => {
             quote!(_kcl_apps::app::ChartSource::Archive(::std::string::String::from(#url)))
         }
     };
@@ -140,11 +149,13 @@ fn release(release: &Release) -> TokenStream {
 fn values_part(values: &Values) -> TokenStream {
     let at = &values.at;
     let value = yaml::to_tokens(&values.value);
+    let file = optional_string(values.file.as_ref());
     let when = condition(values.when.as_ref());
     quote! {
         _kcl_apps::app::Values {
             at: ::std::vec![#(::std::string::String::from(#at)),*],
             value: #value,
+            file: #file,
             when: #when,
         }
     }
@@ -156,24 +167,32 @@ fn object(object: &Object) -> TokenStream {
         external_name,
         usage,
         manifest,
+        file,
         retain,
         when,
     } = object;
     let manifest = yaml::to_tokens(manifest);
     let when = condition(when.as_ref());
-    let external_name = match external_name {
-        Some(name) => quote!(::std::option::Option::Some(::std::string::String::from(#name))),
-        None => quote!(::std::option::Option::None),
-    };
+    let external_name = optional_string(external_name.as_ref());
+    let file = optional_string(file.as_ref());
     quote! {
         _kcl_apps::app::Object {
             name: ::std::string::String::from(#name),
             external_name: #external_name,
             usage: #usage,
             manifest: #manifest,
+            file: #file,
             retain: #retain,
             when: #when,
         }
+    }
+}
+
+/// `Some(String::from(text))` or `None`.
+fn optional_string(text: Option<&Text>) -> TokenStream {
+    match text {
+        Some(text) => quote!(::std::option::Option::Some(::std::string::String::from(#text))),
+        None => quote!(::std::option::Option::None),
     }
 }
 
@@ -201,14 +220,19 @@ fn condition(condition: Option<&Condition>) -> TokenStream {
             let key = app_key(path);
             quote!(_kcl_apps::app::Condition::AppEnabled(#key))
         }
-        Some(Condition::Field(name)) => quote! {
-            _kcl_apps::app::Condition::Field(::std::vec![::std::string::String::from(#name)])
+        Some(Condition::Field(path)) => quote! {
+            _kcl_apps::app::Condition::Field(
+                ::std::vec![#(::std::string::String::from(#path)),*]
+            )
         },
         // The value as serde writes it; the field's schema is checked against it when the
         // app is lowered (a value that does not serialise becomes `null`, refused there).
-        Some(Condition::FieldIs { name, value, .. }) => quote! {
+        Some(Condition::FieldIs {
+            path,
+            value: FieldValue { value, .. },
+        }) => quote! {
             _kcl_apps::app::Condition::FieldIs {
-                path: ::std::vec![::std::string::String::from(#name)],
+                path: ::std::vec![#(::std::string::String::from(#path)),*],
                 value: _kcl_apps::__private::serde_json::to_value(&#value)
                     .unwrap_or(_kcl_apps::__private::serde_json::Value::Null),
             }
@@ -232,8 +256,11 @@ fn conditions(app: &App) -> impl Iterator<Item = &Condition> {
 /// run.
 fn value_checks(app: &App) -> TokenStream {
     let checks = conditions(app).filter_map(|condition| match condition {
-        Condition::FieldIs { ident, value, .. } => Some(quote_spanned! {value.span()=>
-            let _ = |app: &Self| _kcl_apps::__private::value_of(&app.#ident, &#value);
+        Condition::FieldIs {
+            value: FieldValue { field, value },
+            ..
+        } => Some(quote_spanned! {value.span()=>
+            let _ = |app: &Self| _kcl_apps::__private::value_of(&app.#field, &#value);
         }),
         _ => None,
     });

@@ -1,16 +1,24 @@
 //! The `App` and `AppRegistry` derives of kcl-apps, re-exported as `kcl_apps::App` and
 //! `kcl_apps::AppRegistry`.
 //!
-//! The attribute is parsed in `attrs` (darling), checked and resolved in `check`, which
-//! reads YAML through `yaml`, and turned into code in `expand`. Every misuse is a compile
-//! error at the span of the part that is wrong, all reported at once.
+//! As serde's derive: the attribute is parsed in `attrs` (darling), resolved into the app
+//! model in `resolve` (defaults, YAML read through `yaml`, names looked up in the struct's
+//! serde `fields`, `templates` in the YAML looked up too), checked in a separate pass in `check` (and `layout`), and turned into
+//! code in `expand`. The model is kcl-apps-model's, shared with kcl-apps, at the derive's
+//! stage (`model`). Every misuse is a compile error at the span of the part that is wrong,
+//! all reported at once.
 
 mod attrs;
 mod check;
 mod expand;
+mod fields;
 mod krate;
 mod layout;
+mod model;
+mod names;
 mod registry;
+mod resolve;
+mod templates;
 mod yaml;
 
 use proc_macro::TokenStream;
@@ -27,86 +35,31 @@ use syn::{DeriveInput, parse_macro_input};
 ///     true
 /// }
 ///
-/// /// Install the autoscaler, and its HTTP add-on.
+/// /// Install a cache, and its metrics exporter.
 /// #[derive(Serialize, Deserialize, JsonSchema, App)]
 /// #[serde(rename_all = "camelCase")]
 /// #[app(
-///     key = "autoscaler",
-///     release(chart = "autoscaler", repository = "https://charts.example.com",
-///             version = "2.19.0", namespace = "autoscaler"),
-///     release(chart = "autoscaler-http", repository = "https://charts.example.com",
-///             version = "0.12.2", namespace = "autoscaler", when(field = http_addon)),
+///     key = "cache",
+///     release(chart = "cache", repository = "https://charts.example.com",
+///             version = "1.4.0", namespace = "cache"),
+///     release(chart = "cache-exporter", repository = "https://charts.example.com",
+///             version = "0.3.1", namespace = "cache", when(field = metrics_exporter)),
 /// )]
-/// pub struct Autoscaler {
-///     /// Install the autoscaler.
+/// pub struct Cache {
+///     /// Install the cache.
 ///     #[serde(default)]
 ///     pub enabled: bool,
-///     /// Install the HTTP add-on.
+///     /// Install the metrics exporter.
 ///     #[serde(default = "yes")]
-///     pub http_addon: bool,
+///     pub metrics_exporter: bool,
 /// }
 ///
-/// let spec = Autoscaler::spec();
-/// assert_eq!(spec.key, "autoscaler");
-/// assert_eq!(spec.releases[1].pin, "autoscalerHttp");
+/// let spec = Cache::spec();
+/// assert_eq!(spec.key, "cache");
+/// assert_eq!(spec.releases[1].pin, "cacheExporter");
 /// ```
 ///
-/// The struct has named fields and no generics; its doc comment is the app's description
-/// (lines joined with spaces, paragraphs with a blank line) and its `JsonSchema` the
-/// parameters. Several `#[app(...)]` attributes merge.
-///
-/// - `key = "apiGateway"`: the app's key, lowerCamelCase; default: the type's name with
-///   its first letter in lower case.
-/// - `crate = "path"`: the path the generated code reaches kcl-apps by; default
-///   `::kcl_apps` (for a crate that uses kcl-apps through a re-export).
-/// - `requires = OtherApp` or `requires(A, B)`, repeatable: apps this one needs, by type.
-/// - `no_usage`: compose no `Usage` for any release or object of the app (saying it again
-///   on one of them is an error).
-/// - `hand_written(file = "kcl/main.k", what = "...")`, repeatable: the app continues in
-///   hand-written KCL in that file (named as the project names it); it becomes a comment of
-///   the generated code, so both are one line.
-/// - `release(...)`, repeatable, in installation order:
-///   - `chart = "..."`, `version = "..."`, `namespace = "..."` (required);
-///   - exactly one of `repository = "https://..."` (a Helm repository),
-///     `repository = "oci://<registry>/<path>"` (an OCI registry: composed as
-///     `chart.repository`, `chart.name` and `chart.version`) or
-///     `url = "https://.../<chart>-{version}.tgz"` (an archive whose name is the pin);
-///   - `chart`, the source and `version` written one after the other, in that order:
-///     Renovate finds the pin by that layout;
-///   - `name = "..."`: the release name, a DNS label; default: the chart;
-///   - `pin = "..."`: the KCL name of the version pin; default: the name in lowerCamelCase
-///     (`autoscaler-http` -> `autoscalerHttp`);
-///   - `values = "file.yaml"`, or `values(file = "..." | inline = "...", at = "a.b",
-///     when(...))`, repeatable, merged in order; without `at` a part must be a mapping;
-///   - `no_usage`: compose no `Usage` for the release;
-///   - `when(...)`: the release exists only then.
-/// - `object(...)`, repeatable:
-///   - exactly one of `file = "..."` or `inline = "..."`: a manifest with `apiVersion`,
-///     `kind` and `metadata.name`;
-///   - `name = "..."`: a DNS label; default: the file's stem (required with `inline`);
-///   - `external_name = "..."`: its `crossplane.io/external-name`; default: the
-///     manifest's `metadata.name`;
-///   - `retain`: keep the object when the composite resource is deleted;
-///   - `no_usage`: compose no `Usage` that holds the cluster for it;
-///   - `when(...)`.
-/// - `image(name = "...", repository = "...", tag = "...", pin = "...")`, repeatable: a
-///   pinned container image, named in manifests and values as `"{{ image:<name> }}"`;
-///   `repository` and `tag` one after the other.
-/// - `when(app = OtherApp)`: another app is enabled; `when(field = some_field)`: a `bool`
-///   field of this struct is true (it becomes the field's serde name, e.g. `httpAddon`);
-///   `when(field = size, is = Size::Large)`: an enum field (or `Option` of one) has that
-///   variant, as serde writes it; rustc checks that the value is of the field's type.
-///
-/// The struct needs a `bool` field serialised as `enabled`: it switches the app on. In
-/// values and manifests, a string that is exactly `"{{ path }}"` reads the app's parameter
-/// at that dotted path; its first segment must be a field's serde name (checked at compile
-/// time, with a suggestion; nested segments are not checked). `"{{ xr:name }}"` and
-/// `"{{ xr:namespace }}"` read the composite resource's name and namespace
-/// (`kcl_apps::app::XR_FIELDS`; another `xr:` field is a compile error).
-///
-/// Files are relative to the directory of the crate being compiled (`CARGO_MANIFEST_DIR`)
-/// and are read and parsed at compile time; editing one recompiles the crate. Release
-/// names, object names and pins are unique within an app.
+#[doc = include_str!("../attributes.md")]
 #[proc_macro_derive(App, attributes(app))]
 pub fn derive_app(input: TokenStream) -> TokenStream {
     let input = parse_macro_input!(input as DeriveInput);

@@ -7,7 +7,9 @@ use quote::{quote, quote_spanned};
 use syn::spanned::Spanned;
 use syn::{Data, DeriveInput, Fields, GenericArgument, PathArguments, Type};
 
-use crate::{check, krate};
+use crate::check::Unique;
+use crate::fields::Fields as SerdeFields;
+use crate::krate;
 
 /// Expand `#[derive(AppRegistry)]` on `input`, or report every misuse.
 pub fn derive(input: &DeriveInput) -> TokenStream {
@@ -34,8 +36,8 @@ fn registry(input: &DeriveInput) -> darling::Result<TokenStream> {
                 .with_span(&input.generics),
         );
     }
-    let serde = check::Fields::of(input);
-    let mut keys = check::Unique::within("key", "registry");
+    let serde = SerdeFields::of(input);
+    let mut keys = Unique::within("key", "registry");
     let mut apps = Vec::new();
     let mut key_checks = Vec::new();
     for field in &named.named {

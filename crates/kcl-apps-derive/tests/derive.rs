@@ -1,4 +1,5 @@
-//! What `#[derive(App)]` produces: the whole `AppSpec` of a few apps declared here, with
+//! What `#[derive(App)]` produces: the whole `AppSpec` of a few apps declared here (a made-up
+//! world of caches, dashboards, queues and storage), with
 //! YAML files under `tests/fixtures/`; and what `#[derive(AppRegistry)]` produces.
 
 use kcl_apps::app::{AppSpec, ChartSource, Condition, HandWritten, Image, Object, Release, Values};
@@ -11,97 +12,97 @@ fn yes() -> bool {
     true
 }
 
-/// Install the metrics stack.
+/// Install the ledger.
 #[derive(Serialize, Deserialize, JsonSchema, App)]
 #[app(
-    key = "metrics",
+    key = "ledger",
     release(
-        chart = "metrics-stack",
-        repository = "https://charts.example.com/metrics",
-        version = "82.2.1",
-        namespace = "metrics-system",
+        chart = "ledger",
+        repository = "https://charts.example.com/ledger",
+        version = "3.2.1",
+        namespace = "ledger-system",
     )
 )]
-pub struct Metrics {
+pub struct Ledger {
     /// Install the app.
     #[serde(default)]
     pub enabled: bool,
 }
 
-/// Install the ingress controller.
+/// Install the mailer.
 #[derive(Serialize, Deserialize, JsonSchema, App)]
-#[app(key = "ingress")]
-pub struct Ingress {
+#[app(key = "mailer")]
+pub struct Mailer {
     /// Install the app.
     #[serde(default)]
     pub enabled: bool,
 }
 
-/// Install the autoscaler, event-driven.
-/// Metrics-based triggers need a metrics endpoint.
+/// Install the cache, in memory.
+/// The exporter needs a metrics endpoint.
 #[derive(Serialize, Deserialize, JsonSchema, App)]
 #[serde(rename_all = "camelCase")]
 #[app(
-    key = "autoscaler",
-    release(chart = "autoscaler", repository = "https://charts.example.com/autoscaler", version = "2.19.0", namespace = "autoscaler"),
+    key = "cache",
+    release(chart = "cache", repository = "https://charts.example.com/cache", version = "1.4.0", namespace = "cache"),
     release(
-        name = "autoscaler-add-ons-http", chart = "autoscaler-add-ons-http",
-        repository = "https://charts.example.com/autoscaler", version = "0.12.2", namespace = "autoscaler",
-        when(field = http_addon),
+        name = "cache-metrics-exporter", chart = "cache-metrics-exporter",
+        repository = "https://charts.example.com/cache", version = "0.3.1", namespace = "cache",
+        when(field = metrics_exporter),
     ),
 )]
-pub struct Autoscaler {
-    /// Install the autoscaler.
+pub struct Cache {
+    /// Install the cache.
     #[serde(default)]
     pub enabled: bool,
-    /// Install the autoscaler's HTTP add-on.
+    /// Install the cache's metrics exporter.
     #[serde(default = "yes")]
-    pub http_addon: bool,
+    pub metrics_exporter: bool,
 }
 
-/// Install the API gateway.
+/// Install the object storage.
 ///
-/// It coexists with the ingress controller.
+/// It keeps the ledger's archives.
 #[derive(Serialize, Deserialize, JsonSchema, App)]
 #[app(
-    key = "apiGateway",
+    key = "storage",
     release(
-        chart = "api-gateway", repository = "oci://registry.example.com/charts",
-        version = "v1.7.0", namespace = "gateway-system",
-        values(inline = "deployment: {replicas: 2}", when(app = Metrics)),
+        chart = "storage", repository = "oci://registry.example.com/charts",
+        version = "v2.0.0", namespace = "storage",
+        values(inline = "replicas: {count: 2}", when(app = Ledger)),
     ),
-    object(file = "tests/fixtures/manifests/gateway-class.yaml", retain),
+    object(file = "tests/fixtures/manifests/bucket-class.yaml", retain),
 )]
 #[app(object(
-    file = "tests/fixtures/manifests/pod-monitor.yaml",
-    name = "gateway-pod-monitor",
-    when(app = crate::Metrics),
+    file = "tests/fixtures/manifests/bucket-policy.yaml",
+    name = "storage-retention",
+    when(app = crate::Ledger),
 ))]
-pub struct ApiGateway {
+pub struct Storage {
     /// Install the app.
     #[serde(default)]
     pub enabled: bool,
-    /// Serve HTTP/3 too.
-    #[serde(default, rename = "withHTTP3")]
-    pub with_http3: bool,
+    /// Serve TLS too.
+    #[serde(default, rename = "withTLS")]
+    pub with_tls: bool,
 }
 
 /// Install the dashboard.
 #[derive(Serialize, Deserialize, JsonSchema, App)]
 #[app(
     key = "dashboard",
-    requires = ApiGateway,
-    requires(Metrics, Autoscaler),
+    requires = Storage,
+    requires(Ledger, Cache),
     release(
         chart = "web-dashboard",
         repository = "https://charts.example.com/dashboard",
-        version = "9.4.1",
+        version = "4.0.2",
         namespace = "dashboard",
         pin = "dashboardChart",
         values = "tests/fixtures/values/dashboard.yaml",
-        values(file = "tests/fixtures/values/ingress.yaml", at = "server.ingress", when(app = Ingress)),
-        values(inline = "[a, b]", at = "server.extraArgs"),
-        when(app = Ingress),
+        values(file = "tests/fixtures/values/route.yaml", at = "web.route", when(app = Mailer)),
+        values(inline = "[a, b]", at = "web.args"),
+        when(app = Mailer),
     ),
     object(
         inline = "{apiVersion: v1, kind: ConfigMap, metadata: {name: settings}}",
@@ -122,39 +123,39 @@ pub struct Dashboard {
 }
 
 #[test]
-fn autoscaler_has_two_releases_and_the_add_on_follows_its_field_by_serde_name() {
-    assert_eq!(Autoscaler::KEY, "autoscaler");
-    let spec = Autoscaler::spec();
-    assert_eq!(spec.key, "autoscaler");
+fn cache_has_two_releases_and_the_exporter_follows_its_field_by_serde_name() {
+    assert_eq!(Cache::KEY, "cache");
+    let spec = Cache::spec();
+    assert_eq!(spec.key, "cache");
     assert_eq!(
         spec.description,
-        "Install the autoscaler, event-driven. Metrics-based triggers need a metrics endpoint."
+        "Install the cache, in memory. The exporter needs a metrics endpoint."
     );
-    let repository = ChartSource::Repository("https://charts.example.com/autoscaler".into());
+    let repository = ChartSource::Repository("https://charts.example.com/cache".into());
     assert_eq!(
         spec.releases,
         [
             Release {
-                name: "autoscaler".into(),
-                chart: "autoscaler".into(),
+                name: "cache".into(),
+                chart: "cache".into(),
                 source: repository.clone(),
-                version: "2.19.0".into(),
-                pin: "autoscaler".into(),
-                namespace: "autoscaler".into(),
+                version: "1.4.0".into(),
+                pin: "cache".into(),
+                namespace: "cache".into(),
                 usage: true,
                 values: vec![],
                 when: None,
             },
             Release {
-                name: "autoscaler-add-ons-http".into(),
-                chart: "autoscaler-add-ons-http".into(),
+                name: "cache-metrics-exporter".into(),
+                chart: "cache-metrics-exporter".into(),
                 source: repository,
-                version: "0.12.2".into(),
-                pin: "autoscalerAddOnsHttp".into(),
-                namespace: "autoscaler".into(),
+                version: "0.3.1".into(),
+                pin: "cacheMetricsExporter".into(),
+                namespace: "cache".into(),
                 usage: true,
                 values: vec![],
-                when: Some(Condition::Field(vec!["httpAddon".into()])),
+                when: Some(Condition::Field(vec!["metricsExporter".into()])),
             },
         ]
     );
@@ -164,75 +165,77 @@ fn autoscaler_has_two_releases_and_the_add_on_follows_its_field_by_serde_name() 
 
 #[test]
 fn the_parameters_are_the_schemars_schema_of_the_struct() {
-    let spec = Autoscaler::spec();
-    assert_eq!(spec.parameters, schemars::schema_for!(Autoscaler));
+    let spec = Cache::spec();
+    assert_eq!(spec.parameters, schemars::schema_for!(Cache));
     assert!(
         spec.parameters
             .get("properties")
             .unwrap()
-            .get("httpAddon")
+            .get("metricsExporter")
             .is_some()
     );
 }
 
 #[test]
-fn api_gateway_has_an_oci_chart_conditional_values_and_objects_from_files() {
-    let spec = ApiGateway::spec();
+fn storage_has_an_oci_chart_conditional_values_and_objects_from_files() {
+    let spec = Storage::spec();
     assert_eq!(
         spec,
         AppSpec {
-            key: "apiGateway".into(),
-            description: "Install the API gateway.\n\nIt coexists with the ingress controller."
-                .into(),
-            parameters: schemars::schema_for!(ApiGateway),
+            key: "storage".into(),
+            description: "Install the object storage.\n\nIt keeps the ledger's archives.".into(),
+            parameters: schemars::schema_for!(Storage),
             releases: vec![Release {
-                name: "api-gateway".into(),
-                chart: "api-gateway".into(),
+                name: "storage".into(),
+                chart: "storage".into(),
                 source: ChartSource::Oci("oci://registry.example.com/charts".into()),
-                version: "v1.7.0".into(),
-                pin: "apiGateway".into(),
-                namespace: "gateway-system".into(),
+                version: "v2.0.0".into(),
+                pin: "storage".into(),
+                namespace: "storage".into(),
                 usage: true,
                 values: vec![Values {
                     at: vec![],
-                    value: json!({"deployment": {"replicas": 2}}),
-                    when: Some(Condition::AppEnabled("metrics".into())),
+                    value: json!({"replicas": {"count": 2}}),
+                    file: None,
+                    when: Some(Condition::AppEnabled("ledger".into())),
                 }],
                 when: None,
             }],
             objects: vec![
                 Object {
-                    name: "gateway-class".into(),
+                    name: "bucket-class".into(),
                     external_name: None,
                     usage: true,
                     manifest: json!({
-                        "apiVersion": "gateway.networking.k8s.io/v1",
-                        "kind": "GatewayClass",
-                        "metadata": {"name": "eg"},
-                        "spec": {"controllerName": "example.com/gateway-controller"},
+                        "apiVersion": "storage.example.com/v1",
+                        "kind": "BucketClass",
+                        "metadata": {"name": "standard"},
+                        "spec": {"provisioner": "example.com/buckets"},
                     }),
+                    file: Some("tests/fixtures/manifests/bucket-class.yaml".into()),
                     retain: true,
                     when: None,
                 },
                 Object {
-                    name: "gateway-pod-monitor".into(),
+                    name: "storage-retention".into(),
                     external_name: None,
                     usage: true,
                     manifest: json!({
-                        "apiVersion": "monitoring.coreos.com/v1",
-                        "kind": "PodMonitor",
+                        "apiVersion": "storage.example.com/v1",
+                        "kind": "BucketPolicy",
                         "metadata": {
-                            "name": "gateway-proxy",
-                            "namespace": "gateway-system",
-                            "labels": {"release": "metrics-stack"},
+                            "name": "storage-retention",
+                            "namespace": "storage",
+                            "labels": {"team": "storage"},
                         },
                         "spec": {
-                            "selector": {"matchLabels": {"app.kubernetes.io/component": "proxy"}},
-                            "podMetricsEndpoints": [{"port": "metrics", "path": "/stats/metrics"}],
+                            "selector": {"matchLabels": {"app.kubernetes.io/component": "buckets"}},
+                            "rules": [{"bucket": "logs", "retention": "30d"}],
                         },
                     }),
+                    file: Some("tests/fixtures/manifests/bucket-policy.yaml".into()),
                     retain: false,
-                    when: Some(Condition::AppEnabled("metrics".into())),
+                    when: Some(Condition::AppEnabled("ledger".into())),
                 },
             ],
             requires: vec![],
@@ -242,30 +245,30 @@ fn api_gateway_has_an_oci_chart_conditional_values_and_objects_from_files() {
     );
 }
 
-/// Run an operator from objects, pinning its image.
+/// Run background jobs from objects, pinning the runner's image.
 #[derive(Serialize, Deserialize, JsonSchema, App)]
 #[app(
-    key = "operator",
+    key = "worker",
     image(
-        name = "manager",
-        repository = "registry.example.com/team/operator",
+        name = "runner",
+        repository = "registry.example.com/team/worker",
         tag = "2025-01-31"
     ),
     object(
-        inline = "{apiVersion: apps/v1, kind: Deployment, metadata: {name: manager}, spec: {image: '{{ image:manager }}'}}",
-        name = "operator-deploy",
-        external_name = "the-manager",
+        inline = "{apiVersion: apps/v1, kind: Deployment, metadata: {name: runner}, spec: {image: '{{ image:runner }}'}}",
+        name = "worker-deploy",
+        external_name = "the-runner",
         retain,
         no_usage,
     ),
     release(
-        chart = "dashboard",
-        url = "https://charts.example.com/dashboard-{version}.tgz",
+        chart = "worker",
+        url = "https://charts.example.com/worker-{version}.tgz",
         version = "v1.2.0",
-        namespace = "operator",
+        namespace = "worker",
     )
 )]
-struct Operator {
+struct Worker {
     /// Install the app.
     #[serde(default)]
     enabled: bool,
@@ -273,62 +276,65 @@ struct Operator {
 
 #[test]
 fn images_external_names_usages_and_archive_urls_are_described() {
-    let spec = Operator::spec();
+    let spec = Worker::spec();
     assert_eq!(
         spec.images,
         [Image {
-            name: "manager".into(),
-            repository: "registry.example.com/team/operator".into(),
+            name: "runner".into(),
+            repository: "registry.example.com/team/worker".into(),
             tag: "2025-01-31".into(),
-            pin: "operatorManager".into(),
+            pin: "workerRunner".into(),
         }]
     );
     let [object] = &spec.objects[..] else {
         panic!("one object: {:?}", spec.objects)
     };
-    assert_eq!(object.external_name.as_deref(), Some("the-manager"));
+    assert_eq!(object.external_name.as_deref(), Some("the-runner"));
     assert!(!object.usage);
     assert!(object.retain);
-    assert_eq!(object.manifest["spec"]["image"], "{{ image:manager }}");
+    assert_eq!(object.manifest["spec"]["image"], "{{ image:runner }}");
     assert_eq!(
         spec.releases[0].source,
-        ChartSource::Archive("https://charts.example.com/dashboard-{version}.tgz".into())
+        ChartSource::Archive("https://charts.example.com/worker-{version}.tgz".into())
     );
 }
 
 #[test]
 fn dashboard_has_values_parts_at_paths_an_explicit_pin_an_inline_object_and_requirements() {
     let spec = Dashboard::spec();
-    assert_eq!(spec.requires, ["apiGateway", "metrics", "autoscaler"]);
+    assert_eq!(spec.requires, ["storage", "ledger", "cache"]);
     let [release] = &spec.releases[..] else {
         panic!("one release: {:?}", spec.releases)
     };
     assert_eq!(release.pin, "dashboardChart");
-    assert_eq!(release.when, Some(Condition::AppEnabled("ingress".into())));
+    assert_eq!(release.when, Some(Condition::AppEnabled("mailer".into())));
     assert_eq!(
         release.values,
         [
             Values {
                 at: vec![],
                 value: json!({
-                    "global": {"domain": "{{ host }}"},
-                    "configs": {"params": {"server.insecure": true}},
+                    "site": {"url": "{{ host }}"},
+                    "settings": {"flags": {"auth.anonymous": true}},
                     "replicas": 2,
                     "offset": -3,
                     "ratio": 0.5,
                     "nothing": null,
                     "args": ["--a", "--b"],
                 }),
+                file: Some("tests/fixtures/values/dashboard.yaml".into()),
                 when: None,
             },
             Values {
-                at: vec!["server".into(), "ingress".into()],
+                at: vec!["web".into(), "route".into()],
                 value: json!({"enabled": true, "hosts": ["{{ host }}"]}),
-                when: Some(Condition::AppEnabled("ingress".into())),
+                file: Some("tests/fixtures/values/route.yaml".into()),
+                when: Some(Condition::AppEnabled("mailer".into())),
             },
             Values {
-                at: vec!["server".into(), "extraArgs".into()],
+                at: vec!["web".into(), "args".into()],
                 value: json!(["a", "b"]),
+                file: None,
                 when: None,
             },
         ]
@@ -340,6 +346,7 @@ fn dashboard_has_values_parts_at_paths_an_explicit_pin_an_inline_object_and_requ
             external_name: None,
             usage: true,
             manifest: json!({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "settings"}}),
+            file: None,
             retain: false,
             when: Some(Condition::Field(vec!["with_settings".into()])),
         }]
@@ -352,16 +359,16 @@ fn values_from_files_keep_the_order_of_their_keys() {
     let text = serde_json::to_string(&spec.releases[0].values[0].value).unwrap();
     assert_eq!(
         text,
-        r#"{"global":{"domain":"{{ host }}"},"configs":{"params":{"server.insecure":true}},"replicas":2,"offset":-3,"ratio":0.5,"nothing":null,"args":["--a","--b"]}"#
+        r#"{"site":{"url":"{{ host }}"},"settings":{"flags":{"auth.anonymous":true}},"replicas":2,"offset":-3,"ratio":0.5,"nothing":null,"args":["--a","--b"]}"#
     );
 }
 
 #[test]
 fn an_app_with_no_releases_or_objects_has_a_key_and_a_description_only() {
-    let spec = Ingress::spec();
+    let spec = Mailer::spec();
     assert_eq!(
         (spec.key.as_str(), spec.description.as_str()),
-        ("ingress", "Install the ingress controller.")
+        ("mailer", "Install the mailer.")
     );
     assert_eq!(
         (spec.releases, spec.objects, spec.requires),
@@ -373,15 +380,15 @@ fn an_app_with_no_releases_or_objects_has_a_key_and_a_description_only() {
 fn a_field_condition_uses_serde_rename() {
     /// Test app.
     #[derive(Serialize, Deserialize, JsonSchema, App)]
-    #[app(key = "renamed", object(inline = "{apiVersion: v1, kind: Namespace, metadata: {name: x}}", name = "x", when(field = with_http3)))]
+    #[app(key = "renamed", object(inline = "{apiVersion: v1, kind: Namespace, metadata: {name: x}}", name = "x", when(field = with_tls)))]
     struct Renamed {
         enabled: bool,
-        #[serde(rename = "withHTTP3")]
-        with_http3: bool,
+        #[serde(rename = "withTLS")]
+        with_tls: bool,
     }
     assert_eq!(
         Renamed::spec().objects[0].when,
-        Some(Condition::Field(vec!["withHTTP3".into()]))
+        Some(Condition::Field(vec!["withTLS".into()]))
     );
 }
 
@@ -503,15 +510,15 @@ pub struct Apps {
     pub queue: Option<Queue>,
     /// The search service.
     pub search: Option<Search>,
-    /// The metrics stack, under a field name of its own.
-    #[serde(rename = "metrics")]
-    pub monitoring: Option<Metrics>,
+    /// The ledger, under a field name of its own.
+    #[serde(rename = "ledger")]
+    pub accounts: Option<Ledger>,
 }
 
 #[test]
 fn a_registry_is_its_fields_apps_in_order() {
     let keys: Vec<String> = Apps::specs().into_iter().map(|app| app.key).collect();
-    assert_eq!(keys, ["queue", "search", "metrics"]);
+    assert_eq!(keys, ["queue", "search", "ledger"]);
     assert_eq!(Apps::specs()[1], Search::spec());
 }
 
@@ -520,18 +527,18 @@ mod wrapper {
     pub use kcl_apps as apps;
 }
 
-/// Install the cache.
+/// Install the notes.
 #[derive(Serialize, Deserialize, JsonSchema, App)]
 #[app(
     crate = "crate::wrapper::apps",
     release(
-        chart = "cache",
+        chart = "notes",
         repository = "https://charts.example.com",
         version = "1.0.0",
-        namespace = "cache"
+        namespace = "notes"
     )
 )]
-pub struct Cache {
+pub struct Notes {
     /// Install the app.
     #[serde(default)]
     pub enabled: bool,
@@ -541,13 +548,13 @@ pub struct Cache {
 #[derive(Serialize, Deserialize, JsonSchema, AppRegistry)]
 #[app(crate = "crate::wrapper::apps")]
 pub struct WrappedApps {
-    /// The cache.
-    pub cache: Option<Cache>,
+    /// The notes.
+    pub notes: Option<Notes>,
 }
 
 #[test]
 fn the_crate_path_can_be_a_re_export() {
-    assert_eq!(Cache::KEY, "cache");
-    assert_eq!(WrappedApps::specs(), [Cache::spec()]);
-    assert_eq!(Cache::spec().releases[0].chart, "cache");
+    assert_eq!(Notes::KEY, "notes");
+    assert_eq!(WrappedApps::specs(), [Notes::spec()]);
+    assert_eq!(Notes::spec().releases[0].chart, "notes");
 }

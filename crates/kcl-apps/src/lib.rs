@@ -4,8 +4,9 @@
 //!
 //! - [`app`]: the description of an app ([`AppSpec`]), what the derive produces;
 //! - [`compose`]: the lowering: checks, ordering, values merging, templates, and the
-//!   KCL blocks, data dicts and XRD properties of a composition's apps;
-//! - [`resources`]: the schemas the lowered apps instantiate.
+//!   KCL blocks, data dicts and XRD properties of a composition's apps, in the names of
+//!   its [`Conventions`](compose::Conventions);
+//! - [`resources`]: the schemas the lowered apps instantiate, which read those names.
 //!
 //! The KCL syntax tree is [`kcl_codegen::ast`], and the parameters' schemas are compiled
 //! by [`kcl_codegen::schema`].

@@ -10,38 +10,10 @@
 //! named after the composite resource. A composition that composes its resources in
 //! another shape writes its own schemas with the same attributes instead.
 
-use crate::ast::{AssignOp, Attr, BinOp, Entry, Expr, IfChain, Key, Schema, Stmt, Type};
-use crate::compose::Conventions;
+pub use crate::compose::conventions::field;
 
-/// The attributes that the lowering sets on the schemas (see [`Conventions`]).
-pub mod field {
-    /// `release` and `object`: the name the resource is composed under, after the prefix.
-    pub const NAME: &str = "_name";
-    /// `release`: the chart's name.
-    pub const CHART: &str = "_chart";
-    /// `release`: a Helm or OCI repository.
-    pub const REPOSITORY: &str = "_repository";
-    /// `release`: the URL of a chart archive (instead of a repository and version).
-    pub const URL: &str = "_url";
-    /// `release`: the chart's version.
-    pub const VERSION: &str = "_version";
-    /// `release`: the namespace the release is installed in.
-    pub const NAMESPACE: &str = "_namespace";
-    /// `release`: the chart values.
-    pub const VALUES: &str = "_values";
-    /// `object`: the object's `crossplane.io/external-name`.
-    pub const EXTERNAL_NAME: &str = "_externalName";
-    /// `object`: the Kubernetes manifest.
-    pub const MANIFEST: &str = "_manifest";
-    /// `object`: keep the object when the composite resource is deleted.
-    pub const RETAIN: &str = "_retain";
-    /// `object`: provider-kubernetes references that patch the manifest.
-    pub const REFERENCES: &str = "_references";
-    /// `usage`: the composed resource the usage is for, after `<xr>-`.
-    pub const NAME_SUFFIX: &str = "_nameSuffix";
-    /// `usage`: that resource's kind, `Release` or `Object`.
-    pub const KIND: &str = "_kind";
-}
+use crate::ast::{AssignOp, Attr, BinOp, Entry, Expr, IfChain, Key, Schema, Stmt, Type};
+use crate::compose::conventions::Conventions;
 
 /// provider-helm's `Release`.
 const HELM_API_VERSION: &str = "helm.m.crossplane.io/v1beta1";

@@ -8,8 +8,8 @@ use serde::{Deserialize, Serialize};
     key = "cache",
     release(chart = "cache", repository = "https://charts.example.com", version = "2.19.0", namespace = "cache"),
     release(name = "cache-two", chart = "cache", repository = "https://charts.example.com", version = "2.19.0", namespace = "cache", pin = "cache"),
-    object(file = "tests/fixtures/manifests/gateway-class.yaml"),
-    object(inline = "{apiVersion: v1, kind: Namespace, metadata: {name: x}}", name = "gateway-class"),
+    object(file = "tests/fixtures/manifests/bucket-class.yaml"),
+    object(inline = "{apiVersion: v1, kind: Namespace, metadata: {name: x}}", name = "bucket-class"),
 )]
 pub struct Cache {
     /// Install the app.

@@ -2,17 +2,17 @@ use kcl_apps::App;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-/// Run an operator.
+/// Run background jobs.
 #[derive(Serialize, Deserialize, JsonSchema, App)]
 #[app(
-    key = "operator",
-    image(name = "manager", repository = "registry.example.com/operator", tag = "1.0"),
+    key = "worker",
+    image(name = "runner", repository = "registry.example.com/worker", tag = "1.0"),
     object(
-        inline = "{apiVersion: v1, kind: Pod, metadata: {name: op}, spec: {image: '{{ image:manger }}'}}",
-        name = "operator-pod",
+        inline = "{apiVersion: v1, kind: Pod, metadata: {name: job}, spec: {image: '{{ image:runer }}'}}",
+        name = "worker-pod",
     )
 )]
-pub struct Operator {
+pub struct Worker {
     /// Install the app.
     pub enabled: bool,
 }

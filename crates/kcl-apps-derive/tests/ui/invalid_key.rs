@@ -2,10 +2,10 @@ use kcl_apps::App;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-/// Install an API gateway.
+/// Install a job queue.
 #[derive(Serialize, Deserialize, JsonSchema, App)]
-#[app(key = "api-gateway")]
-pub struct ApiGateway {
+#[app(key = "job-queue")]
+pub struct JobQueue {
     /// Install the app.
     pub enabled: bool,
 }

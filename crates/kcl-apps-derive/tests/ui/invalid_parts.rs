@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
     key = "cache",
     release(chart = "Cache_Chart", repository = "https://charts.example.com", version = "", namespace = "cache"),
     release(chart = "cache", repository = "oci://registry.example.com/charts/cache", version = "2.19.0", namespace = "cache", pin = "cache-pin"),
-    object(file = "tests/fixtures/manifests/gateway-class.yaml", name = "Gateway Class"),
+    object(file = "tests/fixtures/manifests/bucket-class.yaml", name = "Bucket Class"),
 )]
 pub struct Cache {
     /// Install the app.

@@ -2,9 +2,9 @@ use kcl_apps::{App, AppRegistry};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-/// Install the API gateway.
+/// Install the job queue.
 #[derive(Serialize, Deserialize, JsonSchema, App)]
-pub struct ApiGateway {
+pub struct JobQueue {
     /// Install the app.
     pub enabled: bool,
 }
@@ -12,8 +12,8 @@ pub struct ApiGateway {
 /// The apps, in installation order.
 #[derive(Serialize, Deserialize, AppRegistry)]
 pub struct Apps {
-    /// Serialised as `api_gateway`, but the key is `apiGateway`.
-    pub api_gateway: Option<ApiGateway>,
+    /// Serialised as `job_queue`, but the key is `jobQueue`.
+    pub job_queue: Option<JobQueue>,
     /// Not an app.
     pub host: Option<String>,
 }

@@ -2,19 +2,19 @@ use kcl_apps::App;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-/// Install an API gateway.
+/// Install the object storage.
 #[derive(Serialize, Deserialize, JsonSchema, App)]
 #[app(
-    key = "apiGateway",
+    key = "storage",
     release(
-        chart = "api-gateway",
+        chart = "storage",
         repository = "https://example.com/charts",
-        url = "oci://registry.example.com/charts/api-gateway",
-        version = "v1.7.0",
-        namespace = "gateway-system",
+        url = "oci://registry.example.com/charts/storage",
+        version = "v2.0.0",
+        namespace = "storage",
     )
 )]
-pub struct ApiGateway {
+pub struct Storage {
     /// Install the app.
     pub enabled: bool,
 }

@@ -4,24 +4,24 @@ use serde::{Deserialize, Serialize};
 
 #[derive(Serialize, Deserialize, JsonSchema, App)]
 #[app(
-    key = "Autoscaler",
-    release(chart = "autoscaler", repository = "https://charts.example.com", namespace = "autoscaler"),
+    key = "Cache",
+    release(chart = "cache", repository = "https://charts.example.com", namespace = "cache"),
     release(
-        chart = "autoscaler-add-ons-http",
+        chart = "cache-metrics-exporter",
         repository = "https://charts.example.com",
-        url = "oci://registry.example.com/charts/autoscaler-add-ons-http",
-        version = "0.12.2",
-        namespace = "autoscaler",
+        url = "oci://registry.example.com/charts/cache-metrics-exporter",
+        version = "0.3.1",
+        namespace = "cache",
         values = "tests/fixtures/values/broken.yaml",
-        when(field = http_addon),
+        when(field = metrics_exporter),
     ),
     object(file = "tests/fixtures/manifests/no-kind.yaml", retian),
 )]
 #[app(requires = NoSuchApp)]
-pub struct Autoscaler {
+pub struct Cache {
     /// Install the app.
     pub enabled: bool,
-    /// Install the HTTP add-on.
-    pub http_addon: String,
+    /// Install the metrics exporter.
+    pub metrics_exporter: String,
 }
 fn main() {}

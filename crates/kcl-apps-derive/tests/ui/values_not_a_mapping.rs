@@ -11,9 +11,9 @@ use serde::{Deserialize, Serialize};
         repository = "https://charts.example.com",
         version = "9.4.1",
         namespace = "dashboard",
-        values(inline = "[--insecure]"),
-        values(inline = "[--insecure]", at = "server.extraArgs"),
-        values(at = "server"),
+        values(inline = "[--verbose]"),
+        values(inline = "[--verbose]", at = "web.args"),
+        values(at = "web"),
     )
 )]
 pub struct Dashboard {

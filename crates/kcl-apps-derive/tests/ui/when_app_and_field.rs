@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 #[derive(Serialize, Deserialize, JsonSchema, App)]
 #[app(
     key = "cache",
-    object(file = "tests/fixtures/manifests/pod-monitor.yaml", when(app = Cache, field = enabled)),
+    object(file = "tests/fixtures/manifests/bucket-policy.yaml", when(app = Cache, field = enabled)),
     object(inline = "{apiVersion: v1, kind: Namespace, metadata: {name: x}}", name = "x", when()),
 )]
 pub struct Cache {

@@ -2,10 +2,10 @@ use kcl_apps::App;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-/// Install an API gateway.
+/// Install a job queue.
 #[derive(Serialize, Deserialize, JsonSchema, App)]
-#[app(key = "apiGateway", object(file = "tests/fixtures/manifests/pod-monitor.yaml", when(app = String)))]
-pub struct ApiGateway {
+#[app(key = "jobQueue", object(file = "tests/fixtures/manifests/bucket-policy.yaml", when(app = String)))]
+pub struct JobQueue {
     /// Install the app.
     pub enabled: bool,
 }

@@ -2,19 +2,19 @@ use kcl_apps::App;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-/// Install the autoscaler.
+/// Install the cache.
 #[derive(Serialize, Deserialize, JsonSchema, App)]
 #[app(
-    key = "autoscaler",
+    key = "cache",
     release(
-        chart = "autoscaler-add-ons-http", repository = "https://charts.example.com",
-        version = "0.12.2", namespace = "autoscaler", when(field = http_addon),
+        chart = "cache-metrics-exporter", repository = "https://charts.example.com",
+        version = "0.3.1", namespace = "cache", when(field = metrics_exporter),
     ),
 )]
-pub struct Autoscaler {
+pub struct Cache {
     /// Install the app.
     pub enabled: bool,
-    /// Install the HTTP add-on.
-    pub http_addon: Option<bool>,
+    /// Install the metrics exporter.
+    pub metrics_exporter: Option<bool>,
 }
 fn main() {}

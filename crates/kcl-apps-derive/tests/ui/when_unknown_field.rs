@@ -2,21 +2,21 @@ use kcl_apps::App;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-/// Install the autoscaler.
+/// Install the cache.
 #[derive(Serialize, Deserialize, JsonSchema, App)]
 #[serde(rename_all = "camelCase")]
 #[app(
-    key = "autoscaler",
+    key = "cache",
     release(
-        chart = "autoscaler-add-ons-http", repository = "https://charts.example.com",
-        version = "0.12.2", namespace = "autoscaler", when(field = http_adon),
+        chart = "cache-metrics-exporter", repository = "https://charts.example.com",
+        version = "0.3.1", namespace = "cache", when(field = metrics_expoter),
     ),
-    object(file = "tests/fixtures/manifests/pod-monitor.yaml", when(field = no_such_field)),
+    object(file = "tests/fixtures/manifests/bucket-policy.yaml", when(field = no_such_field)),
 )]
-pub struct Autoscaler {
+pub struct Cache {
     /// Install the app.
     pub enabled: bool,
-    /// Install the HTTP add-on.
-    pub http_addon: bool,
+    /// Install the metrics exporter.
+    pub metrics_exporter: bool,
 }
 fn main() {}
