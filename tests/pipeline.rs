@@ -209,7 +209,7 @@ fn observing_the_google_node_pool_sets_ciliums_native_routing_cidr() {
 #[test]
 fn observed_documents_without_a_unique_composition_resource_name_are_refused() {
     let unnamed = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n";
-    match Observed::from_yaml_stream(unnamed) {
+    match Observed::from_yaml_stream(unnamed).map_err(RenderError::from) {
         Err(RenderError::Observed(message)) => {
             assert!(
                 message.contains("document 1") && message.contains(RESOURCE_NAME),
@@ -219,13 +219,13 @@ fn observed_documents_without_a_unique_composition_resource_name_are_refused() {
         other => panic!("expected RenderError::Observed, got {other:?}"),
     }
     let twice = format!("{}---\n{}", GOOGLE_OBSERVED, GOOGLE_OBSERVED);
-    match Observed::from_yaml_stream(&twice) {
+    match Observed::from_yaml_stream(&twice).map_err(RenderError::from) {
         Err(RenderError::Observed(message)) => {
             assert!(message.contains("`gke-01-cluster`"), "{message}")
         }
         other => panic!("expected RenderError::Observed, got {other:?}"),
     }
-    match Observed::from_yaml_stream("- a list\n") {
+    match Observed::from_yaml_stream("- a list\n").map_err(RenderError::from) {
         Err(RenderError::Observed(message)) => {
             assert!(message.contains("not a mapping"), "{message}")
         }
@@ -243,6 +243,7 @@ fn kcl_dir_with_a_collision() -> tempfile::TempDir {
         "data.k",
         "azure.k",
         "google.k",
+        "compositions.k",
     ] {
         std::fs::copy(root().join("kcl").join(file), dir.path().join(file))
             .unwrap_or_else(|e| panic!("cannot copy kcl/{file}: {e}"));
@@ -289,7 +290,14 @@ fn a_composition_resource_name_composed_by_two_steps_is_an_error_naming_both() {
 /// `dxr` and `dcds`.
 fn kcl_dir_whose_apps_step_shows_its_params() -> tempfile::TempDir {
     let dir = tempfile::tempdir().expect("a temporary directory");
-    for file in ["definition.k", "data.k", "aws.k", "azure.k", "google.k"] {
+    for file in [
+        "definition.k",
+        "data.k",
+        "aws.k",
+        "azure.k",
+        "google.k",
+        "compositions.k",
+    ] {
         std::fs::copy(root().join("kcl").join(file), dir.path().join(file))
             .unwrap_or_else(|e| panic!("cannot copy kcl/{file}: {e}"));
     }

@@ -110,7 +110,7 @@ pub fn run(root: &Path, args: &BenchArgs) -> TaskResult {
         Some(path) => {
             let source = std::fs::read_to_string(path)
                 .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-            let other = composition.with_apps_source(source);
+            let other = composition.with_apps_source(source)?;
             let render_other = |case: &Case| {
                 other
                     .render(case.xr.clone(), Some(case.provider))
