@@ -263,7 +263,7 @@ impl Pipeline {
     /// a `kcl/` directory, and build the Compositions from them with `kcl/compositions.k`.
     pub fn load(kcl_dir: &Path) -> Result<Self, RenderError> {
         let composition = Composition::load(kcl_dir)?;
-        let provider_sources = Provider::ALL
+        let provider_sources: Vec<(Provider, String)> = Provider::ALL
             .into_iter()
             .map(|provider| {
                 let path = kcl_dir.join(provider.step_file());
@@ -272,51 +272,17 @@ impl Pipeline {
                     .map_err(|e| RenderError::Io(path, e))
             })
             .collect::<Result<_, _>>()?;
-        let mut pipeline = Pipeline {
-            renderer: composition.apps_alone.clone(),
+        let compositions = build_compositions(kcl_dir, |provider| {
+            steps(&composition, &provider_sources, provider)
+        })?;
+        let renderer =
+            kcl_render::Renderer::new(compositions.clone(), Some(composition.xrd.clone()))?;
+        Ok(Pipeline {
             composition,
             provider_sources,
-            compositions: Vec::new(),
-        };
-        pipeline.compositions = pipeline.build_compositions()?;
-        pipeline.renderer = kcl_render::Renderer::new(
-            pipeline.compositions.clone(),
-            Some(pipeline.composition.xrd.clone()),
-        )?;
-        Ok(pipeline)
-    }
-
-    /// The Compositions, one per provider, as `kcl/compositions.k` makes them from the
-    /// steps of each provider.
-    fn build_compositions(&self) -> Result<Vec<Value>, RenderError> {
-        let kcl_dir = &self.composition.kcl_dir;
-        let compositions: Vec<Value> = Provider::ALL
-            .into_iter()
-            .map(|provider| {
-                json!({
-                    "provider": provider.name(),
-                    "cluster": provider.kubernetes_service(),
-                    "steps": self
-                        .steps(provider)
-                        .into_iter()
-                        .map(|step| json!({"name": step.name, "source": step.source}))
-                        .collect::<Vec<_>>(),
-                })
-            })
-            .collect();
-        let output = Runtime::global()?.run(
-            &Program::new()
-                .work_dir(kcl_dir)
-                .file(kcl_dir.join("compositions.k"))
-                .option("compositions", Value::Array(compositions).to_string()),
-        )?;
-        match output.json.get("items") {
-            Some(Value::Array(items)) => Ok(items.clone()),
-            _ => Err(RenderError::Output {
-                file: "compositions.k".into(),
-                missing: "`items` list".into(),
-            }),
-        }
+            compositions,
+            renderer,
+        })
     }
 
     /// The apps step alone, and the XRD.
@@ -337,24 +303,7 @@ impl Pipeline {
     /// The function-kcl steps of a provider's Composition, in order, with the sources the
     /// Composition embeds.
     pub fn steps(&self, provider: Provider) -> Vec<Step> {
-        let provider_source = self
-            .provider_sources
-            .iter()
-            .find(|(p, _)| *p == provider)
-            .map(|(_, source)| source.clone())
-            .unwrap_or_default();
-        vec![
-            Step {
-                name: provider.name().to_owned(),
-                file: provider.step_file().to_owned(),
-                source: provider_source,
-            },
-            Step {
-                name: "apps".to_owned(),
-                file: "apps.k".to_owned(),
-                source: self.composition.apps_source(provider),
-            },
-        ]
+        steps(&self.composition, &self.provider_sources, provider)
     }
 
     /// Render a `Cluster` given as YAML (or JSON); see [`Pipeline::render`].
@@ -402,6 +351,66 @@ impl Pipeline {
                 .collect(),
             xr: rendered.desired_xr,
         })
+    }
+}
+
+/// The function-kcl steps of a provider's Composition: its provider step, then the apps
+/// step.
+fn steps(
+    composition: &Composition,
+    provider_sources: &[(Provider, String)],
+    provider: Provider,
+) -> Vec<Step> {
+    let provider_source = provider_sources
+        .iter()
+        .find(|(p, _)| *p == provider)
+        .map(|(_, source)| source.clone())
+        .unwrap_or_default();
+    vec![
+        Step {
+            name: provider.name().to_owned(),
+            file: provider.step_file().to_owned(),
+            source: provider_source,
+        },
+        Step {
+            name: "apps".to_owned(),
+            file: "apps.k".to_owned(),
+            source: composition.apps_source(provider),
+        },
+    ]
+}
+
+/// The Compositions, one per provider, as `kcl/compositions.k` makes them from the steps of
+/// each provider.
+fn build_compositions(
+    kcl_dir: &Path,
+    steps: impl Fn(Provider) -> Vec<Step>,
+) -> Result<Vec<Value>, RenderError> {
+    let compositions: Vec<Value> = Provider::ALL
+        .into_iter()
+        .map(|provider| {
+            json!({
+                "provider": provider.name(),
+                "cluster": provider.kubernetes_service(),
+                "steps": steps(provider)
+                    .into_iter()
+                    .map(|step| json!({"name": step.name, "source": step.source}))
+                    .collect::<Vec<_>>(),
+            })
+        })
+        .collect();
+    let output = Runtime::global()?.run(
+        &Program::new()
+            .work_dir(kcl_dir)
+            .file(kcl_dir.join("compositions.k"))
+            .option("compositions", Value::Array(compositions).to_string()),
+    )?;
+    match output.json.get("items") {
+        Some(Value::Array(items)) => Ok(items.clone()),
+        _ => Err(RenderError::Output {
+            file: "compositions.k".into(),
+            missing: "`items` list".into(),
+        }),
     }
 }
 

@@ -336,7 +336,7 @@ pub(crate) fn output_items(output: &Output) -> Result<Vec<Value>, String> {
     match output.documents() {
         [] => Ok(Vec::new()),
         [document] => match document.get("items") {
-            None | Some(Value::Null) => Ok(vec![document.clone()]),
+            None => Ok(vec![document.clone()]),
             Some(Value::Array(items)) => Ok(items.clone()),
             Some(other) => Err(format!(
                 "the output's `items` is {}, not a list",
