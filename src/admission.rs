@@ -4,71 +4,16 @@
 
 use dot_kubernetes_apps::Provider;
 use serde_json::{Map, Value};
-use xr_admission::admission::{
-    KCL_OPTION_MAX_DEPTH, a_type, admit_xr, check_depth, check_object_size, check_request_size,
-};
+use xr_admission::admission::{a_type, admit_xr};
 use xr_admission::validate::Violation;
 
 use crate::error::{NotACluster, ProviderProblem, RenderError};
 
-/// How deep the parser reads YAML: 64 lists and mappings, serde-saphyr's default. The
-/// parser recurses per level (about 16 KiB of stack per level in a debug build), so
-/// this is what a thread with a 2 MiB stack reads safely; it is below what KCL reads
-/// ([`XR_MAX_DEPTH`]), which only values given to the library directly can reach.
-const PARSER_MAX_DEPTH: usize = 64;
-
-/// The XR sits inside `option("params")` (`{"oxr": <XR>, ...}`): one level less.
-const XR_MAX_DEPTH: usize = KCL_OPTION_MAX_DEPTH - 1;
-
 /// Parse YAML (or JSON) into a value, refusing a text over the API server's request limit
-/// before parsing it; an error is one line, with its line and column, in plain words.
+/// before parsing it; an error is one line, with its line and column, in plain words
+/// ([`kcl_render::admission::parse_xr`]).
 pub(crate) fn parse_yaml(text: &str) -> Result<Value, RenderError> {
-    check_request_size(text).map_err(RenderError::TooLarge)?;
-    let mut budget = serde_saphyr::Budget::default();
-    budget.max_depth = PARSER_MAX_DEPTH;
-    let options = serde_saphyr::options! {
-        // `.inf` and `.nan` have no JSON form.
-        non_finite_float_policy: serde_saphyr::NonFiniteFloatPolicy::Reject,
-        with_snippet: false,
-        budget: Some(budget),
-    };
-    serde_saphyr::from_str_with_options(text, options)
-        .map_err(|e| RenderError::Parse(parse_message(&e)))
-}
-
-/// A parser error in plain words: no API names or debug output of the parser's own.
-fn parse_message(error: &serde_saphyr::Error) -> String {
-    use serde_saphyr::budget::BudgetBreach;
-    let plain = match error {
-        serde_saphyr::Error::MultipleDocuments { .. } => {
-            Some("more than one YAML document: give one XR".to_owned())
-        }
-        serde_saphyr::Error::DuplicateMappingKey { key, .. } => Some(match key {
-            Some(key) => format!("the key `{key}` appears twice in one mapping"),
-            None => "a key appears twice in one mapping".to_owned(),
-        }),
-        serde_saphyr::Error::Budget { breach, .. } => Some(match breach {
-            BudgetBreach::Depth { .. } => {
-                format!("nested deeper than {PARSER_MAX_DEPTH} lists and mappings")
-            }
-            BudgetBreach::Nodes { .. } => {
-                let max = serde_saphyr::Budget::default().max_nodes;
-                format!("more than {max} values")
-            }
-            BudgetBreach::Aliases { .. } | BudgetBreach::Anchors { .. } => {
-                "too many anchors or aliases".to_owned()
-            }
-            _ => "too large or too complex to read".to_owned(),
-        }),
-        _ => None,
-    };
-    match (plain, error.location()) {
-        (Some(message), Some(at)) if at.line() > 0 => {
-            format!("{message} (line {}, column {})", at.line(), at.column())
-        }
-        (Some(message), _) => message,
-        (None, _) => error.to_string(),
-    }
+    kcl_render::admission::parse_xr(text).map_err(RenderError::from)
 }
 
 /// Check the XR's shape and limits, admit it against the XRD, then settle the provider:
@@ -87,8 +32,7 @@ pub(crate) fn admit(
         ))));
     }
     // Before anything walks the value recursively.
-    check_depth(&xr, XR_MAX_DEPTH, "").map_err(|v| RenderError::Invalid(vec![v]))?;
-    check_object_size(&xr).map_err(RenderError::TooLarge)?;
+    kcl_render::admission::check_limits(&xr)?;
     match xr.get("spec") {
         None | Some(Value::Null) => {
             return Err(RenderError::NotACluster(NotACluster::NoSpec));

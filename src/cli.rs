@@ -1,6 +1,10 @@
 //! The `render` command, defined once: its arguments ([`RenderArgs`]) and what it does
 //! ([`render`]). The `dot-kubernetes` binary and `cargo xtask render` both run it; they
 //! differ only in how they find the `kcl/` directory.
+//!
+//! It renders the package as `cargo xtask package` would build it from `kcl/`, so an edit
+//! of `kcl/` shows at once; when that differs from the checked-in `package/`, it warns
+//! that the checked-in package is stale.
 
 use std::fmt;
 use std::io::Write as _;
@@ -8,11 +12,13 @@ use std::path::{Path, PathBuf};
 
 use dot_kubernetes_apps::Provider;
 
+use crate::package;
 use crate::render::{Observed, Pipeline, RenderError, to_yaml_stream};
 
 /// Render a Cluster composite resource through its provider's Composition (the provider
-/// step, then the apps step: kcl/apps.k and kcl/manifests.k) and print the composed
-/// resources as a YAML stream.
+/// step, then the apps step: kcl/apps.k and kcl/manifests.k), as package/compositions.yaml
+/// ships it built from kcl/, and print the composed resources as a YAML stream. Warns when
+/// the checked-in package/ is stale.
 #[derive(Debug, Clone, clap::Args)]
 pub struct RenderArgs {
     /// The cloud to render for; defaults to the XR's
@@ -20,7 +26,8 @@ pub struct RenderArgs {
     #[arg(long, value_parser = parse_provider)]
     pub provider: Option<Provider>,
     /// Observed composed resources, as a YAML stream keyed by each document's
-    /// krm.kcl.dev/composition-resource-name annotation: render a later reconcile.
+    /// crossplane.io/composition-resource-name (or krm.kcl.dev/composition-resource-name)
+    /// annotation: render a later reconcile.
     #[arg(long, value_name = "OBSERVED.yaml")]
     pub observed: Option<PathBuf>,
     /// Print the XRD that kcl/definition.k produces instead of rendering an XR.
@@ -99,6 +106,7 @@ impl From<RenderError> for CommandError {
 /// early (`| head`) is no error.
 pub fn render(kcl_dir: &Path, args: &RenderArgs) -> Result<(), CommandError> {
     let pipeline = Pipeline::load(kcl_dir)?;
+    warn_when_stale(kcl_dir, &pipeline)?;
     let items = if args.definition {
         vec![pipeline.composition().xrd().clone()]
     } else {
@@ -106,7 +114,7 @@ pub fn render(kcl_dir: &Path, args: &RenderArgs) -> Result<(), CommandError> {
             Some(path) => Observed::from_yaml_stream(&read(path)?).map_err(|source| {
                 CommandError::Observed {
                     path: path.clone(),
-                    source: Box::new(source),
+                    source: Box::new(source.into()),
                 }
             })?,
             None => Observed::none(),
@@ -126,6 +134,24 @@ pub fn render(kcl_dir: &Path, args: &RenderArgs) -> Result<(), CommandError> {
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
         written => written.map_err(CommandError::Write),
     }
+}
+
+/// Warn on standard error when the checked-in `package/` beside `kcl_dir` differs from
+/// what `kcl/` builds: the render shows `kcl/`, the cluster gets `package/`.
+fn warn_when_stale(kcl_dir: &Path, pipeline: &Pipeline) -> Result<(), CommandError> {
+    let root = kcl_dir.parent().unwrap_or(Path::new("."));
+    let built = package::render_inputs(pipeline)?;
+    let stale: Vec<&str> = package::stale(root, &built)
+        .into_iter()
+        .map(|file| file.path)
+        .collect();
+    if !stale.is_empty() {
+        eprintln!(
+            "warning: the checked-in package is stale: {} differs from what kcl/ builds;              this renders kcl/ (run `cargo xtask package` to update package/)",
+            stale.join(" and ")
+        );
+    }
+    Ok(())
 }
 
 /// A file's text, or standard input's for `-`.

@@ -47,11 +47,13 @@ pub enum RenderError {
     /// The observed composed resources cannot be used: not a YAML stream of objects, or a
     /// document without (or with a duplicate) composition resource name.
     Observed(String),
-    /// A step's output cannot be composed: an item without a name, two items under one
-    /// composition resource name (in one step, or across steps, where function-kcl would
-    /// silently keep the later one), or an item function-kcl would treat specially and
-    /// the render does not model.
+    /// Two steps compose a resource under one composition resource name, where
+    /// function-kcl would silently keep the later one.
     Compose(String),
+    /// The generic renderer could not run the Composition: a step's KCL failed, or its
+    /// output cannot be composed (two items of one step under one name, an item without
+    /// a name).
+    Pipeline(Box<kcl_render::Error>),
 }
 
 /// Why a document is not a `Cluster` at all, before its schema is checked.
@@ -131,6 +133,7 @@ impl fmt::Display for RenderError {
             RenderError::Yaml(e) => write!(f, "cannot print YAML: {e}"),
             RenderError::Observed(e) => write!(f, "the observed resources are unusable: {e}"),
             RenderError::Compose(e) => f.write_str(e),
+            RenderError::Pipeline(e) => e.fmt(f),
         }
     }
 }
@@ -145,6 +148,8 @@ impl std::error::Error for RenderError {
             // Its message is the runtime's own.
             RenderError::Kcl(e) => e.source(),
             RenderError::Yaml(e) => Some(e),
+            // Its message is the renderer's own.
+            RenderError::Pipeline(e) => e.source(),
             RenderError::Parse(_)
             | RenderError::NotACluster(_)
             | RenderError::Provider(_)
@@ -159,6 +164,21 @@ impl std::error::Error for RenderError {
 impl From<kcl_runtime::Error> for RenderError {
     fn from(e: kcl_runtime::Error) -> Self {
         RenderError::Kcl(e)
+    }
+}
+
+impl From<kcl_render::Error> for RenderError {
+    /// The renderer's errors of reading and admitting an XR as this crate's own kinds;
+    /// a missing runtime with this project's [`RUNTIME_HINT`].
+    fn from(e: kcl_render::Error) -> Self {
+        match e {
+            kcl_render::Error::Yaml { message, .. } => RenderError::Parse(message),
+            kcl_render::Error::TooLarge(e) => RenderError::TooLarge(e),
+            kcl_render::Error::Invalid(violations) => RenderError::Invalid(violations),
+            kcl_render::Error::Observed(problem) => RenderError::Observed(problem),
+            kcl_render::Error::Runtime(e) => e.into(),
+            other => RenderError::Pipeline(Box::new(other)),
+        }
     }
 }
 

@@ -2,8 +2,9 @@
 //! real KCL runtime ([`kcl_runtime`], in-process), for the `Cluster` types of
 //! [`dot_kubernetes_apps`].
 //!
-//! - [`render`]: run a `Cluster`'s Composition as function-kcl does: the apps step alone
-//!   ([`render::Composition`]) or the whole pipeline, provider step then apps step
+//! - [`render`]: run a `Cluster`'s Composition as function-kcl does, with the generic
+//!   renderer [`kcl_render`]: the apps step alone ([`render::Composition`]) or the whole
+//!   pipeline, provider step then apps step, as `package/compositions.yaml` ships it
 //!   ([`render::Pipeline`]), after admitting the XR as the API server would;
 //! - [`package`]: the Crossplane Configuration package built from `kcl/`, and the pin of
 //!   function-kcl that moves with the KCL the tests run;

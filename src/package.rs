@@ -16,9 +16,8 @@
 
 use std::path::Path;
 
-use dot_kubernetes_apps::Provider;
 use kcl_runtime::{Program, Runtime};
-use serde_json::{Value, json};
+use serde_json::Value;
 
 pub use kcl_runtime::KCL_LIB_VERSION;
 
@@ -49,37 +48,20 @@ pub fn build(pipeline: &Pipeline) -> Result<Vec<PackageFile>, RenderError> {
         "crossplane.k",
         &[("functionKclVersion", Value::from(FUNCTION_KCL_VERSION))],
     )?;
-    let compositions: Vec<Value> = Provider::ALL
-        .into_iter()
-        .map(|provider| {
-            json!({
-                "provider": provider.name(),
-                "cluster": provider.kubernetes_service(),
-                "steps": pipeline
-                    .steps(provider)
-                    .into_iter()
-                    .map(|step| json!({"name": step.name, "source": step.source}))
-                    .collect::<Vec<_>>(),
-            })
-        })
-        .collect();
-    let compositions = run(
-        kcl_dir,
-        "compositions.k",
-        &[("compositions", Value::Array(compositions))],
-    )?;
-    let Some(Value::Array(compositions)) = compositions.get("items") else {
-        return Err(RenderError::Output {
-            file: "compositions.k".into(),
-            missing: "`items` list".into(),
-        });
-    };
+    let mut files = vec![file(
+        "package/crossplane.yaml",
+        "kcl/crossplane.k",
+        &[configuration],
+    )?];
+    files.extend(render_inputs(pipeline)?);
+    Ok(files)
+}
+
+/// The files of the package that rendering reads, as `cargo xtask package` builds them:
+/// `package/definition.yaml` (the XRD) and `package/compositions.yaml` (the Compositions
+/// the pipeline renders).
+pub fn render_inputs(pipeline: &Pipeline) -> Result<Vec<PackageFile>, RenderError> {
     Ok(vec![
-        file(
-            "package/crossplane.yaml",
-            "kcl/crossplane.k",
-            &[configuration],
-        )?,
         file(
             "package/definition.yaml",
             "kcl/definition.k",
@@ -88,9 +70,21 @@ pub fn build(pipeline: &Pipeline) -> Result<Vec<PackageFile>, RenderError> {
         file(
             "package/compositions.yaml",
             "kcl/compositions.k",
-            compositions,
+            pipeline.compositions(),
         )?,
     ])
+}
+
+/// The files among `files` whose checked-in copy under `root` (the repository root)
+/// differs from them, or is missing.
+pub fn stale<'a>(root: &Path, files: &'a [PackageFile]) -> Vec<&'a PackageFile> {
+    files
+        .iter()
+        .filter(|file| {
+            std::fs::read_to_string(root.join(file.path))
+                .map_or(true, |checked_in| checked_in != file.contents)
+        })
+        .collect()
 }
 
 /// Run a file of `kcl/` with JSON options.

@@ -1,25 +1,34 @@
-//! Run the composition's KCL for a `Cluster` through the real KCL runtime, as function-kcl
-//! does: [`Composition`] runs the apps step (`kcl/apps.k`) alone, [`Pipeline`] runs the
-//! whole Composition of a provider (its provider step, `kcl/aws.k`, `kcl/azure.k` or
-//! `kcl/google.k`, then the apps step), optionally with [`Observed`] composed resources.
+//! Render a `Cluster` through the Compositions of dot-kubernetes with the generic renderer
+//! ([`kcl_render`]): [`Pipeline`] runs a provider's whole Composition (its provider step,
+//! `kcl/aws.k`, `kcl/azure.k` or `kcl/google.k`, then the apps step), exactly as
+//! `package/compositions.yaml` ships it, built from `kcl/` in memory; [`Composition`] runs
+//! the apps step (`kcl/apps.k`) alone.
 //!
-//! Before rendering, the XR is admitted as the API server would admit it against the XRD
-//! that `kcl/definition.k` produces (type, metadata, nulls pruned, defaults applied,
-//! `spec` and `status` validated, by [`xr_admission`]), with every problem reported by its
-//! path.
+//! What is dot-kubernetes' own lives here: the `kcl/` files and how they become the
+//! Compositions' steps, the provider a `Cluster` selects, and the admission of a `Cluster`
+//! (type, metadata, nulls pruned, defaults applied, `spec` and `status` validated against
+//! the XRD that `kcl/definition.k` produces, by [`xr_admission`]), with every problem
+//! reported by its path.
 
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use dot_kubernetes_apps::Provider;
 use kcl_runtime::{Program, Runtime};
 use serde_json::{Value, json};
 
+pub use kcl_render::{Observed, to_yaml_stream};
+
 pub use crate::error::{NotACluster, ProviderProblem, RUNTIME_HINT, RenderError};
 
 /// Where the XRD keeps the schema of `spec.parameters`.
 const PARAMETERS_SCHEMA: &str =
     "/spec/versions/0/schema/openAPIV3Schema/properties/spec/properties/parameters";
+
+/// The annotation function-kcl keys composed resources by.
+pub const RESOURCE_NAME_ANNOTATION: &str = kcl_render::KCL_RESOURCE_NAME;
+
+/// The function every step of the Compositions but the last runs.
+const FUNCTION_KCL: &str = "crossplane-contrib-function-kcl";
 
 /// The apps step of the composition (`kcl/apps.k`) and the XRD, loaded once and rendered
 /// many times. [`Pipeline`] runs the provider step before it, as the Compositions do.
@@ -28,6 +37,8 @@ pub struct Composition {
     kcl_dir: PathBuf,
     apps_source: String,
     xrd: Value,
+    /// One Composition per provider whose only step is the apps step.
+    apps_alone: kcl_render::Renderer,
 }
 
 /// The files of the apps step, in the order function-kcl reads them as one source (a step
@@ -62,10 +73,28 @@ impl Composition {
                 file: kcl_dir.join("definition.k").display().to_string(),
                 missing: format!("schema at {PARAMETERS_SCHEMA}"),
             })?;
+        Composition::new(kcl_dir.to_path_buf(), apps_source, xrd)
+    }
+
+    fn new(kcl_dir: PathBuf, apps_source: String, xrd: Value) -> Result<Self, RenderError> {
+        let compositions = Provider::ALL.map(|provider| {
+            composition_document(
+                &xrd,
+                &format!("apps-{provider}"),
+                provider,
+                &[Step {
+                    name: "apps".into(),
+                    file: "apps.k".into(),
+                    source: provider.fill_cluster_placeholders(&apps_source),
+                }],
+            )
+        });
+        let apps_alone = kcl_render::Renderer::new(compositions, Some(xrd.clone()))?;
         Ok(Composition {
-            kcl_dir: kcl_dir.to_path_buf(),
+            kcl_dir,
             apps_source,
             xrd,
+            apps_alone,
         })
     }
 
@@ -88,34 +117,28 @@ impl Composition {
         self.render(parse_yaml(xr)?, provider)
     }
 
-    /// Render a `Cluster` through the apps step alone: its composed resources, in order
-    /// ([`Pipeline::render`] runs the provider step first, as the Composition does).
+    /// Render a `Cluster` through the apps step alone: its composed resources, in order, as
+    /// KCL produced them ([`Pipeline::render`] runs the provider step first, as the
+    /// Composition does).
     ///
     /// `provider` overrides the XR's `spec.crossplane.compositionSelector.matchLabels.provider`.
     pub fn render(&self, xr: Value, provider: Option<Provider>) -> Result<Vec<Value>, RenderError> {
-        let program = self.program(xr, provider)?;
-        let output = Runtime::global()?.run(&program)?;
-        match output.json.get("items") {
-            Some(Value::Array(items)) => Ok(items.clone()),
-            _ => Err(RenderError::Output {
-                file: "apps.k".into(),
-                missing: "`items` list".into(),
-            }),
-        }
+        let (xr, _) = self.admit(xr, provider)?;
+        let rendered = self.apps_alone.render_admitted(xr, &Observed::none())?;
+        Ok(rendered
+            .steps
+            .into_iter()
+            .next()
+            .map(|step| step.composed)
+            .unwrap_or_default())
     }
 
-    /// The KCL program that renders a `Cluster`: `apps.k` with the provider's placeholders
-    /// replaced, and `option("params")` holding the admitted XR.
+    /// The KCL program that renders a `Cluster` through the apps step alone: `apps.k` with
+    /// the provider's placeholders replaced, and `option("params")` as function-kcl builds
+    /// it for the admitted XR.
     pub fn program(&self, xr: Value, provider: Option<Provider>) -> Result<Program, RenderError> {
-        let (xr, provider) = self.admit(xr, provider)?;
-        let params = json!({"oxr": xr, "ocds": {}});
-        Ok(Program::new()
-            .work_dir(&self.kcl_dir)
-            .source(
-                self.kcl_dir.join("apps.k").to_string_lossy(),
-                self.apps_source(provider),
-            )
-            .option("params", params.to_string()))
+        let (xr, _) = self.admit(xr, provider)?;
+        Ok(self.apps_alone.first_program(&xr, &Observed::none())?)
     }
 
     /// The source of the apps step in a provider's Composition: [`APPS_STEP_FILES`] with
@@ -127,11 +150,11 @@ impl Composition {
     /// The same composition (the same XRD and admission) with another apps step, for
     /// comparing it with this one: for example the hand-written `apps.k` that this package
     /// replaces.
-    pub fn with_apps_source(&self, apps_source: impl Into<String>) -> Composition {
-        Composition {
-            apps_source: apps_source.into(),
-            ..self.clone()
-        }
+    pub fn with_apps_source(
+        &self,
+        apps_source: impl Into<String>,
+    ) -> Result<Composition, RenderError> {
+        Composition::new(self.kcl_dir.clone(), apps_source.into(), self.xrd.clone())
     }
 
     /// The `kcl/` directory this composition was loaded from.
@@ -140,7 +163,8 @@ impl Composition {
     }
 
     /// Admit the XR as the API server would and settle the provider (see
-    /// [`crate::admission`]).
+    /// [`crate::admission`]): the provider label is set, so the XR selects the provider's
+    /// Composition.
     fn admit(
         &self,
         xr: Value,
@@ -166,25 +190,6 @@ pub fn definition(kcl_dir: &Path) -> Result<Value, RenderError> {
     Ok(output.json)
 }
 
-/// Composed resources as a YAML stream: one document per item, `---` between them.
-pub fn to_yaml_stream(items: &[Value]) -> Result<String, serde_saphyr::SerializeError> {
-    let documents = items
-        .iter()
-        .map(serde_saphyr::to_string)
-        .collect::<Result<Vec<_>, _>>()?;
-    Ok(documents.join("---\n"))
-}
-
-/// The annotation function-kcl keys composed resources by.
-pub const RESOURCE_NAME_ANNOTATION: &str = "krm.kcl.dev/composition-resource-name";
-
-/// The annotation by which a function-kcl step marks a composed resource ready.
-const READY_ANNOTATION: &str = "krm.kcl.dev/ready";
-
-/// The API version of function-kcl's meta resources (connection details, conditions,
-/// events, context, extra resources), which are not composed resources.
-const META_API_VERSION: &str = "meta.krm.kcl.dev/v1alpha1";
-
 /// One function-kcl step of a Composition's pipeline.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Step {
@@ -195,82 +200,6 @@ pub struct Step {
     /// The KCL source the Composition embeds (the apps step's with its placeholders
     /// replaced).
     pub source: String,
-}
-
-/// Observed composed resources, keyed by composition resource name: what function-kcl
-/// hands every step as `option("params").ocds`, for rendering a later reconcile.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct Observed {
-    resources: BTreeMap<String, Value>,
-}
-
-impl Observed {
-    /// Nothing observed: the first reconcile.
-    pub fn none() -> Self {
-        Self::default()
-    }
-
-    /// Read a YAML stream of composed resources, each keyed by its
-    /// `krm.kcl.dev/composition-resource-name` annotation. Empty documents are skipped; a
-    /// document that is not a mapping, has no such annotation, or repeats a name is an
-    /// error that names it.
-    pub fn from_yaml_stream(text: &str) -> Result<Self, RenderError> {
-        let documents: Vec<Value> = serde_saphyr::from_multiple(text)
-            .map_err(|e| RenderError::Observed(format!("the YAML does not parse: {e}")))?;
-        let mut observed = Observed::none();
-        for (index, document) in documents.into_iter().enumerate() {
-            if document.is_null() {
-                continue;
-            }
-            let number = index + 1;
-            if !document.is_object() {
-                return Err(RenderError::Observed(format!(
-                    "document {number} is not a mapping"
-                )));
-            }
-            let name = resource_name(&document)
-                .ok_or_else(|| {
-                    RenderError::Observed(format!(
-                        "document {number} ({}) has no {RESOURCE_NAME_ANNOTATION} annotation",
-                        describe(&document)
-                    ))
-                })?
-                .to_owned();
-            if observed.resources.contains_key(&name) {
-                return Err(RenderError::Observed(format!(
-                    "document {number} repeats the composition resource name `{name}`"
-                )));
-            }
-            observed.insert(name, document);
-        }
-        Ok(observed)
-    }
-
-    /// Observe `resource` under a composition resource name.
-    pub fn insert(&mut self, name: impl Into<String>, resource: Value) {
-        self.resources.insert(name.into(), resource);
-    }
-
-    /// The composition resource names observed, sorted.
-    pub fn names(&self) -> impl Iterator<Item = &str> {
-        self.resources.keys().map(String::as_str)
-    }
-
-    /// `option("params").ocds` as function-kcl builds it: each name maps to
-    /// `{Resource: <the resource>, ConnectionDetails: {}}`.
-    fn ocds(&self) -> Value {
-        Value::Object(
-            self.resources
-                .iter()
-                .map(|(name, resource)| {
-                    (
-                        name.clone(),
-                        json!({"Resource": resource, "ConnectionDetails": {}}),
-                    )
-                })
-                .collect(),
-        )
-    }
 }
 
 /// What one step of a pipeline composed.
@@ -313,28 +242,28 @@ impl Rendered {
     }
 }
 
-/// The whole Composition of each provider, run as Crossplane runs it: the provider step
-/// (`kcl/<provider>.k`), then the apps step (`kcl/apps.k` with its placeholders replaced),
-/// each through function-kcl's contract. (The Composition's last step,
-/// function-auto-ready, only marks readiness, and composes nothing.)
+/// The whole Composition of each provider, as `package/compositions.yaml` ships it (built
+/// from `kcl/` by `kcl/compositions.k`, in memory) and as Crossplane runs it: the provider
+/// step (`kcl/<provider>.k`), then the apps step (`kcl/apps.k` with its placeholders
+/// replaced), through the generic renderer [`kcl_render::Renderer`], which runs each
+/// step as function-kcl v0.12 does, then function-auto-ready.
 ///
-/// Each step sees `option("params")` as function-kcl v0.12 builds it: `oxr` (the admitted
-/// XR), `ocds` (the [`Observed`] resources), `dxr` (the desired XR so far: its
-/// `apiVersion`, `kind` and the `status` earlier steps set), `dcds` (the composed
-/// resources desired so far, each `{Resource, Ready}`, without the `krm.kcl.dev/*`
-/// annotations function-kcl consumes), `ctx` and `extraResources` (both empty).
+/// A composition resource name that two steps compose is an error naming both, where
+/// function-kcl would silently keep the later one.
 #[derive(Debug, Clone)]
 pub struct Pipeline {
     composition: Composition,
     provider_sources: Vec<(Provider, String)>,
+    compositions: Vec<Value>,
+    renderer: kcl_render::Renderer,
 }
 
 impl Pipeline {
     /// Load the apps step and the XRD ([`Composition::load`]) and every provider step from
-    /// a `kcl/` directory.
+    /// a `kcl/` directory, and build the Compositions from them with `kcl/compositions.k`.
     pub fn load(kcl_dir: &Path) -> Result<Self, RenderError> {
         let composition = Composition::load(kcl_dir)?;
-        let provider_sources = Provider::ALL
+        let provider_sources: Vec<(Provider, String)> = Provider::ALL
             .into_iter()
             .map(|provider| {
                 let path = kcl_dir.join(provider.step_file());
@@ -343,9 +272,16 @@ impl Pipeline {
                     .map_err(|e| RenderError::Io(path, e))
             })
             .collect::<Result<_, _>>()?;
+        let compositions = build_compositions(kcl_dir, |provider| {
+            steps(&composition, &provider_sources, provider)
+        })?;
+        let renderer =
+            kcl_render::Renderer::new(compositions.clone(), Some(composition.xrd.clone()))?;
         Ok(Pipeline {
             composition,
             provider_sources,
+            compositions,
+            renderer,
         })
     }
 
@@ -354,27 +290,20 @@ impl Pipeline {
         &self.composition
     }
 
+    /// The Compositions of the package, one per provider, as documents.
+    pub fn compositions(&self) -> &[Value] {
+        &self.compositions
+    }
+
+    /// The generic renderer over [`Pipeline::compositions`] and the XRD.
+    pub fn renderer(&self) -> &kcl_render::Renderer {
+        &self.renderer
+    }
+
     /// The function-kcl steps of a provider's Composition, in order, with the sources the
     /// Composition embeds.
     pub fn steps(&self, provider: Provider) -> Vec<Step> {
-        let provider_source = self
-            .provider_sources
-            .iter()
-            .find(|(p, _)| *p == provider)
-            .map(|(_, source)| source.clone())
-            .unwrap_or_default();
-        vec![
-            Step {
-                name: provider.name().to_owned(),
-                file: provider.step_file().to_owned(),
-                source: provider_source,
-            },
-            Step {
-                name: "apps".to_owned(),
-                file: "apps.k".to_owned(),
-                source: self.composition.apps_source(provider),
-            },
-        ]
+        steps(&self.composition, &self.provider_sources, provider)
     }
 
     /// Render a `Cluster` given as YAML (or JSON); see [`Pipeline::render`].
@@ -398,139 +327,131 @@ impl Pipeline {
         provider: Option<Provider>,
         observed: &Observed,
     ) -> Result<Rendered, RenderError> {
-        let (oxr, provider) = self.composition.admit(xr, provider)?;
-        let runtime = Runtime::global()?;
-        let kcl_dir = &self.composition.kcl_dir;
-        let mut dxr = json!({"apiVersion": oxr["apiVersion"], "kind": oxr["kind"]});
-        // Each desired composed resource, and which step emitted it as what.
-        let mut dcds = serde_json::Map::new();
-        let mut owners: BTreeMap<String, (String, String)> = BTreeMap::new();
-        let mut steps = Vec::new();
-        for step in self.steps(provider) {
-            let params = json!({
-                "oxr": oxr,
-                "ocds": observed.ocds(),
-                "dxr": dxr,
-                "dcds": dcds,
-                "ctx": {},
-                "extraResources": {},
-            });
-            let program = Program::new()
-                .work_dir(kcl_dir)
-                .source(kcl_dir.join(&step.file).to_string_lossy(), step.source)
-                .option("params", params.to_string());
-            let output = runtime.run(&program)?;
-            let Some(Value::Array(items)) = output.json.get("items") else {
-                return Err(RenderError::Output {
-                    file: step.file,
-                    missing: "`items` list".into(),
-                });
-            };
-            let mut composed = Vec::new();
-            for item in items {
-                if item.get("apiVersion") == oxr.get("apiVersion")
-                    && item.get("kind") == oxr.get("kind")
-                {
-                    merge_status(&mut dxr, item.get("status"));
-                    continue;
-                }
-                if item.get("apiVersion").and_then(Value::as_str) == Some(META_API_VERSION) {
-                    return Err(RenderError::Compose(format!(
-                        "step `{}`: {} is a function-kcl meta resource, which the render does not model",
-                        step.name,
-                        describe(item)
-                    )));
-                }
-                let name = resource_name(item)
-                    .or_else(|| item.pointer("/metadata/name").and_then(Value::as_str))
-                    .ok_or_else(|| {
-                        RenderError::Compose(format!(
-                            "step `{}`: {} has neither a composition resource name nor a name",
-                            step.name,
-                            describe(item)
-                        ))
-                    })?
-                    .to_owned();
-                let owner = format!("{} from step `{}`", describe(item), step.name);
-                if let Some((first, first_step)) = owners.get(&name) {
-                    let consequence = if *first_step == step.name {
-                        "function-kcl refuses the step"
-                    } else {
-                        "function-kcl would silently keep only the later one"
-                    };
-                    return Err(RenderError::Compose(format!(
-                        "two composed resources are named `{name}`: {first} and {owner}; {consequence}"
-                    )));
-                }
-                owners.insert(name.clone(), (owner, step.name.clone()));
-                dcds.insert(name, desired_composed(item));
-                composed.push(item.clone());
-            }
-            steps.push(StepOutput {
-                step: step.name,
-                items: composed,
-            });
+        let (xr, _) = self.composition.admit(xr, provider)?;
+        let rendered = self.renderer.render_admitted(xr, observed)?;
+        if let Some(replaced) = rendered.replaced.first() {
+            let (first, first_step) = &replaced.first;
+            let (by, by_step) = &replaced.by;
+            return Err(RenderError::Compose(format!(
+                "two composed resources are named `{}`: {} from step `{first_step}` and {} \
+                 from step `{by_step}`; function-kcl would silently keep only the later one",
+                replaced.name,
+                describe(first),
+                describe(by)
+            )));
         }
-        Ok(Rendered { steps, xr: dxr })
+        Ok(Rendered {
+            steps: rendered
+                .steps
+                .into_iter()
+                .map(|step| StepOutput {
+                    step: step.step,
+                    items: step.composed,
+                })
+                .collect(),
+            xr: rendered.desired_xr,
+        })
     }
 }
 
-/// A composed resource as the next step sees it in `dcds`: the `krm.kcl.dev/*`
-/// annotations consumed (the ready one becomes `Ready`, as the function SDK spells it).
-fn desired_composed(item: &Value) -> Value {
-    let mut resource = item.clone();
-    let mut ready = "Unspecified".to_owned();
-    if let Some(Value::Object(metadata)) = resource.get_mut("metadata")
-        && let Some(Value::Object(annotations)) = metadata.get_mut("annotations")
-    {
-        annotations.remove(RESOURCE_NAME_ANNOTATION);
-        if let Some(Value::String(value)) = annotations.remove(READY_ANNOTATION) {
-            ready = value;
-        }
-        if annotations.is_empty() {
-            metadata.remove("annotations");
-        }
-    }
-    json!({"Resource": resource, "Ready": ready})
+/// The function-kcl steps of a provider's Composition: its provider step, then the apps
+/// step.
+fn steps(
+    composition: &Composition,
+    provider_sources: &[(Provider, String)],
+    provider: Provider,
+) -> Vec<Step> {
+    let provider_source = provider_sources
+        .iter()
+        .find(|(p, _)| *p == provider)
+        .map(|(_, source)| source.clone())
+        .unwrap_or_default();
+    vec![
+        Step {
+            name: provider.name().to_owned(),
+            file: provider.step_file().to_owned(),
+            source: provider_source,
+        },
+        Step {
+            name: "apps".to_owned(),
+            file: "apps.k".to_owned(),
+            source: composition.apps_source(provider),
+        },
+    ]
 }
 
-/// Merge a step's XR `status` into the desired XR's, later values winning, as function-kcl
-/// does (mergo with override).
-fn merge_status(dxr: &mut Value, status: Option<&Value>) {
-    let Some(Value::Object(status)) = status else {
-        return;
-    };
-    let target = &mut dxr["status"];
-    if !target.is_object() {
-        *target = json!({});
+/// The Compositions, one per provider, as `kcl/compositions.k` makes them from the steps of
+/// each provider.
+fn build_compositions(
+    kcl_dir: &Path,
+    steps: impl Fn(Provider) -> Vec<Step>,
+) -> Result<Vec<Value>, RenderError> {
+    let compositions: Vec<Value> = Provider::ALL
+        .into_iter()
+        .map(|provider| {
+            json!({
+                "provider": provider.name(),
+                "cluster": provider.kubernetes_service(),
+                "steps": steps(provider)
+                    .into_iter()
+                    .map(|step| json!({"name": step.name, "source": step.source}))
+                    .collect::<Vec<_>>(),
+            })
+        })
+        .collect();
+    let output = Runtime::global()?.run(
+        &Program::new()
+            .work_dir(kcl_dir)
+            .file(kcl_dir.join("compositions.k"))
+            .option("compositions", Value::Array(compositions).to_string()),
+    )?;
+    match output.json.get("items") {
+        Some(Value::Array(items)) => Ok(items.clone()),
+        _ => Err(RenderError::Output {
+            file: "compositions.k".into(),
+            missing: "`items` list".into(),
+        }),
     }
-    merge(target, status);
 }
 
-fn merge(target: &mut Value, source: &serde_json::Map<String, Value>) {
-    for (key, value) in source {
-        match (target.get_mut(key), value) {
-            (Some(existing @ Value::Object(_)), Value::Object(nested)) => merge(existing, nested),
-            (_, value) => {
-                target[key] = value.clone();
-            }
-        }
+/// `Kind/name` (function-kcl's words) as `Kind `name``, for messages.
+fn describe(kind_and_name: &str) -> String {
+    match kind_and_name.split_once('/') {
+        Some((kind, name)) => format!("{kind} `{name}`"),
+        None => kind_and_name.to_owned(),
     }
 }
 
-/// The composition resource name of a resource.
-fn resource_name(item: &Value) -> Option<&str> {
-    item.pointer("/metadata/annotations")
-        .and_then(|a| a.get(RESOURCE_NAME_ANNOTATION))
+/// A Composition of a provider, in the shape `kcl/compositions.k` gives it, for the apps
+/// step alone: what the generic renderer runs.
+fn composition_document(xrd: &Value, name: &str, provider: Provider, steps: &[Step]) -> Value {
+    let group = xrd
+        .pointer("/spec/group")
         .and_then(Value::as_str)
-}
-
-/// `<kind> <name>` of a resource, for messages.
-fn describe(item: &Value) -> String {
-    let kind = item.get("kind").and_then(Value::as_str).unwrap_or("?");
-    let name = item
-        .pointer("/metadata/name")
+        .unwrap_or("");
+    let version = xrd
+        .pointer("/spec/versions/0/name")
         .and_then(Value::as_str)
-        .unwrap_or("?");
-    format!("{kind} `{name}`")
+        .unwrap_or("");
+    json!({
+        "apiVersion": "apiextensions.crossplane.io/v1",
+        "kind": "Composition",
+        "metadata": {"name": name, "labels": {"provider": provider.name()}},
+        "spec": {
+            "compositeTypeRef": {
+                "apiVersion": format!("{group}/{version}"),
+                "kind": xrd.pointer("/spec/names/kind").cloned().unwrap_or_default(),
+            },
+            "mode": "Pipeline",
+            "pipeline": steps.iter().map(|step| json!({
+                "step": step.name,
+                "functionRef": {"name": FUNCTION_KCL},
+                "input": {
+                    "apiVersion": kcl_render::KCL_RUN_API_VERSION,
+                    "kind": kcl_render::KCL_RUN_KIND,
+                    "spec": {"source": step.source},
+                },
+            })).collect::<Vec<_>>(),
+        },
+    })
 }

@@ -299,6 +299,12 @@ fn function_kcl_is_pinned_exactly_and_the_tests_run_the_kcl_it_embeds() {
         FUNCTION_KCL_EMBEDDED_KCL, KCL_LIB_VERSION,
         "function-kcl {FUNCTION_KCL_VERSION} embeds KCL {FUNCTION_KCL_EMBEDDED_KCL}, but the tests pin kcl-lib {KCL_LIB_VERSION}: move them together"
     );
+    assert_eq!(
+        FUNCTION_KCL_VERSION,
+        kcl_render::EMULATED_FUNCTION_KCL,
+        "the render emulates function-kcl {}, the package pins {FUNCTION_KCL_VERSION}: check what the new release changes and move them together",
+        kcl_render::EMULATED_FUNCTION_KCL
+    );
     let runtime = kcl_runtime::Runtime::global()
         .map_err(|e| e.with_hint(dot_kubernetes::render::RUNTIME_HINT))
         .unwrap_or_else(|e| panic!("no KCL runtime: {e}"));

@@ -209,7 +209,7 @@ fn observing_the_google_node_pool_sets_ciliums_native_routing_cidr() {
 #[test]
 fn observed_documents_without_a_unique_composition_resource_name_are_refused() {
     let unnamed = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n";
-    match Observed::from_yaml_stream(unnamed) {
+    match Observed::from_yaml_stream(unnamed).map_err(RenderError::from) {
         Err(RenderError::Observed(message)) => {
             assert!(
                 message.contains("document 1") && message.contains(RESOURCE_NAME),
@@ -219,13 +219,13 @@ fn observed_documents_without_a_unique_composition_resource_name_are_refused() {
         other => panic!("expected RenderError::Observed, got {other:?}"),
     }
     let twice = format!("{}---\n{}", GOOGLE_OBSERVED, GOOGLE_OBSERVED);
-    match Observed::from_yaml_stream(&twice) {
+    match Observed::from_yaml_stream(&twice).map_err(RenderError::from) {
         Err(RenderError::Observed(message)) => {
             assert!(message.contains("`gke-01-cluster`"), "{message}")
         }
         other => panic!("expected RenderError::Observed, got {other:?}"),
     }
-    match Observed::from_yaml_stream("- a list\n") {
+    match Observed::from_yaml_stream("- a list\n").map_err(RenderError::from) {
         Err(RenderError::Observed(message)) => {
             assert!(message.contains("not a mapping"), "{message}")
         }
@@ -243,6 +243,7 @@ fn kcl_dir_with_a_collision() -> tempfile::TempDir {
         "data.k",
         "azure.k",
         "google.k",
+        "compositions.k",
     ] {
         std::fs::copy(root().join("kcl").join(file), dir.path().join(file))
             .unwrap_or_else(|e| panic!("cannot copy kcl/{file}: {e}"));
@@ -289,7 +290,14 @@ fn a_composition_resource_name_composed_by_two_steps_is_an_error_naming_both() {
 /// `dxr` and `dcds`.
 fn kcl_dir_whose_apps_step_shows_its_params() -> tempfile::TempDir {
     let dir = tempfile::tempdir().expect("a temporary directory");
-    for file in ["definition.k", "data.k", "aws.k", "azure.k", "google.k"] {
+    for file in [
+        "definition.k",
+        "data.k",
+        "aws.k",
+        "azure.k",
+        "google.k",
+        "compositions.k",
+    ] {
         std::fs::copy(root().join("kcl").join(file), dir.path().join(file))
             .unwrap_or_else(|e| panic!("cannot copy kcl/{file}: {e}"));
     }
@@ -434,4 +442,143 @@ fn every_provider_step_file_is_loaded_from_kcl() {
             read(&format!("kcl/{}", provider.step_file()))
         );
     }
+}
+
+/// `item` without what one of the two shapes adds around the same resource: function-kcl's
+/// `krm.kcl.dev/*` annotations (which `dot-kubernetes render` prints as KCL produced them)
+/// and Crossplane's metadata (which `crossplane render`'s shape adds: the composition
+/// resource name, the composite label, the XR as controller, the XR's namespace, a
+/// `generateName` for a resource without a name).
+fn without_shape(item: &Value) -> Value {
+    let mut item = item.clone();
+    let metadata = item["metadata"].as_object_mut().expect("metadata");
+    for (field, keys) in [
+        (
+            "annotations",
+            [
+                RESOURCE_NAME,
+                "krm.kcl.dev/ready",
+                kcl_render::CROSSPLANE_RESOURCE_NAME,
+            ]
+            .as_slice(),
+        ),
+        ("labels", [kcl_render::COMPOSITE_LABEL].as_slice()),
+    ] {
+        if let Some(Value::Object(map)) = metadata.get_mut(field) {
+            for key in keys {
+                map.remove(*key);
+            }
+            if map.is_empty() {
+                metadata.remove(field);
+            }
+        }
+    }
+    for field in ["ownerReferences", "namespace", "generateName"] {
+        metadata.remove(field);
+    }
+    item
+}
+
+#[test]
+fn kcl_render_over_the_package_composes_what_the_render_command_prints_resource_by_resource() {
+    let renderer = kcl_render::Renderer::load(
+        &root().join("package/compositions.yaml"),
+        Some(&root().join("package/definition.yaml")),
+    )
+    .unwrap_or_else(|e| panic!("package/ loads: {e}"));
+    for path in yaml_files(&root().join("examples")) {
+        let name = path.display().to_string();
+        let xr = std::fs::read_to_string(&path).expect("the example reads");
+        let printed = parse_stream(&render_command(&[&name], ""));
+        let rendered = renderer
+            .render_yaml(&xr, &kcl_render::Observed::none())
+            .unwrap_or_else(|e| panic!("{name}: kcl-render fails: {e}"));
+        let documents = rendered.documents(&kcl_render::Observed::none());
+        let (xr_document, composed) = documents.split_first().expect("the XR first");
+        // The XR, with the status the pipeline set.
+        let status = &pipeline()
+            .render_yaml(&xr, None, &Observed::none())
+            .expect("renders")
+            .xr["status"];
+        for (key, value) in status.as_object().expect("a status") {
+            assert_eq!(&xr_document["status"][key], value, "{name}: status.{key}");
+        }
+        // Each composed resource, by its composition resource name.
+        let by_name = |items: &[Value], key: &str| -> Vec<(String, Value)> {
+            let mut named: Vec<(String, Value)> = items
+                .iter()
+                .map(|item| {
+                    let resource_name = item["metadata"]["annotations"][key]
+                        .as_str()
+                        .unwrap_or_else(|| panic!("{name}: no {key} on {item}"))
+                        .to_owned();
+                    (resource_name, without_shape(item))
+                })
+                .collect();
+            named.sort_by(|a, b| a.0.cmp(&b.0));
+            named
+        };
+        let ours = by_name(&printed, RESOURCE_NAME);
+        let theirs = by_name(composed, kcl_render::CROSSPLANE_RESOURCE_NAME);
+        assert_eq!(
+            ours.iter().map(|(n, _)| n).collect::<Vec<_>>(),
+            theirs.iter().map(|(n, _)| n).collect::<Vec<_>>(),
+            "{name}: the same composition resource names"
+        );
+        for ((resource, printed), (_, rendered)) in ours.iter().zip(&theirs) {
+            assert_eq!(printed, rendered, "{name}: `{resource}`");
+        }
+        // What the shape adds, exactly.
+        let namespace = &rendered.xr["metadata"]["namespace"];
+        for document in composed {
+            assert_eq!(&document["metadata"]["namespace"], namespace, "{name}");
+        }
+    }
+}
+
+/// Run `dot-kubernetes render <args>` in `dir`.
+fn render_command_in(dir: &std::path::Path, args: &[&str]) -> Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_dot-kubernetes"))
+        .current_dir(dir)
+        .arg("render")
+        .args(args)
+        .output()
+        .expect("dot-kubernetes runs")
+}
+
+#[test]
+fn render_command_renders_kcl_and_warns_when_the_checked_in_package_is_stale() {
+    let fresh = render_command(&["examples/aws.yaml"], "");
+    assert!(
+        fresh.stderr.is_empty(),
+        "no warning when package/ is up to date: {}",
+        String::from_utf8_lossy(&fresh.stderr)
+    );
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    for sub in ["kcl", "package", "examples"] {
+        std::fs::create_dir(dir.path().join(sub)).expect("a directory");
+        for path in crate::common::files_with_extension(&root().join(sub), "k")
+            .into_iter()
+            .chain(yaml_files(&root().join(sub)))
+        {
+            let target = dir.path().join(sub).join(path.file_name().expect("a file"));
+            std::fs::copy(&path, target).expect("copied");
+        }
+    }
+    // An edit of kcl/ that package/ does not have yet.
+    let aws = dir.path().join("kcl/aws.k");
+    let edited = read("kcl/aws.k").replace("_region = \"us-east-1\"", "_region = \"eu-west-1\"");
+    std::fs::write(&aws, edited).expect("aws.k is written");
+    let output = render_command_in(dir.path(), &["examples/aws.yaml"]);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{stderr}");
+    assert!(
+        stderr.starts_with("warning: the checked-in package is stale: package/compositions.yaml")
+            && stderr.contains("cargo xtask package"),
+        "{stderr}"
+    );
+    assert!(
+        String::from_utf8_lossy(&output.stdout).contains("eu-west-1"),
+        "the edit of kcl/ is rendered"
+    );
 }

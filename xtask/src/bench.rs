@@ -1,7 +1,9 @@
 //! `cargo xtask bench`: every figure measured side by side in one run, on the same
 //! machine state, and reported as medians and ratios (the machines are shared and noisy,
 //! so absolute times mean little on their own): the full pipeline (provider step, then
-//! apps step) against the apps step alone, in-process against a process per render.
+//! apps step) against the apps step alone, in-process against a process per render, and
+//! `kcl-render` over `package/` against the render of `kcl/`. [`measure`] measures,
+//! [`print`] reports.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode, Stdio};
@@ -42,7 +44,58 @@ struct Case {
     path: PathBuf,
 }
 
+/// Everything `cargo xtask bench` measures, in one run.
+struct Measurements {
+    runs: usize,
+    /// How many scenarios, and renders (scenarios x providers).
+    scenarios: usize,
+    renders: usize,
+    /// Lines of the apps step's files, and of the Google step.
+    apps_step_lines: usize,
+    google_lines: usize,
+    one_apps: Duration,
+    one_pipeline: Duration,
+    one_process: Duration,
+    one_python: Duration,
+    matrix_apps: Duration,
+    matrix_pipeline: Duration,
+    matrix_per_process: Duration,
+    matrix_python: Duration,
+    kcl_render: KclRenderMeasurements,
+    codegen_check: Duration,
+    package_check: Duration,
+    against: Option<Against>,
+}
+
+/// `kcl-render` over `package/` side by side with the render of `kcl/` (`Pipeline`, what
+/// `cargo xtask render` runs).
+struct KclRenderMeasurements {
+    /// Loading: `Renderer::load` of package/, `Pipeline::load` of kcl/.
+    load: (Duration, Duration),
+    /// One render in-process (every-app, google), loaded.
+    one: (Duration, Duration),
+    /// The whole matrix in-process, loaded.
+    matrix: (Duration, Duration),
+    /// One render as a fresh process: `kcl-render`, `cargo xtask render`.
+    process: (Duration, Duration),
+}
+
+/// Another apps step rendered alternately with kcl/apps.k.
+struct Against {
+    path: PathBuf,
+    lines: usize,
+    one: (Duration, Duration),
+    cases: usize,
+    matrix: (Duration, Duration),
+}
+
 pub fn run(root: &Path, args: &BenchArgs) -> TaskResult {
+    let measurements = measure(root, args)?;
+    print(&measurements);
+    Ok(ExitCode::SUCCESS)
+}
+
+fn measure(root: &Path, args: &BenchArgs) -> Result<Measurements, Error> {
     let runs = args.runs.max(1);
     let pipeline = Pipeline::load(&root.join("kcl"))?;
     let composition = pipeline.composition();
@@ -64,17 +117,9 @@ pub fn run(root: &Path, args: &BenchArgs) -> TaskResult {
             .map(|_| ())
             .map_err(|e| Error::from(format!("{} ({}): {e}", case.name, case.provider)))
     };
-
-    println!(
-        "{} scenarios x {} providers = {} renders; {runs} runs each, medians\n",
-        cases.len() / Provider::ALL.len(),
-        Provider::ALL.len(),
-        cases.len()
-    );
     let lines = |file: &str| {
         std::fs::read_to_string(root.join("kcl").join(file)).map_or(0, |t| t.lines().count())
     };
-    let apps_step_lines: usize = APPS_STEP_FILES.into_iter().map(lines).sum();
 
     let one_apps = median(runs, || render_apps(every_app))?;
     let one_pipeline = median(runs, || render_pipeline(every_app))?;
@@ -106,135 +151,301 @@ pub fn run(root: &Path, args: &BenchArgs) -> TaskResult {
             .iter()
             .try_for_each(|request| python_eval_per_process(library, request))
     })?;
+    let kcl_render = measure_kcl_render(root, runs, &exe, &pipeline, &cases, every_app)?;
     let against = match &args.against {
-        Some(path) => {
-            let source = std::fs::read_to_string(path)
-                .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-            let other = composition.with_apps_source(source);
-            let render_other = |case: &Case| {
-                other
-                    .render(case.xr.clone(), Some(case.provider))
-                    .map(|_| ())
-                    .map_err(|e| Error::from(format!("{} with {}: {e}", case.name, path.display())))
-            };
-            // An XR that both understand: every field of the deployed XRD, and nothing newer.
-            let same = cases
-                .iter()
-                .find(|c| c.name == "reference-every-field" && c.provider == Provider::Google)
-                .ok_or("tests/scenarios/reference-every-field.yaml is missing")?;
-            // Alternated, render by render, so that both see the same machine.
-            let (one_ours, one_other) =
-                medians_alternated(runs * 4, || render_apps(same), || render_other(same))?;
-            let both: Vec<&Case> = cases
-                .iter()
-                .filter(|case| render_other(case).is_ok())
-                .collect();
-            let (matrix_ours, matrix_other) = medians_alternated(
-                runs,
-                || both.iter().try_for_each(|c| render_apps(c)),
-                || both.iter().try_for_each(|c| render_other(c)),
-            )?;
-            Some((
-                path,
-                one_other,
-                one_ours,
-                both.len(),
-                matrix_other,
-                matrix_ours,
-            ))
-        }
+        Some(path) => Some(measure_against(
+            path,
+            composition,
+            runs,
+            &cases,
+            render_apps,
+        )?),
         None => None,
     };
     let codegen_check = median(runs, || run_xtask(&exe, &["codegen", "--check"]))?;
     let package_check = median(runs, || run_xtask(&exe, &["package", "--check"]))?;
+    if let Some(dir) = cases.first().and_then(|c| c.path.parent()) {
+        let _ = std::fs::remove_dir_all(dir);
+    }
+    Ok(Measurements {
+        runs,
+        scenarios: cases.len() / Provider::ALL.len(),
+        renders: cases.len(),
+        apps_step_lines: APPS_STEP_FILES.into_iter().map(lines).sum(),
+        google_lines: lines("google.k"),
+        one_apps,
+        one_pipeline,
+        one_process,
+        one_python,
+        matrix_apps,
+        matrix_pipeline,
+        matrix_per_process,
+        matrix_python,
+        kcl_render,
+        codegen_check,
+        package_check,
+        against,
+    })
+}
 
+/// `kcl-render` over the checked-in `package/` (what users install) against the render of
+/// `kcl/`, loading and rendering, in-process and as a fresh process each.
+fn measure_kcl_render(
+    root: &Path,
+    runs: usize,
+    exe: &Path,
+    pipeline: &Pipeline,
+    cases: &[Case],
+    every_app: &Case,
+) -> Result<KclRenderMeasurements, Error> {
+    let compositions = root.join("package/compositions.yaml");
+    let definition = root.join("package/definition.yaml");
+    let load_package = || kcl_render::Renderer::load(&compositions, Some(&definition));
+    let renderer = load_package()?;
+    let render_package = |case: &Case| {
+        renderer
+            .render(case.xr.clone(), &kcl_render::Observed::none())
+            .map(|_| ())
+            .map_err(|e| {
+                Error::from(format!(
+                    "kcl-render, {} ({}): {e}",
+                    case.name, case.provider
+                ))
+            })
+    };
+    let render_kcl = |case: &Case| {
+        pipeline
+            .render(case.xr.clone(), Some(case.provider), &Observed::none())
+            .map(|_| ())
+            .map_err(|e| Error::from(format!("{} ({}): {e}", case.name, case.provider)))
+    };
+    let load = medians_alternated(
+        runs,
+        || load_package().map(|_| ()).map_err(Error::from),
+        || {
+            Pipeline::load(&root.join("kcl"))
+                .map(|_| ())
+                .map_err(Error::from)
+        },
+    )?;
+    let one = medians_alternated(
+        runs * 4,
+        || render_package(every_app),
+        || render_kcl(every_app),
+    )?;
+    let matrix = medians_alternated(
+        runs,
+        || cases.iter().try_for_each(render_package),
+        || cases.iter().try_for_each(render_kcl),
+    )?;
+    let binary = kcl_render_binary(exe)?;
+    let (compositions, definition) = (
+        compositions.to_string_lossy().into_owned(),
+        definition.to_string_lossy().into_owned(),
+    );
+    let xr = every_app.path.to_string_lossy().into_owned();
+    let process = medians_alternated(
+        runs,
+        || {
+            let status = Command::new(&binary)
+                .args([xr.as_str(), &compositions, "--xrd", &definition])
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .status()
+                .map_err(|e| format!("cannot run {}: {e}", binary.display()))?;
+            succeeded(status, "kcl-render")
+        },
+        || render_in_process_per_call(exe, every_app),
+    )?;
+    Ok(KclRenderMeasurements {
+        load,
+        one,
+        matrix,
+        process,
+    })
+}
+
+/// The `kcl-render` binary beside this program, built first (in this program's profile).
+fn kcl_render_binary(exe: &Path) -> Result<PathBuf, Error> {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let mut build = Command::new(cargo);
+    build.args([
+        "build",
+        "--quiet",
+        "--package",
+        "kcl-render",
+        "--bin",
+        "kcl-render",
+    ]);
+    let dir = exe.parent().ok_or("this program has no directory")?;
+    if dir.file_name().is_some_and(|name| name == "release") {
+        build.arg("--release");
+    }
+    let status = build
+        .status()
+        .map_err(|e| format!("cannot run cargo: {e}"))?;
+    succeeded(status, "building kcl-render")?;
+    Ok(dir.join(format!("kcl-render{}", std::env::consts::EXE_SUFFIX)))
+}
+
+/// Another apps step (for example the hand-written `apps.k` of the deployed package)
+/// rendered alternately with `kcl/apps.k`, for the XR both understand and for every case
+/// both compose.
+fn measure_against(
+    path: &Path,
+    composition: &dot_kubernetes::render::Composition,
+    runs: usize,
+    cases: &[Case],
+    render_apps: impl Fn(&Case) -> Result<(), Error>,
+) -> Result<Against, Error> {
+    let source = std::fs::read_to_string(path)
+        .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    let lines = source.lines().count();
+    let other = composition.with_apps_source(source)?;
+    let render_other = |case: &Case| {
+        other
+            .render(case.xr.clone(), Some(case.provider))
+            .map(|_| ())
+            .map_err(|e| Error::from(format!("{} with {}: {e}", case.name, path.display())))
+    };
+    // An XR that both understand: every field of the deployed XRD, and nothing newer.
+    let same = cases
+        .iter()
+        .find(|c| c.name == "reference-every-field" && c.provider == Provider::Google)
+        .ok_or("tests/scenarios/reference-every-field.yaml is missing")?;
+    // Alternated, render by render, so that both see the same machine.
+    let one = medians_alternated(runs * 4, || render_apps(same), || render_other(same))?;
+    let both: Vec<&Case> = cases
+        .iter()
+        .filter(|case| render_other(case).is_ok())
+        .collect();
+    let matrix = medians_alternated(
+        runs,
+        || both.iter().try_for_each(|c| render_apps(c)),
+        || both.iter().try_for_each(|c| render_other(c)),
+    )?;
+    Ok(Against {
+        path: path.to_path_buf(),
+        lines,
+        one,
+        cases: both.len(),
+        matrix,
+    })
+}
+
+fn print(m: &Measurements) {
+    println!(
+        "{} scenarios x {} providers = {} renders; {} runs each, medians\n",
+        m.scenarios,
+        Provider::ALL.len(),
+        m.renders,
+        m.runs
+    );
     println!("| measurement | median |");
     println!("|---|---|");
     row(
         &format!(
             "one render, apps step only, in-process (every-app, google; apps.k + manifests.k: {} lines)",
-            apps_step_lines
+            m.apps_step_lines
         ),
-        one_apps,
+        m.one_apps,
     );
     row(
         &format!(
             "one render, full pipeline, in-process (google.k, {} lines, then apps.k)",
-            lines("google.k")
+            m.google_lines
         ),
-        one_pipeline,
+        m.one_pipeline,
     );
     row(
         "one render, full pipeline, fresh `cargo xtask render` process",
-        one_process,
+        m.one_process,
     );
     row(
         "one evaluation of apps.k, fresh python3 process loading kcl_lib",
-        one_python,
+        m.one_python,
     );
-    row("whole matrix, apps step only, in-process", matrix_apps);
-    row("whole matrix, full pipeline, in-process", matrix_pipeline);
+    row("whole matrix, apps step only, in-process", m.matrix_apps);
+    row("whole matrix, full pipeline, in-process", m.matrix_pipeline);
     row(
         "whole matrix, full pipeline, a fresh `cargo xtask render` process per render",
-        matrix_per_process,
+        m.matrix_per_process,
     );
     row(
         "whole matrix, apps step only, a fresh python3 process per render (`kcl run` per case)",
-        matrix_python,
+        m.matrix_python,
     );
-    row("`cargo xtask codegen --check` (built)", codegen_check);
-    row("`cargo xtask package --check` (built)", package_check);
+    row("`cargo xtask codegen --check` (built)", m.codegen_check);
+    row("`cargo xtask package --check` (built)", m.package_check);
     println!();
     println!(
         "full pipeline vs apps step only, one render: {:.1}x the time",
-        ratio(one_pipeline, one_apps)
+        ratio(m.one_pipeline, m.one_apps)
     );
     println!(
         "full pipeline vs apps step only, whole matrix: {:.1}x the time",
-        ratio(matrix_pipeline, matrix_apps)
+        ratio(m.matrix_pipeline, m.matrix_apps)
     );
     println!(
         "apps step in-process vs a fresh python3 process per evaluation: {:.1}x faster",
-        ratio(one_python, one_apps)
+        ratio(m.one_python, m.one_apps)
     );
     println!(
         "whole matrix, apps step in-process vs a python3 process per render: {:.1}x faster",
-        ratio(matrix_python, matrix_apps)
+        ratio(m.matrix_python, m.matrix_apps)
     );
     println!(
         "whole matrix, full pipeline in-process vs a `cargo xtask render` process per render: {:.1}x faster",
-        ratio(matrix_per_process, matrix_pipeline)
+        ratio(m.matrix_per_process, m.matrix_pipeline)
     );
-    if let Some((path, one_other, one_ours, count, matrix_other, matrix_ours)) = against {
-        let other_lines = std::fs::read_to_string(path).map_or(0, |t| t.lines().count());
+    let k = &m.kcl_render;
+    println!();
+    println!("| kcl-render over package/ vs the render of kcl/ | kcl-render | kcl/ |");
+    println!("|---|---|---|");
+    pair(
+        "load (Renderer::load of package/, Pipeline::load of kcl/)",
+        k.load,
+    );
+    pair("one render, in-process (every-app, google)", k.one);
+    pair("whole matrix, in-process", k.matrix);
+    pair(
+        "one render, fresh process (`kcl-render`, `cargo xtask render`)",
+        k.process,
+    );
+    println!(
+        "kcl-render over package/ vs the render of kcl/: {:.2}x the time to load, {:.2}x for one render, {:.2}x for the matrix, {:.2}x for a fresh process",
+        ratio(k.load.0, k.load.1),
+        ratio(k.one.0, k.one.1),
+        ratio(k.matrix.0, k.matrix.1),
+        ratio(k.process.0, k.process.1)
+    );
+    if let Some(a) = &m.against {
         println!();
         println!(
-            "| apps step, in-process | kcl/apps.k + manifests.k ({} lines) | {} ({other_lines} lines) |",
-            apps_step_lines,
-            path.display()
+            "| apps step, in-process | kcl/apps.k + manifests.k ({} lines) | {} ({} lines) |",
+            m.apps_step_lines,
+            a.path.display(),
+            a.lines
         );
         println!("|---|---|---|");
         println!(
             "| one render (reference-every-field, google) | {:.1} ms | {:.1} ms |",
-            ms(one_ours),
-            ms(one_other)
+            ms(a.one.0),
+            ms(a.one.1)
         );
         println!(
-            "| the {count} renders both compose | {:.1} ms | {:.1} ms |",
-            ms(matrix_ours),
-            ms(matrix_other)
+            "| the {} renders both compose | {:.1} ms | {:.1} ms |",
+            a.cases,
+            ms(a.matrix.0),
+            ms(a.matrix.1)
         );
         println!(
             "kcl/apps.k vs {}: {:.2}x the time for one render, {:.2}x for the matrix",
-            path.display(),
-            ratio(one_ours, one_other),
-            ratio(matrix_ours, matrix_other)
+            a.path.display(),
+            ratio(a.one.0, a.one.1),
+            ratio(a.matrix.0, a.matrix.1)
         );
     }
-    if let Some(dir) = cases.first().and_then(|c| c.path.parent()) {
-        let _ = std::fs::remove_dir_all(dir);
-    }
-    Ok(ExitCode::SUCCESS)
 }
 
 /// Every scenario of `tests/scenarios` for every provider, each also written to a file
@@ -354,6 +565,10 @@ fn ratio(slow: Duration, fast: Duration) -> f64 {
 
 fn row(name: &str, time: Duration) {
     println!("| {name} | {:.1} ms |", ms(time));
+}
+
+fn pair(name: &str, (a, b): (Duration, Duration)) {
+    println!("| {name} | {:.1} ms | {:.1} ms |", ms(a), ms(b));
 }
 
 fn ms(time: Duration) -> f64 {

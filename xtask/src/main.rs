@@ -38,8 +38,8 @@ enum Task {
         #[arg(last = true)]
         cargo_args: Vec<String>,
     },
-    /// Measure the full pipeline against the apps step alone, and rendering in-process
-    /// against a fresh process per render.
+    /// Measure the full pipeline against the apps step alone, rendering in-process against
+    /// a fresh process per render, and kcl-render over package/ against the render of kcl/.
     Bench(bench::BenchArgs),
 }
 

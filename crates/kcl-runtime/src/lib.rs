@@ -160,6 +160,44 @@ impl Runtime {
         Output::from_result(result)
     }
 
+    /// The modules a KCL source imports, as its `import` statements spell them
+    /// (`k8s.api.apps.v1`, `.helpers`), in order, read from the syntax tree of KCL's own
+    /// parser. The source is only parsed, nothing is resolved or run: a module that cannot
+    /// be found is still listed, and a source with syntax errors gives the imports the
+    /// parser recovered (running it reports the errors). `name` is the file name of the
+    /// source.
+    pub fn imports(&self, name: &str, source: &str) -> Result<Vec<String>, Error> {
+        let result: messages::ParseFileResult = self.library.call(
+            "KclService.ParseFile",
+            &messages::ParseFileArgs {
+                path: name.to_owned(),
+                source: source.to_owned(),
+            },
+            ffi::stack_size(source.len()),
+        )?;
+        let ast: serde_json::Value = serde_json::from_str(&result.ast_json)
+            .map_err(|e| Error::Protocol(format!("the syntax tree does not parse: {e}")))?;
+        let mut imports = Vec::new();
+        // Iterative: the tree of a deeply nested source is deep.
+        let mut pending = vec![&ast];
+        while let Some(node) = pending.pop() {
+            match node {
+                serde_json::Value::Object(fields) => {
+                    if fields.get("type").and_then(serde_json::Value::as_str) == Some("Import")
+                        && let Some(path) =
+                            fields.get("rawpath").and_then(serde_json::Value::as_str)
+                    {
+                        imports.push(path.to_owned());
+                    }
+                    pending.extend(fields.values().rev());
+                }
+                serde_json::Value::Array(items) => pending.extend(items.iter().rev()),
+                _ => {}
+            }
+        }
+        Ok(imports)
+    }
+
     /// Format KCL source exactly as `kcl fmt` does.
     pub fn format(&self, source: &str) -> Result<String, Error> {
         let result: messages::FormatCodeResult = self.library.call(

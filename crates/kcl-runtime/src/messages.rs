@@ -14,6 +14,8 @@ pub struct ExecProgramArgs {
     pub k_code_list: Vec<String>,
     #[prost(message, repeated, tag = "4")]
     pub args: Vec<Argument>,
+    #[prost(string, repeated, tag = "5")]
+    pub overrides: Vec<String>,
     #[prost(bool, tag = "6")]
     pub disable_yaml_result: bool,
     #[prost(bool, tag = "8")]
@@ -22,8 +24,12 @@ pub struct ExecProgramArgs {
     pub disable_none: bool,
     #[prost(bool, tag = "12")]
     pub sort_keys: bool,
+    #[prost(message, repeated, tag = "13")]
+    pub external_pkgs: Vec<ExternalPkg>,
     #[prost(bool, tag = "16")]
     pub show_hidden: bool,
+    #[prost(string, repeated, tag = "17")]
+    pub path_selector: Vec<String>,
 }
 
 /// `Argument`: one `-D name=value` option.
@@ -46,6 +52,31 @@ pub struct ExecProgramResult {
     pub log_message: String,
     #[prost(string, tag = "4")]
     pub err_message: String,
+}
+
+/// `ExternalPkg`: a module that `import <pkg_name>` resolves to the directory `pkg_path`.
+#[derive(Clone, PartialEq, prost::Message)]
+pub struct ExternalPkg {
+    #[prost(string, tag = "1")]
+    pub pkg_name: String,
+    #[prost(string, tag = "2")]
+    pub pkg_path: String,
+}
+
+/// `ParseFileArgs`.
+#[derive(Clone, PartialEq, prost::Message)]
+pub struct ParseFileArgs {
+    #[prost(string, tag = "1")]
+    pub path: String,
+    #[prost(string, tag = "2")]
+    pub source: String,
+}
+
+/// `ParseFileResult`: the syntax tree as JSON (the rest is left out).
+#[derive(Clone, PartialEq, prost::Message)]
+pub struct ParseFileResult {
+    #[prost(string, tag = "1")]
+    pub ast_json: String,
 }
 
 /// `FormatCodeArgs`.

@@ -3,15 +3,22 @@
 use std::path::{Path, PathBuf};
 
 use crate::error::Error;
-use crate::messages::{Argument, ExecProgramArgs, ExecProgramResult};
+use crate::messages::{Argument, ExecProgramArgs, ExecProgramResult, ExternalPkg};
 
-/// A KCL program: source files and/or in-memory sources, a work directory and options.
+/// A KCL program: source files and/or in-memory sources, a work directory, options, and
+/// the settings of `kcl run` that change what a program produces.
 #[derive(Debug, Clone, Default)]
 pub struct Program {
     work_dir: Option<PathBuf>,
     sources: Vec<(String, Option<String>)>,
     options: Vec<(String, String)>,
+    external_packages: Vec<(String, PathBuf)>,
+    overrides: Vec<String>,
+    path_selectors: Vec<String>,
     sort_keys: bool,
+    disable_none: bool,
+    show_hidden: bool,
+    strict_range_check: bool,
 }
 
 impl Program {
@@ -52,6 +59,44 @@ impl Program {
     /// Sort the keys of dicts in the results.
     pub fn sort_keys(mut self, sort: bool) -> Self {
         self.sort_keys = sort;
+        self
+    }
+
+    /// Leave `None` values out of the results (`kcl run --disable-none`).
+    pub fn disable_none(mut self, disable: bool) -> Self {
+        self.disable_none = disable;
+        self
+    }
+
+    /// Include hidden (`_`-prefixed) top-level variables in the results
+    /// (`kcl run --show-hidden`).
+    pub fn show_hidden(mut self, show: bool) -> Self {
+        self.show_hidden = show;
+        self
+    }
+
+    /// Refuse numbers outside 32 bits (`kcl run --strict-range-check`).
+    pub fn strict_range_check(mut self, strict: bool) -> Self {
+        self.strict_range_check = strict;
+        self
+    }
+
+    /// Override a value, as `kcl run -O path=value` does (`app.image="v2"`).
+    pub fn override_value(mut self, spec: impl Into<String>) -> Self {
+        self.overrides.push(spec.into());
+        self
+    }
+
+    /// Output only the value at a path, as `kcl run -S path` does (`a.b.c`).
+    pub fn path_selector(mut self, path: impl Into<String>) -> Self {
+        self.path_selectors.push(path.into());
+        self
+    }
+
+    /// Resolve `import <name>` (and `import <name>.<module>`) to a KCL module in `dir`, as
+    /// `kcl run -E name=dir` does: the module's root, where its `kcl.mod` is.
+    pub fn external_package(mut self, name: impl Into<String>, dir: impl Into<PathBuf>) -> Self {
+        self.external_packages.push((name.into(), dir.into()));
         self
     }
 
@@ -105,7 +150,20 @@ impl Program {
                     value: value.clone(),
                 })
                 .collect(),
+            overrides: self.overrides.clone(),
             sort_keys: self.sort_keys,
+            disable_none: self.disable_none,
+            show_hidden: self.show_hidden,
+            strict_range_check: self.strict_range_check,
+            path_selector: self.path_selectors.clone(),
+            external_pkgs: self
+                .external_packages
+                .iter()
+                .map(|(name, dir)| ExternalPkg {
+                    pkg_name: name.clone(),
+                    pkg_path: dir.to_string_lossy().into_owned(),
+                })
+                .collect(),
             ..ExecProgramArgs::default()
         })
     }

@@ -383,3 +383,74 @@ fn tempdir() -> std::path::PathBuf {
     std::fs::create_dir_all(&dir).unwrap();
     dir
 }
+
+#[test]
+fn imports_are_read_from_the_syntax_tree_without_resolving_them() {
+    let source = "import k8s.api.apps.v1 as apps\nimport .local\nx = 1\n\
+                  s = \"\"\"\nimport not_an_import\n\"\"\"\n";
+    assert_eq!(
+        runtime().imports("main.k", source).unwrap(),
+        ["k8s.api.apps.v1", ".local"]
+    );
+    assert_eq!(
+        runtime().imports("main.k", "x = = 1\n").unwrap(),
+        Vec::<String>::new()
+    );
+}
+
+#[test]
+fn an_external_package_resolves_imports_of_its_name() {
+    let module = tempdir();
+    std::fs::write(
+        module.join("kcl.mod"),
+        "[package]\nname = \"helpers\"\nversion = \"0.1.0\"\n",
+    )
+    .unwrap();
+    std::fs::write(module.join("names.k"), "greeting = \"hello\"\n").unwrap();
+    let code = "import helpers.names\nx = names.greeting\n";
+    let out = runtime()
+        .run(
+            &Program::new()
+                .source("main.k", code)
+                .external_package("helpers", &module),
+        )
+        .unwrap();
+    assert_eq!(out.json["x"], "hello");
+    let missing = runtime().run(&Program::new().source("main.k", code));
+    assert!(
+        missing
+            .unwrap_err()
+            .to_string()
+            .contains("pkgpath helpers.names not found"),
+        "without the package the import is not found"
+    );
+}
+
+#[test]
+fn kcl_run_settings_change_the_output() {
+    let code = "a = None\n_hidden = 1\nb = {c = None, d = 1}\n";
+    let plain = runtime()
+        .run(&Program::new().source("main.k", code))
+        .unwrap();
+    assert_eq!(
+        plain.json,
+        serde_json::json!({"a": null, "b": {"c": null, "d": 1}})
+    );
+    let settings = runtime()
+        .run(
+            &Program::new()
+                .source("main.k", code)
+                .disable_none(true)
+                .show_hidden(true)
+                .override_value("b.d=2"),
+        )
+        .unwrap();
+    assert_eq!(
+        settings.json,
+        serde_json::json!({"_hidden": 1, "b": {"d": 2}})
+    );
+    let selected = runtime()
+        .run(&Program::new().source("main.k", code).path_selector("b"))
+        .unwrap();
+    assert_eq!(selected.json, serde_json::json!({"c": null, "d": 1}));
+}
