@@ -242,6 +242,46 @@ pub fn admit_xr(xrd: &Value, xr: &mut Value) -> Vec<Violation> {
     out
 }
 
+/// A field that the XRD no longer declares, and what to tell an XR that still sets it.
+///
+/// The API server prunes an undeclared field without a word, so an XR written for the
+/// XRD's earlier version keeps applying and silently loses what it asked for. Admission
+/// can refuse it instead, saying where it went ([`refuse_retired`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RetiredField {
+    /// Where the field was, from the XR's top (`["spec", "parameters", "old"]`).
+    pub path: Vec<String>,
+    /// What happened to it, for example what replaced it.
+    pub message: String,
+}
+
+/// Remove every retired field that `xr` sets (to a value other than `null`, which the API
+/// server prunes as absent), and return one violation per field, at its dotted path with
+/// its message. Call it before [`admit_xr`], which would otherwise report the same field
+/// only as not declared.
+pub fn refuse_retired(xr: &mut Value, retired: &[RetiredField]) -> Vec<Violation> {
+    let mut out = Vec::new();
+    for field in retired {
+        let Some((last, parents)) = field.path.split_last() else {
+            continue;
+        };
+        let parent = parents
+            .iter()
+            .try_fold(&mut *xr, |node, key| node.get_mut(key));
+        let Some(Value::Object(map)) = parent else {
+            continue;
+        };
+        if map.get(last).is_some_and(|value| !value.is_null()) {
+            map.shift_remove(last);
+            out.push(Violation {
+                path: field.path.join("."),
+                message: field.message.clone(),
+            });
+        }
+    }
+    out
+}
+
 /// `apiVersion` or `kind`: required, and one of `allowed`.
 fn one_of(value: Option<&Value>, path: &str, allowed: &[Value], out: &mut Vec<Violation>) {
     let message = match value {

@@ -3,8 +3,8 @@
 
 use serde_json::{Value, json};
 use xr_admission::admission::{
-    MAX_OBJECT_BYTES, MAX_REQUEST_BYTES, admit_xr, check_depth, check_object_size,
-    check_request_size, dns1123_label_problem, dns1123_subdomain_problem,
+    MAX_OBJECT_BYTES, MAX_REQUEST_BYTES, RetiredField, admit_xr, check_depth, check_object_size,
+    check_request_size, dns1123_label_problem, dns1123_subdomain_problem, refuse_retired,
 };
 
 fn xrd() -> Value {
@@ -130,4 +130,49 @@ fn sizes_over_the_api_servers_limits_are_refused() {
     assert!(check_object_size(&json!("a".repeat(MAX_OBJECT_BYTES - 2))).is_ok());
     let error = check_object_size(&json!("a".repeat(MAX_OBJECT_BYTES - 1))).unwrap_err();
     assert_eq!(error.size, MAX_OBJECT_BYTES + 1);
+}
+
+fn retired(path: &[&str], message: &str) -> RetiredField {
+    RetiredField {
+        path: path.iter().map(|key| key.to_string()).collect(),
+        message: message.into(),
+    }
+}
+
+#[test]
+fn a_retired_field_is_refused_with_its_message_instead_of_as_undeclared() {
+    let retired = [
+        retired(
+            &["spec", "replicas"],
+            "removed: the database scales itself; delete the field",
+        ),
+        // Not set in the XR: nothing to say.
+        retired(&["spec", "backup", "bucket"], "removed"),
+    ];
+    let mut xr = json!({
+        "apiVersion": "example.org/v2",
+        "kind": "Database",
+        "metadata": {"name": "db"},
+        "spec": {"replicas": 3, "size": "large"},
+    });
+    let refused: Vec<String> = refuse_retired(&mut xr, &retired)
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+    assert_eq!(
+        refused,
+        ["spec.replicas: removed: the database scales itself; delete the field"]
+    );
+    // Gone from the XR, so that admission does not report it again as undeclared.
+    assert!(admit_xr(&xrd(), &mut xr).is_empty());
+    assert_eq!(xr["spec"], json!({"size": "large"}));
+}
+
+#[test]
+fn a_retired_field_set_to_null_is_absent_as_the_api_server_prunes_it() {
+    let retired = [retired(&["spec", "replicas"], "removed")];
+    let mut xr = json!({"spec": {"replicas": null}});
+    assert!(refuse_retired(&mut xr, &retired).is_empty());
+    let mut xr = json!({"spec": "not a mapping"});
+    assert!(refuse_retired(&mut xr, &retired).is_empty());
 }
