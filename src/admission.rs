@@ -1,10 +1,12 @@
 //! Admission of a `Cluster` before it is rendered: read the YAML within the API server's
 //! limits, check the XR against the XRD as the API server would
-//! ([`xr_admission::admission`]), refuse what KCL cannot read, and settle the provider.
+//! ([`xr_admission::admission`]), refuse the apps that are gone with what replaced them
+//! and what KCL cannot read, and settle the provider.
 
 use dot_kubernetes_apps::Provider;
+use dot_kubernetes_apps::apps::RETIRED_APPS;
 use serde_json::{Map, Value};
-use xr_admission::admission::{a_type, admit_xr};
+use xr_admission::admission::{RetiredField, a_type, admit_xr, refuse_retired};
 use xr_admission::validate::Violation;
 
 use crate::error::{NotACluster, ProviderProblem, RenderError};
@@ -44,7 +46,8 @@ pub(crate) fn admit(
             )));
         }
     }
-    let mut violations = admit_xr(xrd, &mut xr);
+    let mut violations = refuse_retired(&mut xr, &retired_fields());
+    violations.extend(admit_xr(xrd, &mut xr));
     if xr.pointer("/spec/parameters").is_none() {
         violations.push(Violation {
             path: "spec.parameters".into(),
@@ -87,4 +90,17 @@ pub(crate) fn admit(
         labels.insert("provider".into(), Value::String(provider.name().into()));
     }
     Ok((xr, provider))
+}
+
+/// The fields of the apps that are gone ([`RETIRED_APPS`]), each with its replacement.
+fn retired_fields() -> Vec<RetiredField> {
+    RETIRED_APPS
+        .iter()
+        .map(|app| RetiredField {
+            path: ["spec", "parameters", "apps", app.key]
+                .map(String::from)
+                .to_vec(),
+            message: app.message(),
+        })
+        .collect()
 }

@@ -313,3 +313,19 @@ fn messages_are_plain_words() {
     let spec_list = message(&valid.replace("spec:\n", "spec:\n- x\nunused:\n"));
     assert!(spec_list.contains("spec is a list"), "{spec_list}");
 }
+
+#[test]
+fn an_xr_that_still_sets_the_vllm_operator_is_refused_naming_llmd() {
+    let refused = violation_at(
+        xr(|xr| xr["spec"]["parameters"]["apps"] = json!({"vllm": {"enabled": true}})),
+        "spec.parameters.apps.vllm",
+    );
+    assert!(refused.contains("apps.llmd"), "{refused}");
+    assert!(!refused.contains("not declared"), "{refused}");
+    // Absent as the API server prunes it: a null is no request for the operator.
+    let admitted = composition().render(
+        xr(|xr| xr["spec"]["parameters"]["apps"] = json!({"vllm": null})),
+        None,
+    );
+    assert!(admitted.is_ok(), "{admitted:?}");
+}

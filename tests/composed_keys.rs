@@ -8,6 +8,11 @@
 //! `tests/snapshots/composed-keys.snap`: a change that drops a key fails here with one line
 //! per key saying what Crossplane would do; a new key is a snapshot change to review with
 //! `cargo insta review`, like any other.
+//!
+//! A key that is dropped on purpose (an app that is gone) is recorded in
+//! `tests/removed-keys.txt`, one line per key, as the failure printed it: what it was and
+//! what Crossplane does with it on upgrade. The record stays after the snapshot forgets
+//! the key, so the review and its consequence remain written down.
 
 use std::collections::BTreeMap;
 use std::panic::{AssertUnwindSafe, catch_unwind, resume_unwind};
@@ -19,6 +24,9 @@ use serde_json::Value;
 use crate::common::{check_every_case, matrix, pipeline, resource_name, root};
 
 const SNAPSHOT: &str = "composed-keys";
+
+/// The reviewed removals, relative to the repository root.
+const REMOVED: &str = "tests/removed-keys.txt";
 
 /// One key as the reviewed list records it: enough to say what deleting it would do.
 fn describe(item: &Value) -> String {
@@ -72,6 +80,27 @@ fn consequence(description: &str) -> String {
         }
         _ => "Crossplane deletes it, and with it the cloud resource it manages".into(),
     }
+}
+
+/// How `tests/removed-keys.txt` records a reviewed removal of `key` (without the XR's
+/// name), which was `description`.
+fn removal_line(key: &str, description: &str) -> String {
+    format!("{key} = {description}: {}", consequence(description))
+}
+
+/// The reviewed removals: key (without the XR's name) -> its line. Lines starting with `#`
+/// are comments.
+fn removed() -> BTreeMap<String, String> {
+    let path = root().join(REMOVED);
+    let text = std::fs::read_to_string(&path)
+        .unwrap_or_else(|e| panic!("cannot read the reviewed removals {}: {e}", path.display()));
+    (text.lines())
+        .filter(|line| !line.trim().is_empty() && !line.starts_with('#'))
+        .map(|line| {
+            let key = line.split(" = ").next().unwrap_or(line);
+            (key.to_owned(), line.to_owned())
+        })
+        .collect()
 }
 
 /// A case of the list: its name, the XR's name, and what it composes.
@@ -154,6 +183,7 @@ fn reviewed() -> BTreeMap<String, BTreeMap<String, String>> {
 #[test]
 fn no_composed_key_disappears_without_review() {
     let reviewed = reviewed();
+    let removed = removed();
     let composed = composed();
     let mut dropped = Vec::new();
     for case in &composed {
@@ -164,9 +194,14 @@ fn no_composed_key_disappears_without_review() {
         for (key, description) in keys {
             // The list leaves out the XR's name where a key starts with it.
             let full = format!("{}-{key}", case.xr);
-            if !current.contains(&full.as_str()) && !current.contains(&key.as_str()) {
+            let line = removal_line(key, description);
+            if !current.contains(&full.as_str())
+                && !current.contains(&key.as_str())
+                && removed.get(key) != Some(&line)
+            {
                 dropped.push(format!(
-                    "{}: `{full}` ({description}) is no longer composed: on upgrade {}",
+                    "{}: `{full}` ({description}) is no longer composed: on upgrade {}\n  \
+                     reviewed, it is this line of {REMOVED}: {line}",
                     case.name,
                     consequence(description)
                 ));
@@ -188,14 +223,32 @@ fn no_composed_key_disappears_without_review() {
     assert!(
         dropped.is_empty(),
         "{} composed resources would be deleted on upgrade (a renamed key is a deleted \
-         resource and a new one). Keep the keys, or accept the deletion deliberately with \
-         `cargo insta review`:\n{}",
+         resource and a new one). Keep the keys, or accept the deletion deliberately: record \
+         each line in {REMOVED}, and accept the snapshot with `cargo insta review`:\n{}",
         dropped.len(),
         dropped.join("\n")
     );
     if let Err(panic) = compared {
         resume_unwind(panic);
     }
+}
+
+#[test]
+fn a_reviewed_removal_is_composed_nowhere() {
+    let removed = removed();
+    let mut composed_again = Vec::new();
+    for case in composed() {
+        for key in (case.items.iter()).filter_map(resource_name) {
+            let key = key.strip_prefix(&format!("{}-", case.xr)).unwrap_or(key);
+            if removed.contains_key(key) {
+                composed_again.push(format!("{}: {key}", case.name));
+            }
+        }
+    }
+    assert!(
+        composed_again.is_empty(),
+        "composed again, so no longer removed: delete their lines from {REMOVED}: {composed_again:?}"
+    );
 }
 
 #[test]
@@ -207,6 +260,22 @@ fn the_reviewed_keys_list_every_case() {
                 .push("is not in the reviewed keys: run the tests and `cargo insta review`".into());
         }
     });
+}
+
+#[test]
+fn the_vllm_operators_objects_are_recorded_as_removed_and_left_running_unmanaged() {
+    let removed = removed();
+    let vllm: Vec<&String> = (removed.iter())
+        .filter(|(key, _)| key.starts_with("app-vllm-op-"))
+        .map(|(_, line)| line)
+        .collect();
+    assert_eq!(vllm.len(), 15, "the operator's fifteen Objects: {vllm:?}");
+    for line in vllm {
+        assert!(
+            line.ends_with("stays in the cluster, unmanaged"),
+            "retained, so Crossplane leaves what it made: {line}"
+        );
+    }
 }
 
 #[test]

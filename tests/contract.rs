@@ -4,7 +4,9 @@
 //! their YAML files), never restated here: these tests pin down behaviour, the composed
 //! names that Crossplane keys resources by, and the deliberate fixes.
 
-use dot_kubernetes_apps::{GATEWAY_NAME, GATEWAY_NAMESPACE, Provider, registry};
+use dot_kubernetes_apps::{
+    GATEWAY_NAME, GATEWAY_NAMESPACE, PROMETHEUS_URL, Provider, VALKEY_ADDRESS, registry,
+};
 use kcl_apps::app::{ChartSource, Object, Release};
 use serde_json::{Value, json};
 
@@ -403,59 +405,170 @@ fn openfunction_is_installed_from_its_archive_whose_name_is_the_pin() {
     }
 }
 
-#[test]
-fn the_vllm_operator_is_retained_objects_without_usages_running_the_pinned_image() {
-    let vllm = registry()
+/// The releases of llm-d and of what comes with it, as the contract's table has them:
+/// release name (`<xr>-app-<name>`, external name `<name>`), chart, source and namespace.
+const LLMD_RELEASES: [(&str, &str, &str, &str); 4] = [
+    (
+        "wva",
+        "workload-variant-autoscaler",
+        "oci://ghcr.io/llm-d",
+        "workload-variant-autoscaler-system",
+    ),
+    (
+        "valkey",
+        "valkey",
+        "https://valkey.io/valkey-helm/",
+        "valkey-system",
+    ),
+    (
+        "lws",
+        "lws",
+        "oci://registry.k8s.io/lws/charts",
+        "lws-system",
+    ),
+    (
+        "opentelemetry-collector",
+        "opentelemetry-collector",
+        "https://open-telemetry.github.io/opentelemetry-helm-charts",
+        "opentelemetry-collector-system",
+    ),
+];
+
+/// The release `name` of the contract's table, declared as the table says and composed
+/// with its usage; returns its values.
+fn assert_table_release<'a>(case: &'a Case, name: &str) -> Option<&'a Value> {
+    let (_, chart, source, namespace) = LLMD_RELEASES
         .into_iter()
-        .find(|app| app.key == "vllm")
-        .expect("the vllm app");
-    let [image] = &vllm.images[..] else {
-        panic!("the operator image: {:?}", vllm.images)
+        .find(|(release, ..)| *release == name)
+        .unwrap_or_else(|| panic!("`{name}` is not in the table"));
+    let declared = declared_release(name);
+    let declared_source = match &declared.source {
+        ChartSource::Repository(url) | ChartSource::Oci(url) | ChartSource::Archive(url) => url,
     };
-    for case in cases("alone-vllm") {
-        let xr = case.xr();
-        let expected: Vec<String> = vllm
-            .objects
-            .iter()
-            .map(|o| format!("{xr}-app-{}", o.name))
-            .collect();
-        assert_eq!(case.app_resource_names(), expected, "{}", case.name());
-        assert!(
-            expected
-                .iter()
-                .all(|n| n.starts_with(&format!("{xr}-app-vllm-op-"))),
-            "{}: the deployed keys are `<xr>-app-vllm-op-<part>`",
+    assert_eq!(
+        (declared.chart.as_str(), declared_source.as_str()),
+        (chart, source),
+        "`{name}`"
+    );
+    assert_eq!(declared.namespace, namespace, "`{name}`");
+    assert!(declared.usage, "`{name}` holds the cluster with a Usage");
+    assert_release(case, name)
+}
+
+/// The app resources (releases and objects, not usages) a case composes, by their names
+/// without `<xr>-app-`.
+fn app_parts(case: &Case) -> Vec<&str> {
+    let prefix = format!("{}-app-", case.xr());
+    (case.app_resource_names().into_iter())
+        .map(|name| name.strip_prefix(&prefix).unwrap_or(name))
+        .collect()
+}
+
+#[test]
+fn llmd_alone_installs_its_autoscaler_lws_valkey_prometheus_and_the_collector() {
+    for case in cases("alone-llmd") {
+        for (release, ..) in LLMD_RELEASES {
+            assert_table_release(case, release);
+        }
+        assert_release(case, "kube-prometheus-stack");
+        assert_eq!(
+            app_parts(case),
+            [
+                "wva",
+                "lws",
+                "valkey",
+                "kube-prometheus-stack",
+                "opentelemetry-collector"
+            ],
+            "{}",
             case.name()
         );
-        let vllm_usages = case
-            .of_kind("Usage")
+        let vllm: Vec<&str> = (case.items().iter())
             .filter_map(resource_name)
-            .filter(|name| name.starts_with(&format!("{xr}-app-vllm")))
-            .count();
-        assert_eq!(vllm_usages, 0, "{}: no usage, as deployed", case.name());
-        for object in &vllm.objects {
-            let name = object.manifest["metadata"]["name"]
-                .as_str()
-                .expect("a manifest name");
-            let manifest = assert_object(case, &object.name, name);
-            assert!(object.retain && !object.usage, "`{}`", object.name);
-            if manifest["kind"] == "Deployment" {
-                assert_eq!(
-                    manifest["spec"]["template"]["spec"]["containers"][0]["image"],
-                    format!("{}:{}", image.repository, image.tag),
-                    "{}",
-                    case.name()
-                );
-            } else {
-                assert_eq!(
-                    manifest,
-                    &object.manifest,
-                    "{}: `{}`",
-                    case.name(),
-                    object.name
-                );
-            }
+            .filter(|name| name.contains("vllm"))
+            .collect();
+        assert!(vllm.is_empty(), "{}: {vllm:?}", case.name());
+    }
+}
+
+#[test]
+fn the_autoscaler_watches_every_namespace_and_reads_the_prometheus_that_comes_with_it() {
+    let prometheus = declared_release("kube-prometheus-stack");
+    for case in cases("alone-llmd") {
+        let values = assert_table_release(case, "wva")
+            .unwrap_or_else(|| panic!("{}: the autoscaler has values", case.name()));
+        assert_eq!(values, &declared_values(&declared_release("wva")));
+        assert_eq!(values.pointer("/wva/namespaceScoped"), Some(&json!(false)));
+        // The autoscaler speaks only HTTPS to Prometheus: PROMETHEUS_URL's address.
+        let address = PROMETHEUS_URL.strip_prefix("http://").expect("an http URL");
+        assert_eq!(
+            values.pointer("/wva/prometheus/baseURL"),
+            Some(&json!(format!("https://{address}"))),
+            "{}",
+            case.name()
+        );
+        assert_eq!(
+            values.pointer("/wva/prometheus/monitoringNamespace"),
+            Some(&json!(prometheus.namespace)),
+            "{}: the chart puts a ConfigMap in Prometheus's namespace",
+            case.name()
+        );
+        for example in ["va", "hpa", "vllmService"] {
+            assert_eq!(values[example]["enabled"], json!(false), "{example}");
         }
+    }
+}
+
+#[test]
+fn valkey_alone_installs_valkey_only_with_its_charts_defaults() {
+    for case in cases("alone-valkey") {
+        assert_eq!(
+            assert_table_release(case, "valkey"),
+            None,
+            "{}",
+            case.name()
+        );
+        assert_eq!(app_parts(case), ["valkey"], "{}", case.name());
+        let service = VALKEY_ADDRESS.split(':').next().unwrap_or_default();
+        assert_eq!(
+            service,
+            format!("valkey.{}", declared_release("valkey").namespace),
+            "VALKEY_ADDRESS is the release's Service"
+        );
+    }
+}
+
+#[test]
+fn prometheus_alone_installs_kube_prometheus_stack_and_the_collector_with_values_that_install() {
+    for case in cases("alone-prometheus") {
+        assert_eq!(assert_release(case, "kube-prometheus-stack"), None);
+        let values = assert_table_release(case, "opentelemetry-collector")
+            .unwrap_or_else(|| panic!("{}: the collector has values", case.name()));
+        // The chart refuses to install without a mode and an image repository.
+        assert_eq!(values["mode"], "deployment", "{}", case.name());
+        assert_eq!(
+            values.pointer("/image/repository"),
+            Some(&json!("otel/opentelemetry-collector-k8s")),
+            "{}",
+            case.name()
+        );
+        assert_eq!(
+            app_parts(case),
+            ["kube-prometheus-stack", "opentelemetry-collector"],
+            "{}",
+            case.name()
+        );
+    }
+}
+
+#[test]
+fn llmd_with_the_inference_extension_brings_the_gateway_and_its_router() {
+    for case in cases("llmd-with-inference-extension") {
+        for (release, ..) in LLMD_RELEASES {
+            assert_table_release(case, release);
+        }
+        assert_envoy_gateway(case);
+        assert_body_based_router(case);
     }
 }
 

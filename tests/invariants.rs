@@ -154,27 +154,6 @@ fn every_app_release_and_object_has_exactly_one_usage() {
 }
 
 #[test]
-fn objects_declared_without_a_usage_have_none() {
-    let unprotected = unprotected_resources();
-    assert!(
-        !unprotected.is_empty(),
-        "the vLLM operator's objects have no usage"
-    );
-    check_every_case(|case, items, problems| {
-        for part in &unprotected {
-            let name = format!("{}-app-{part}", case.xr());
-            let by_it = items
-                .iter()
-                .filter(|i| i["kind"] == "Usage")
-                .find(|u| u.pointer("/spec/by/resourceRef/name") == Some(&json!(name)));
-            if let Some(usage) = by_it {
-                problems.push(format!("`{name}` has the usage `{}`", metadata_name(usage)));
-            }
-        }
-    });
-}
-
-#[test]
 fn every_usage_is_by_an_existing_resource() {
     check_every_case(|_, items, problems| {
         for usage in items.iter().filter(|i| i["kind"] == "Usage") {

@@ -20,7 +20,8 @@
 //! its default with `#[serde(default = "...")]`, which schemars makes the XRD's too. A
 //! test builds the XRD's defaults and compares them with `Default` and with serde's.
 //!
-//! Constants consumers need: [`GATEWAY_NAME`], [`GATEWAY_NAMESPACE`], [`PROMETHEUS_URL`].
+//! Constants consumers need: [`GATEWAY_NAME`], [`GATEWAY_NAMESPACE`], [`PROMETHEUS_URL`],
+//! [`VALKEY_ADDRESS`].
 //!
 //! This crate needs no KCL runtime: running the composition's KCL (rendering a `Cluster`,
 //! building the package) is the `dot-kubernetes` crate's job.
@@ -29,7 +30,7 @@ pub mod apps;
 pub mod cluster;
 pub mod codegen;
 
-pub use apps::{GATEWAY_NAME, GATEWAY_NAMESPACE, PROMETHEUS_URL};
+pub use apps::{GATEWAY_NAME, GATEWAY_NAMESPACE, PROMETHEUS_URL, VALKEY_ADDRESS};
 pub use cluster::{Apps, Cluster, Parameters, Provider};
 
 use kcl_apps::{AppRegistry, AppSpec};

@@ -56,9 +56,39 @@ apps! {
     dapr: Dapr,
     external_secrets: ExternalSecrets,
     nvidia: Nvidia,
-    vllm: Vllm,
+    llmd: Llmd,
+    valkey: Valkey,
     prometheus: Prometheus,
     keda: Keda,
     envoy_gateway: EnvoyGateway,
     gateway_inference_extension: GatewayInferenceExtension,
 }
+
+/// An app that the composition no longer installs, and the app that replaced it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RetiredApp {
+    /// Its key under `spec.parameters.apps`.
+    pub key: &'static str,
+    /// What it installed.
+    pub what: &'static str,
+    /// The key of the app that replaced it.
+    pub replaced_by: &'static str,
+}
+
+impl RetiredApp {
+    /// What admission tells an XR that still sets the app.
+    pub fn message(&self) -> String {
+        format!(
+            "{} is no longer installed: it was replaced by apps.{}; set that instead",
+            self.what, self.replaced_by
+        )
+    }
+}
+
+/// The apps that are gone. Admission refuses an XR that still sets one, naming its
+/// replacement; the API server would only prune the field.
+pub const RETIRED_APPS: &[RetiredApp] = &[RetiredApp {
+    key: "vllm",
+    what: "the vLLM production-stack operator",
+    replaced_by: <Llmd as kcl_apps::App>::KEY,
+}];
