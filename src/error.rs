@@ -6,7 +6,7 @@ use std::path::PathBuf;
 
 use serde_json::Value;
 use xr_admission::admission::TooLarge;
-use xr_admission::validate::Violation;
+use xr_admission::validate::{Refusal, Violation};
 
 /// What this project adds to the KCL runtime's own advice (the `pip` command that installs
 /// it) when the runtime is missing or cannot be loaded: `cargo xtask test` installs the
@@ -117,15 +117,7 @@ impl fmt::Display for RenderError {
             RenderError::Parse(e) => write!(f, "the XR does not parse: {e}"),
             RenderError::NotACluster(e) => write!(f, "the XR is not a Cluster: {e}"),
             RenderError::Provider(e) => e.fmt(f),
-            RenderError::Invalid(violations) => {
-                let count = violations.len();
-                let problems = if count == 1 { "problem" } else { "problems" };
-                write!(f, "the XR is invalid ({count} {problems}):")?;
-                for v in violations {
-                    write!(f, "\n  {v}")?;
-                }
-                Ok(())
-            }
+            RenderError::Invalid(violations) => Refusal(violations).fmt(f),
             RenderError::TooLarge(e) => write!(f, "the XR is refused: {e}"),
             RenderError::Io(path, e) => write!(f, "cannot read {}: {e}", path.display()),
             RenderError::Kcl(e) => e.fmt(f),

@@ -4,7 +4,7 @@ use std::fmt;
 use std::path::PathBuf;
 
 use xr_admission::admission::TooLarge;
-use xr_admission::validate::Violation;
+use xr_admission::validate::{Refusal, Violation};
 
 /// Why an input could not be loaded or an XR could not be rendered. Each message says
 /// what was wrong and, where there is one, what to do.
@@ -161,15 +161,7 @@ impl fmt::Display for Error {
             Error::Yaml { input, message } => write!(f, "{input} does not parse: {message}"),
             Error::TooLarge(e) => write!(f, "the XR is refused: {e}"),
             Error::NotAnXr(problem) => write!(f, "the XR is not a composite resource: {problem}"),
-            Error::Invalid(violations) => {
-                let count = violations.len();
-                let problems = if count == 1 { "problem" } else { "problems" };
-                write!(f, "the XR is invalid ({count} {problems}):")?;
-                for v in violations {
-                    write!(f, "\n  {v}")?;
-                }
-                Ok(())
-            }
+            Error::Invalid(violations) => Refusal(violations).fmt(f),
             Error::Composition { name, problem } => write!(f, "{name}: {problem}"),
             Error::Selection(e) => e.fmt(f),
             Error::Observed(problem) => write!(f, "the observed resources are unusable: {problem}"),

@@ -61,6 +61,23 @@ impl fmt::Display for Violation {
     }
 }
 
+/// The violations of a refused XR as one message: `the XR is invalid (2 problems):`, then
+/// each violation on a line of its own, indented.
+#[derive(Debug, Clone, Copy)]
+pub struct Refusal<'a>(pub &'a [Violation]);
+
+impl fmt::Display for Refusal<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let count = self.0.len();
+        let problems = if count == 1 { "problem" } else { "problems" };
+        write!(f, "the XR is invalid ({count} {problems}):")?;
+        for violation in self.0 {
+            write!(f, "\n  {violation}")?;
+        }
+        Ok(())
+    }
+}
+
 /// Prune nulls, apply defaults and validate, as the API server admits an object; `path`
 /// names the value's own place. Returns every problem found.
 pub fn admit(schema: &Value, value: &mut Value, path: &str) -> Vec<Violation> {

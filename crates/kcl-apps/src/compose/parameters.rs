@@ -33,18 +33,20 @@ impl<'a> Parameters<'a> {
             .try_fold(&self.schema, |node, part| node.get("properties")?.get(part))
     }
 
+    /// The schema of the parameter at `path` and the path dotted, or an error when the app
+    /// has no such parameter.
+    fn declared(&self, path: &[String]) -> Result<(&Value, String), ComposeError> {
+        let dotted = path.join(".");
+        match self.property(path) {
+            Some(node) => Ok((node, dotted)),
+            None => Err(error(&self.app.key, NoParameter { path: dotted })),
+        }
+    }
+
     /// The default of a boolean parameter; an error when the parameter is missing or not a
     /// boolean.
     pub fn bool_default(&self, path: &[String]) -> Result<Option<&Value>, ComposeError> {
-        let dotted = path.join(".");
-        let node = self.property(path).ok_or_else(|| {
-            error(
-                &self.app.key,
-                NoParameter {
-                    path: dotted.clone(),
-                },
-            )
-        })?;
+        let (node, dotted) = self.declared(path)?;
         if node.get("type") != Some(&Value::String("boolean".into())) {
             return Err(error(&self.app.key, NotBoolean { path: dotted }));
         }
@@ -59,15 +61,7 @@ impl<'a> Parameters<'a> {
         path: &[String],
         value: &Value,
     ) -> Result<Option<&Value>, ComposeError> {
-        let dotted = path.join(".");
-        let node = self.property(path).ok_or_else(|| {
-            error(
-                &self.app.key,
-                NoParameter {
-                    path: dotted.clone(),
-                },
-            )
-        })?;
+        let (node, dotted) = self.declared(path)?;
         let values: Vec<&Value> = (node.get("enum").and_then(Value::as_array).into_iter())
             .flatten()
             .filter(|v| !v.is_null())
