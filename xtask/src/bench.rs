@@ -3,7 +3,7 @@
 //! so absolute times mean little on their own): the full pipeline (provider step, then
 //! apps step) against the apps step alone, in-process against a process per render, and
 //! `kcl-render` over `package/` against the render of `kcl/`. [`measure`] measures,
-//! [`print`] reports.
+//! [`print()`] reports.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode, Stdio};

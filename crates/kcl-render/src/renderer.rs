@@ -125,7 +125,8 @@ impl Renderer {
         admit(self.xrd.as_ref(), xr)
     }
 
-    /// The Composition an (admitted) XR gets, and why; see [`crate::select`].
+    /// The Composition an (admitted) XR gets, as Crossplane selects it, and why
+    /// ([`Selection`]).
     pub fn select(&self, xr: &Value) -> Result<(&Composition, Selection), Error> {
         let (index, selection) =
             select(&self.compositions, self.xrd.as_ref(), xr).map_err(Error::Selection)?;

@@ -392,7 +392,7 @@ fn open_libpython(path: &Path) -> Result<Library, LoadError> {
     Ok(library)
 }
 
-/// A libpython problem. `reason` says what is wrong with "libpython <path>", which names
+/// A libpython problem. `reason` says what is wrong with `libpython <path>`, which names
 /// the variable when that is where the path came from.
 fn libpython_error(path: &Path, reason: impl FnOnce(&str) -> String) -> LoadError {
     let from_env = std::env::var_os(KCL_LIBPYTHON_PATH_ENV).is_some_and(|v| Path::new(&v) == path);
