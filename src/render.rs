@@ -16,7 +16,7 @@ use dot_kubernetes_apps::Provider;
 use kcl_runtime::{Program, Runtime};
 use serde_json::{Value, json};
 
-pub use kcl_render::{Observed, to_yaml_stream};
+pub use kcl_render::{Observed, StepOutput, to_yaml_stream};
 
 pub use crate::error::{NotACluster, ProviderProblem, RUNTIME_HINT, RenderError};
 
@@ -202,16 +202,6 @@ pub struct Step {
     pub source: String,
 }
 
-/// What one step of a pipeline composed.
-#[derive(Debug, Clone, PartialEq)]
-pub struct StepOutput {
-    /// The step's name ([`Step::name`]).
-    pub step: String,
-    /// The composed resources it emitted, in its order, as KCL produced them (with their
-    /// `krm.kcl.dev/*` annotations).
-    pub items: Vec<Value>,
-}
-
 /// What a whole pipeline composed.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Rendered {
@@ -225,12 +215,15 @@ pub struct Rendered {
 impl Rendered {
     /// Every composed resource, step after step.
     pub fn items(&self) -> impl Iterator<Item = &Value> {
-        self.steps.iter().flat_map(|step| step.items.iter())
+        self.steps.iter().flat_map(|step| step.composed.iter())
     }
 
     /// Every composed resource, step after step, owned.
     pub fn into_items(self) -> Vec<Value> {
-        self.steps.into_iter().flat_map(|step| step.items).collect()
+        self.steps
+            .into_iter()
+            .flat_map(|step| step.composed)
+            .collect()
     }
 
     /// The composed resources of one step (none when there is no such step).
@@ -238,7 +231,7 @@ impl Rendered {
         self.steps
             .iter()
             .find(|step| step.step == name)
-            .map_or(&[], |step| step.items.as_slice())
+            .map_or(&[], |step| step.composed.as_slice())
     }
 }
 
@@ -341,14 +334,7 @@ impl Pipeline {
             )));
         }
         Ok(Rendered {
-            steps: rendered
-                .steps
-                .into_iter()
-                .map(|step| StepOutput {
-                    step: step.step,
-                    items: step.composed,
-                })
-                .collect(),
+            steps: rendered.steps,
             xr: rendered.desired_xr,
         })
     }
