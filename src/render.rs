@@ -27,9 +27,6 @@ const PARAMETERS_SCHEMA: &str =
 /// The annotation function-kcl keys composed resources by.
 pub const RESOURCE_NAME_ANNOTATION: &str = kcl_render::KCL_RESOURCE_NAME;
 
-/// The function every step of the Compositions but the last runs.
-const FUNCTION_KCL: &str = "crossplane-contrib-function-kcl";
-
 /// The apps step of the composition (`kcl/apps.k`) and the XRD, loaded once and rendered
 /// many times. [`Pipeline`] runs the provider step before it, as the Compositions do.
 #[derive(Debug, Clone)]
@@ -76,19 +73,17 @@ impl Composition {
         Composition::new(kcl_dir.to_path_buf(), apps_source, xrd)
     }
 
+    /// The apps step alone runs in Compositions that `kcl/compositions.k` makes as it makes
+    /// the package's, with the apps step as their only KCL step: the same names, labels and
+    /// steps around it, so that an XR selects one as it selects the package's.
     fn new(kcl_dir: PathBuf, apps_source: String, xrd: Value) -> Result<Self, RenderError> {
-        let compositions = Provider::ALL.map(|provider| {
-            composition_document(
-                &xrd,
-                &format!("apps-{provider}"),
-                provider,
-                &[Step {
-                    name: "apps".into(),
-                    file: "apps.k".into(),
-                    source: provider.fill_cluster_placeholders(&apps_source),
-                }],
-            )
-        });
+        let compositions = build_compositions(&kcl_dir, |provider| {
+            vec![Step {
+                name: "apps".into(),
+                file: "apps.k".into(),
+                source: provider.fill_cluster_placeholders(&apps_source),
+            }]
+        })?;
         let apps_alone = kcl_render::Renderer::new(compositions, Some(xrd.clone()))?;
         Ok(Composition {
             kcl_dir,
@@ -406,38 +401,4 @@ fn describe(kind_and_name: &str) -> String {
         Some((kind, name)) => format!("{kind} `{name}`"),
         None => kind_and_name.to_owned(),
     }
-}
-
-/// A Composition of a provider, in the shape `kcl/compositions.k` gives it, for the apps
-/// step alone: what the generic renderer runs.
-fn composition_document(xrd: &Value, name: &str, provider: Provider, steps: &[Step]) -> Value {
-    let group = xrd
-        .pointer("/spec/group")
-        .and_then(Value::as_str)
-        .unwrap_or("");
-    let version = xrd
-        .pointer("/spec/versions/0/name")
-        .and_then(Value::as_str)
-        .unwrap_or("");
-    json!({
-        "apiVersion": "apiextensions.crossplane.io/v1",
-        "kind": "Composition",
-        "metadata": {"name": name, "labels": {"provider": provider.name()}},
-        "spec": {
-            "compositeTypeRef": {
-                "apiVersion": format!("{group}/{version}"),
-                "kind": xrd.pointer("/spec/names/kind").cloned().unwrap_or_default(),
-            },
-            "mode": "Pipeline",
-            "pipeline": steps.iter().map(|step| json!({
-                "step": step.name,
-                "functionRef": {"name": FUNCTION_KCL},
-                "input": {
-                    "apiVersion": kcl_render::KCL_RUN_API_VERSION,
-                    "kind": kcl_render::KCL_RUN_KIND,
-                    "spec": {"source": step.source},
-                },
-            })).collect::<Vec<_>>(),
-        },
-    })
 }

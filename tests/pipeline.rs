@@ -582,3 +582,24 @@ fn render_command_renders_kcl_and_warns_when_the_checked_in_package_is_stale() {
         "the edit of kcl/ is rendered"
     );
 }
+
+#[test]
+fn an_xr_that_also_selects_by_the_cluster_label_renders_through_the_apps_step_alone_too() {
+    // Upstream's examples select `provider` and `cluster`; every Composition has both.
+    for provider in Provider::ALL {
+        let mut xr = scenario_xr(
+            "labelled",
+            provider,
+            json!({"apps": {"dapr": {"enabled": true}}}),
+        );
+        xr["spec"]["crossplane"]["compositionSelector"]["matchLabels"]["cluster"] =
+            json!(provider.kubernetes_service());
+        let alone = crate::common::composition()
+            .render(xr.clone(), None)
+            .unwrap_or_else(|e| panic!("{provider}: the apps step alone: {e}"));
+        let whole = pipeline()
+            .render(xr, None, &Observed::none())
+            .unwrap_or_else(|e| panic!("{provider}: the pipeline: {e}"));
+        assert_eq!(alone, whole.step("apps"), "{provider}");
+    }
+}
