@@ -206,6 +206,42 @@ fn observing_the_google_node_pool_sets_ciliums_native_routing_cidr() {
     assert_eq!(later.xr["status"]["nodePoolStatus"], "Creating");
 }
 
+/// A render's own output, fed back as observed resources: each composed resource as it was
+/// just created, before its provider has set any status.
+fn observed_without_status(rendered: &Rendered) -> Observed {
+    let mut observed = Observed::none();
+    for item in rendered.items() {
+        let name = resource_name(item).expect("a composition resource name");
+        assert!(item.get("status").is_none(), "{name} has a status");
+        observed.insert(name, item.clone());
+    }
+    observed
+}
+
+#[test]
+fn observed_resources_without_status_render_as_not_ready_yet_on_every_provider() {
+    let xr = read("tests/pipeline/cluster.yaml");
+    for provider in Provider::ALL {
+        let first = render(&xr, Some(provider), &Observed::none());
+        let observed = observed_without_status(&first);
+        let later = pipeline()
+            .render_yaml(&xr, Some(provider), &observed)
+            .unwrap_or_else(|e| panic!("{provider}: resources without status do not render: {e}"));
+        // Nothing the provider has not reported yet is in the XR's status.
+        assert_eq!(
+            later.xr["status"],
+            json!({"clusterName": "cluster-01"}),
+            "{provider}"
+        );
+        // The provider step composes what it composed before anything was observed.
+        assert_eq!(
+            later.step(provider.name()),
+            first.step(provider.name()),
+            "{provider}"
+        );
+    }
+}
+
 #[test]
 fn observed_documents_without_a_unique_composition_resource_name_are_refused() {
     let unnamed = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n";
