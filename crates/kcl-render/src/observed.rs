@@ -35,8 +35,8 @@ impl Observed {
     /// ([`crate::admission::parse_xr`]): a parse error is one line, with its line and
     /// column.
     pub fn from_yaml_stream(text: &str) -> Result<Self, Error> {
-        let documents: Vec<Value> =
-            serde_saphyr::from_multiple_with_options(text, yaml_options()).map_err(|e| {
+        let documents: Vec<Value> = serde_saphyr::from_multiple_with_options(text, yaml_options())
+            .map_err(|e| {
                 Error::Observed(format!("the YAML does not parse: {}", parse_message(&e)))
             })?;
         let mut observed = Observed::none();
