@@ -582,14 +582,9 @@ fn render_command_in(dir: &std::path::Path, args: &[&str]) -> Output {
         .expect("dot-kubernetes runs")
 }
 
-#[test]
-fn render_command_renders_kcl_and_warns_when_the_checked_in_package_is_stale() {
-    let fresh = render_command(&["examples/aws.yaml"], "");
-    assert!(
-        fresh.stderr.is_empty(),
-        "no warning when package/ is up to date: {}",
-        String::from_utf8_lossy(&fresh.stderr)
-    );
+/// A copy of the project's `kcl/`, `package/` and `examples/`, to render an edit of `kcl/`
+/// in.
+fn project_copy() -> tempfile::TempDir {
     let dir = tempfile::tempdir().expect("a temporary directory");
     for sub in ["kcl", "package", "examples"] {
         std::fs::create_dir(dir.path().join(sub)).expect("a directory");
@@ -601,6 +596,18 @@ fn render_command_renders_kcl_and_warns_when_the_checked_in_package_is_stale() {
             std::fs::copy(&path, target).expect("copied");
         }
     }
+    dir
+}
+
+#[test]
+fn render_command_renders_kcl_and_warns_when_the_checked_in_package_is_stale() {
+    let fresh = render_command(&["examples/aws.yaml"], "");
+    assert!(
+        fresh.stderr.is_empty(),
+        "no warning when package/ is up to date: {}",
+        String::from_utf8_lossy(&fresh.stderr)
+    );
+    let dir = project_copy();
     // An edit of kcl/ that package/ does not have yet.
     let aws = dir.path().join("kcl/aws.k");
     let edited = read("kcl/aws.k").replace("_region = \"us-east-1\"", "_region = \"eu-west-1\"");
@@ -617,6 +624,37 @@ fn render_command_renders_kcl_and_warns_when_the_checked_in_package_is_stale() {
         String::from_utf8_lossy(&output.stdout).contains("eu-west-1"),
         "the edit of kcl/ is rendered"
     );
+}
+
+#[test]
+fn render_command_stops_a_provider_step_that_never_ends_at_its_timeout_with_one_line() {
+    let dir = project_copy();
+    // The AWS step recurses without end.
+    let aws = read("kcl/aws.k").replace(
+        "\nitems = _items",
+        "\n_deeper = lambda n: int -> int { _deeper(n + 1) }\nitems = _items + [{n = _deeper(0)}]",
+    );
+    std::fs::write(dir.path().join("kcl/aws.k"), aws).expect("aws.k is written");
+    let started = std::time::Instant::now();
+    let output = render_command_in(dir.path(), &["--timeout", "1s", "examples/aws.yaml"]);
+    let elapsed = started.elapsed();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(elapsed.as_secs() < 30, "it took {elapsed:?} to stop");
+    let errors: Vec<&str> = stderr
+        .lines()
+        .filter(|l| l.starts_with("error: "))
+        .collect();
+    assert_eq!(
+        errors,
+        [
+            "error: the render did not finish within 1s (--timeout): a KCL program that does \
+          not end (recursion or a loop without end) runs until stopped; if it is only slow, \
+          give a longer --timeout"
+        ],
+        "{stderr}"
+    );
+    assert!(output.stdout.is_empty(), "nothing is printed");
 }
 
 #[test]
