@@ -9,8 +9,10 @@
 use std::fmt;
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 use dot_kubernetes_apps::Provider;
+use kcl_render::deadline::{self, DeadlineExceeded};
 
 use crate::package;
 use crate::render::{Observed, Pipeline, RenderError, to_yaml_stream};
@@ -36,6 +38,11 @@ pub struct RenderArgs {
     /// The Cluster composite resource, as YAML (`-` for standard input).
     #[arg(required_unless_present = "definition")]
     pub xr: Option<PathBuf>,
+    /// How long the render may take (`90s`, `2m`, `1500ms`): at the deadline, render stops
+    /// with an error, since a KCL program may never end. The default is
+    /// `crossplane render`'s.
+    #[arg(long, value_name = "DURATION", default_value = "60s", value_parser = deadline::parse_timeout)]
+    pub timeout: Duration,
 }
 
 fn parse_provider(name: &str) -> Result<Provider, String> {
@@ -64,6 +71,9 @@ pub enum CommandError {
     },
     /// The composition could not be loaded, or the XR could not be rendered.
     Render(RenderError),
+    /// The render did not finish within `--timeout`; it goes on in its thread until the
+    /// process ends.
+    Deadline(DeadlineExceeded),
     /// The composed resources could not be printed as YAML.
     Print(serde_saphyr::SerializeError),
     /// Standard output could not be written.
@@ -76,6 +86,7 @@ impl fmt::Display for CommandError {
             CommandError::Read { input, source } => write!(f, "cannot read {input}: {source}"),
             CommandError::Observed { path, source } => write!(f, "{}: {source}", path.display()),
             CommandError::Render(e) => e.fmt(f),
+            CommandError::Deadline(e) => e.fmt(f),
             CommandError::Print(e) => write!(f, "cannot print YAML: {e}"),
             CommandError::Write(e) => write!(f, "cannot write standard output: {e}"),
         }
@@ -87,8 +98,8 @@ impl std::error::Error for CommandError {
         match self {
             CommandError::Read { source, .. } | CommandError::Write(source) => Some(source),
             CommandError::Observed { source, .. } => Some(source.as_ref()),
-            // Its message is the render error's own.
-            CommandError::Render(_) => None,
+            // Their messages are the render error's and the deadline's own.
+            CommandError::Render(_) | CommandError::Deadline(_) => None,
             CommandError::Print(e) => Some(e),
         }
     }
@@ -104,7 +115,18 @@ impl From<RenderError> for CommandError {
 /// the XR of `args` and print every composed resource to standard output, as a YAML
 /// stream; or, with `--definition`, print the XRD. A reader that closes standard output
 /// early (`| head`) is no error.
+///
+/// The render has `args.timeout` to finish ([`kcl_render::deadline`]); past it, this
+/// returns [`CommandError::Deadline`] while the render goes on in its thread, since the
+/// in-process KCL runtime cannot be interrupted: the caller ends the process.
 pub fn render(kcl_dir: &Path, args: &RenderArgs) -> Result<(), CommandError> {
+    let (kcl_dir, args) = (kcl_dir.to_owned(), args.clone());
+    deadline::run(args.timeout, move || render_now(&kcl_dir, &args))
+        .unwrap_or_else(|late| Err(CommandError::Deadline(late)))
+}
+
+/// [`render`] without its deadline.
+fn render_now(kcl_dir: &Path, args: &RenderArgs) -> Result<(), CommandError> {
     let pipeline = Pipeline::load(kcl_dir)?;
     warn_when_stale(kcl_dir, &pipeline)?;
     let items = if args.definition {

@@ -259,3 +259,31 @@ fn render_command_refuses_a_crossplane_section_that_is_not_a_mapping_without_pan
     }
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
+
+#[test]
+fn render_command_reports_an_unusable_observed_file_on_one_line_with_its_line_and_column() {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let mut problems = Vec::new();
+    for (what, observed, mentions) in [
+        (
+            "a duplicate key",
+            "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n  name: b\n",
+            ["the key `name` appears twice", "(line 5, column 3)"],
+        ),
+        (
+            "YAML that does not parse",
+            "a: [1\nb: 2\n",
+            ["does not parse", "line 2, column 2"],
+        ),
+    ] {
+        let path = dir.path().join("observed.yaml");
+        std::fs::write(&path, observed).expect("written");
+        let path = path.display().to_string();
+        let xr = root().join("examples/aws.yaml").display().to_string();
+        let output = render_command(&["--observed", &path, &xr], "");
+        let mut mentions = mentions.to_vec();
+        mentions.push(&path);
+        problems.extend(refusal_problems(what, &output, 1, &mentions));
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}

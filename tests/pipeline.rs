@@ -206,6 +206,42 @@ fn observing_the_google_node_pool_sets_ciliums_native_routing_cidr() {
     assert_eq!(later.xr["status"]["nodePoolStatus"], "Creating");
 }
 
+/// A render's own output, fed back as observed resources: each composed resource as it was
+/// just created, before its provider has set any status.
+fn observed_without_status(rendered: &Rendered) -> Observed {
+    let mut observed = Observed::none();
+    for item in rendered.items() {
+        let name = resource_name(item).expect("a composition resource name");
+        assert!(item.get("status").is_none(), "{name} has a status");
+        observed.insert(name, item.clone());
+    }
+    observed
+}
+
+#[test]
+fn observed_resources_without_status_render_as_not_ready_yet_on_every_provider() {
+    let xr = read("tests/pipeline/cluster.yaml");
+    for provider in Provider::ALL {
+        let first = render(&xr, Some(provider), &Observed::none());
+        let observed = observed_without_status(&first);
+        let later = pipeline()
+            .render_yaml(&xr, Some(provider), &observed)
+            .unwrap_or_else(|e| panic!("{provider}: resources without status do not render: {e}"));
+        // Nothing the provider has not reported yet is in the XR's status.
+        assert_eq!(
+            later.xr["status"],
+            json!({"clusterName": "cluster-01"}),
+            "{provider}"
+        );
+        // The provider step composes what it composed before anything was observed.
+        assert_eq!(
+            later.step(provider.name()),
+            first.step(provider.name()),
+            "{provider}"
+        );
+    }
+}
+
 #[test]
 fn observed_documents_without_a_unique_composition_resource_name_are_refused() {
     let unnamed = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n";
@@ -546,14 +582,9 @@ fn render_command_in(dir: &std::path::Path, args: &[&str]) -> Output {
         .expect("dot-kubernetes runs")
 }
 
-#[test]
-fn render_command_renders_kcl_and_warns_when_the_checked_in_package_is_stale() {
-    let fresh = render_command(&["examples/aws.yaml"], "");
-    assert!(
-        fresh.stderr.is_empty(),
-        "no warning when package/ is up to date: {}",
-        String::from_utf8_lossy(&fresh.stderr)
-    );
+/// A copy of the project's `kcl/`, `package/` and `examples/`, to render an edit of `kcl/`
+/// in.
+fn project_copy() -> tempfile::TempDir {
     let dir = tempfile::tempdir().expect("a temporary directory");
     for sub in ["kcl", "package", "examples"] {
         std::fs::create_dir(dir.path().join(sub)).expect("a directory");
@@ -565,6 +596,18 @@ fn render_command_renders_kcl_and_warns_when_the_checked_in_package_is_stale() {
             std::fs::copy(&path, target).expect("copied");
         }
     }
+    dir
+}
+
+#[test]
+fn render_command_renders_kcl_and_warns_when_the_checked_in_package_is_stale() {
+    let fresh = render_command(&["examples/aws.yaml"], "");
+    assert!(
+        fresh.stderr.is_empty(),
+        "no warning when package/ is up to date: {}",
+        String::from_utf8_lossy(&fresh.stderr)
+    );
+    let dir = project_copy();
     // An edit of kcl/ that package/ does not have yet.
     let aws = dir.path().join("kcl/aws.k");
     let edited = read("kcl/aws.k").replace("_region = \"us-east-1\"", "_region = \"eu-west-1\"");
@@ -581,6 +624,37 @@ fn render_command_renders_kcl_and_warns_when_the_checked_in_package_is_stale() {
         String::from_utf8_lossy(&output.stdout).contains("eu-west-1"),
         "the edit of kcl/ is rendered"
     );
+}
+
+#[test]
+fn render_command_stops_a_provider_step_that_never_ends_at_its_timeout_with_one_line() {
+    let dir = project_copy();
+    // The AWS step recurses without end.
+    let aws = read("kcl/aws.k").replace(
+        "\nitems = _items",
+        "\n_deeper = lambda n: int -> int { _deeper(n + 1) }\nitems = _items + [{n = _deeper(0)}]",
+    );
+    std::fs::write(dir.path().join("kcl/aws.k"), aws).expect("aws.k is written");
+    let started = std::time::Instant::now();
+    let output = render_command_in(dir.path(), &["--timeout", "1s", "examples/aws.yaml"]);
+    let elapsed = started.elapsed();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(elapsed.as_secs() < 30, "it took {elapsed:?} to stop");
+    let errors: Vec<&str> = stderr
+        .lines()
+        .filter(|l| l.starts_with("error: "))
+        .collect();
+    assert_eq!(
+        errors,
+        [
+            "error: the render did not finish within 1s (--timeout): a KCL program that does \
+          not end (recursion or a loop without end) runs until stopped; if it is only slow, \
+          give a longer --timeout"
+        ],
+        "{stderr}"
+    );
+    assert!(output.stdout.is_empty(), "nothing is printed");
 }
 
 #[test]

@@ -232,11 +232,16 @@ fn two_values_parts_setting_the_same_scalar_are_an_error_even_under_a_condition(
         when: None,
     });
     a.releases.push(r.clone());
-    let conflict = ConflictingValues {
-        path: "server.replicas".into(),
-    };
     let err = lower(&[a.clone()]).unwrap_err();
-    assert_eq!(*err.kind, conflict, "{err}");
+    assert_eq!(
+        *err.kind,
+        ConflictingValues {
+            path: "server.replicas".into(),
+            first: "values part 1 (inline)".into(),
+            second: "values part 2 (inline, at `server`)".into(),
+        },
+        "{err}"
+    );
     r.values[1] = Values {
         at: vec!["server".into(), "replicas".into()],
         value: json!(3),
@@ -245,7 +250,118 @@ fn two_values_parts_setting_the_same_scalar_are_an_error_even_under_a_condition(
     };
     a.releases = vec![r];
     let err = lower(&[a]).unwrap_err();
-    assert_eq!(*err.kind, conflict, "{err}");
+    assert_eq!(
+        *err.kind,
+        ConflictingValues {
+            path: "server.replicas".into(),
+            first: "values part 1 (inline)".into(),
+            second: "values part 2 (inline, at `server.replicas`, when `big` is true)".into(),
+        },
+        "{err}"
+    );
+}
+
+/// An app `a` with a boolean `big`, whose release `r` has an unconditional values part
+/// setting `server.replicas` to 1 from `values/a.yaml`, then `second`.
+fn app_with_replicas_then(second: Values) -> AppSpec {
+    let mut a = app("a", &[]);
+    a.parameters = schemars::Schema::try_from(json!({
+        "title": "a",
+        "type": "object",
+        "properties": {
+            "enabled": {"type": "boolean", "default": false},
+            "big": {"type": "boolean", "default": false}
+        }
+    }))
+    .unwrap();
+    let mut r = release("r");
+    r.values.push(Values {
+        at: Vec::new(),
+        value: json!({"server": {"replicas": 1}}),
+        file: Some("values/a.yaml".into()),
+        when: None,
+    });
+    r.values.push(second);
+    a.releases.push(r);
+    a
+}
+
+#[test]
+fn a_conditional_part_that_sets_a_path_below_an_earlier_scalar_is_an_error_naming_both_parts() {
+    let first = "values part 1 (`values/a.yaml`)".to_owned();
+    let cases = [
+        // A mapping at the top, under the app's own field.
+        (
+            Values {
+                at: Vec::new(),
+                value: json!({"server": {"replicas": {"max": 3}}}),
+                file: Some("values/big.yaml".into()),
+                when: Some(Condition::Field(vec!["big".into()])),
+            },
+            "values part 2 (`values/big.yaml`, when `big` is true)",
+        ),
+        // A path through the scalar, under another app's toggle.
+        (
+            Values {
+                at: vec!["server".into(), "replicas".into(), "max".into()],
+                value: json!(3),
+                file: None,
+                when: Some(Condition::AppEnabled("b".into())),
+            },
+            "values part 2 (inline, at `server.replicas.max`, when app `b` is enabled)",
+        ),
+    ];
+    for (second, named) in cases {
+        let err = lower(&[app_with_replicas_then(second), app("b", &[])]).unwrap_err();
+        assert_eq!(
+            *err.kind,
+            ConflictingValues {
+                path: "server.replicas".into(),
+                first: first.clone(),
+                second: named.into(),
+            },
+            "{err}"
+        );
+        assert_eq!(
+            err.to_string(),
+            format!(
+                "app `a`: {first} and {named} both set `server.replicas`, and not both to \
+                 mappings; KCL would fail with conflicting values when both apply"
+            )
+        );
+    }
+    // Conditional mappings that only add keys still merge.
+    let adds = Values {
+        at: Vec::new(),
+        value: json!({"server": {"resources": {"cpu": 2}}}),
+        file: None,
+        when: Some(Condition::Field(vec!["big".into()])),
+    };
+    lower(&[app_with_replicas_then(adds)]).expect("no conflict");
+}
+
+/// What the lowering would print for the first case above had it not been refused (each
+/// part's entries with `:`, the conditional part's under its `if`), run through the KCL
+/// runtime: it renders while the condition is false and fails once it is true.
+#[test]
+fn what_a_conditional_conflict_would_generate_fails_in_kcl_only_when_its_condition_holds() {
+    let program = |big: bool| {
+        kcl_runtime::Program::new().source(
+            "main.k",
+            format!(
+                "big = {}\nvalues = {{\n    server: {{replicas: 1}}\n    if big:\n        \
+                 server: {{replicas: {{max: 3}}}}\n}}\n",
+                if big { "True" } else { "False" }
+            ),
+        )
+    };
+    let runtime = kcl_runtime::Runtime::global().unwrap_or_else(|e| panic!("{e}"));
+    let quiet = runtime
+        .run(&program(false))
+        .expect("renders while `big` is false");
+    assert_eq!(quiet.json["values"], json!({"server": {"replicas": 1}}));
+    let error = runtime.run(&program(true)).unwrap_err().to_string();
+    assert!(error.contains("conflicting values"), "{error}");
 }
 
 #[test]

@@ -5,7 +5,8 @@
 //! - [`schema`]: the schema compiler, from a schemars JSON Schema to a KCL data dict and a
 //!   Kubernetes structural schema;
 //! - [`regions`]: generated regions inside hand-written files, written atomically or
-//!   compared with a diff.
+//!   compared with a diff;
+//! - [`staged`]: several files written all or nothing, which [`regions`] writes with.
 //!
 //! Apps (Helm releases and Kubernetes objects switched on by a composite resource's
 //! parameters) and their lowering to KCL are the `kcl-apps` crate's, built on this one.
@@ -46,3 +47,4 @@
 pub use kcl_codegen_syntax::ast;
 pub mod regions;
 pub mod schema;
+pub mod staged;

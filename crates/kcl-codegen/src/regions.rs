@@ -21,11 +21,12 @@
 
 use std::fmt;
 use std::fs;
-use std::io::{self, Write};
+use std::io;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 
 use crate::ast::Module;
+use crate::staged::Staged;
 
 const BEGIN: &str = "# BEGIN GENERATED";
 const END: &str = "# END GENERATED";
@@ -360,6 +361,15 @@ pub enum Error {
         /// What failed.
         source: io::Error,
     },
+    /// A file could not be replaced, and some of the files replaced before it could not
+    /// be put back as they were.
+    NotRestored {
+        /// The file that could not be replaced ([`Error::Io`]).
+        failed: Box<Error>,
+        /// Each file left with its new contents (or, when it was new, left in place), with
+        /// why it could not be put back.
+        not_restored: Vec<(PathBuf, io::Error)>,
+    },
 }
 
 impl fmt::Display for Error {
@@ -367,6 +377,20 @@ impl fmt::Display for Error {
         match self {
             Error::Region(error) => error.fmt(f),
             Error::Io { path, source } => write!(f, "{}: {source}", path.display()),
+            Error::NotRestored {
+                failed,
+                not_restored,
+            } => {
+                let not_restored: Vec<String> = not_restored
+                    .iter()
+                    .map(|(path, source)| format!("{}: {source}", path.display()))
+                    .collect();
+                write!(
+                    f,
+                    "{failed}; files replaced before it could not be put back: {}",
+                    not_restored.join(", ")
+                )
+            }
         }
     }
 }
@@ -376,6 +400,7 @@ impl std::error::Error for Error {
         match self {
             Error::Region(error) => Some(error),
             Error::Io { source, .. } => Some(source),
+            Error::NotRestored { failed, .. } => Some(failed.as_ref()),
         }
     }
 }
@@ -446,12 +471,12 @@ pub struct Stale {
 /// Compares each file's generated contents with the disk (CRLF counted as LF) and, in
 /// [`Mode::Write`], writes those that differ.
 ///
-/// Writing is all or nothing across the files: every stale file's new contents go to a
-/// temporary file next to it (with the original's permissions) first, and only when all
-/// of them are written are they renamed over the originals, so a reader never sees half
-/// a file and a file that cannot be written leaves every file as it was. (Only a rename
-/// failing after another succeeded, which a same-directory rename practically never
-/// does, can leave some files new.) A file whose lines all end in CRLF keeps CRLF; a
+/// Writing is all or nothing across the files ([`Staged`]): every stale file is staged
+/// next to it first (its new contents, with the original's permissions, and a copy of the
+/// original), and only when all of them are staged are they renamed over the originals,
+/// so a reader never sees half a file; a file that cannot be staged leaves every file as
+/// it was, and a rename that fails part-way puts back the files already replaced. The
+/// error names the file that failed. A file whose lines all end in CRLF keeps CRLF; a
 /// symbolic link is written through to its target, and stays a link. Files that are up
 /// to date are not touched. A missing file counts as empty and is created.
 pub fn update(files: &[Generated], mode: Mode) -> Result<Report, Error> {
@@ -489,16 +514,7 @@ pub fn update_in(dir: &Path, files: &[Generated], mode: Mode) -> Result<Report, 
             diff: unified_diff(&file.path, &old_lf, &new_lf),
         });
     }
-    // Every temporary file first: a failure drops (and so deletes) those already made.
-    let prepared = writes
-        .iter()
-        .map(|(path, contents)| prepare(path, contents))
-        .collect::<Result<Vec<_>, _>>()?;
-    for (temporary, target, path) in prepared {
-        temporary
-            .persist(&target)
-            .map_err(|error| io_error(path, error.error))?;
-    }
+    Staged::new(writes)?.commit()?;
     Ok(report)
 }
 
@@ -513,47 +529,6 @@ fn unified_diff(path: &Path, old: &str, new: &str) -> String {
         .context_radius(3)
         .header(&format!("a/{path}"), &format!("b/{path}"))
         .to_string()
-}
-
-/// A temporary file next to the file that `path` names (through a symbolic link, next
-/// to its target) holding `contents`, with the file's permissions and synced; and the
-/// path to rename it to.
-fn prepare<'a>(
-    path: &'a Path,
-    contents: &str,
-) -> Result<(tempfile::NamedTempFile, PathBuf, &'a Path), Error> {
-    let fail = |source| io_error(path, source);
-    let is_link = fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink());
-    let target = if is_link {
-        fs::canonicalize(path).map_err(fail)?
-    } else {
-        path.to_owned()
-    };
-    let directory = match target.parent() {
-        Some(parent) if !parent.as_os_str().is_empty() => parent,
-        _ => Path::new("."),
-    };
-    let mut temporary = tempfile::NamedTempFile::new_in(directory).map_err(fail)?;
-    temporary.write_all(contents.as_bytes()).map_err(fail)?;
-    match fs::metadata(&target) {
-        // The temporary file is private (0600); the file it replaces keeps its mode.
-        Ok(metadata) => temporary
-            .as_file()
-            .set_permissions(metadata.permissions())
-            .map_err(fail)?,
-        Err(error) if error.kind() == io::ErrorKind::NotFound => {
-            // A new file: the usual mode rather than the temporary file's private one.
-            #[cfg(unix)]
-            {
-                use std::os::unix::fs::PermissionsExt;
-                let mode = fs::Permissions::from_mode(0o644);
-                temporary.as_file().set_permissions(mode).map_err(fail)?;
-            }
-        }
-        Err(error) => return Err(fail(error)),
-    }
-    temporary.as_file().sync_all().map_err(fail)?;
-    Ok((temporary, target, path))
 }
 
 fn io_error(path: &Path, source: io::Error) -> Error {

@@ -24,22 +24,29 @@ pub const XR_MAX_DEPTH: usize = KCL_OPTION_MAX_DEPTH - 1;
 /// with its line and column, in plain words.
 pub fn parse_xr(text: &str) -> Result<Value, Error> {
     check_request_size(text).map_err(Error::TooLarge)?;
-    let mut budget = serde_saphyr::Budget::default();
-    budget.max_depth = PARSER_MAX_DEPTH;
-    let options = serde_saphyr::options! {
-        // `.inf` and `.nan` have no JSON form.
-        non_finite_float_policy: serde_saphyr::NonFiniteFloatPolicy::Reject,
-        with_snippet: false,
-        budget: Some(budget),
-    };
-    serde_saphyr::from_str_with_options(text, options).map_err(|e| Error::Yaml {
+    serde_saphyr::from_str_with_options(text, yaml_options()).map_err(|e| Error::Yaml {
         input: "the XR".into(),
         message: parse_message(&e),
     })
 }
 
-/// A parser error in plain words: no API names or debug output of the parser's own.
-fn parse_message(error: &serde_saphyr::Error) -> String {
+/// How the XR and the observed resources are read: at most [`PARSER_MAX_DEPTH`] deep,
+/// without the non-finite floats JSON cannot hold, and with errors on one line (no
+/// snippet of the text).
+pub(crate) fn yaml_options() -> serde_saphyr::Options {
+    let mut budget = serde_saphyr::Budget::default();
+    budget.max_depth = PARSER_MAX_DEPTH;
+    serde_saphyr::options! {
+        // `.inf` and `.nan` have no JSON form.
+        non_finite_float_policy: serde_saphyr::NonFiniteFloatPolicy::Reject,
+        with_snippet: false,
+        budget: Some(budget),
+    }
+}
+
+/// A parser error in plain words, on one line with its line and column: no API names or
+/// debug output of the parser's own.
+pub(crate) fn parse_message(error: &serde_saphyr::Error) -> String {
     use serde_saphyr::budget::BudgetBreach;
     let plain = match error {
         serde_saphyr::Error::MultipleDocuments { .. } => {

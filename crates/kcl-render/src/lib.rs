@@ -79,6 +79,7 @@
 pub mod admission;
 mod composition;
 mod crds;
+pub mod deadline;
 mod error;
 mod kcl_step;
 mod observed;

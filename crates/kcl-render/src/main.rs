@@ -1,13 +1,14 @@
 //! `kcl-render XR COMPOSITION [--xrd XRD] [--observed OBSERVED] [--kcl-module NAME=DIR ...]
-//! [--crds DIR]`: render a function-kcl Composition offline, as `crossplane render` would
-//! print it.
+//! [--crds DIR] [--timeout DURATION]`: render a function-kcl Composition offline, as
+//! `crossplane render` would print it.
 
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::time::Duration;
 
 use clap::Parser;
-use kcl_render::{Crds, EMULATED_FUNCTION_KCL, Observed, Renderer};
+use kcl_render::{Crds, EMULATED_FUNCTION_KCL, Observed, Renderer, deadline};
 
 const ABOUT: &str = "Render a function-kcl Composition offline and in-process, on the real KCL \
 runtime, and print what `crossplane render` would: the XR with the status the pipeline set, \
@@ -41,6 +42,9 @@ credentials, option(\"resource_list\"), option(\"env\") and option(\"PATH\"), XR
 details and events, function-auto-ready's health checks of particular kinds, \
 function-status-transformer's conditions, and what Crossplane does after the pipeline.
 
+A render that takes longer than --timeout (default 60s, as `crossplane render`) stops with \
+an error: the KCL runtime runs in-process and cannot be interrupted otherwise.
+
 Exit status: 0 when rendered (and, with --crds, valid); 1 otherwise.",
         kcl = kcl_runtime::KCL_LIB_VERSION,
     )
@@ -72,6 +76,11 @@ struct Cli {
     /// files under DIR (for example a provider package's crds/).
     #[arg(long, value_name = "DIR")]
     crds: Option<PathBuf>,
+    /// How long the render may take (`90s`, `2m`, `1500ms`): at the deadline, kcl-render
+    /// stops with an error, since a KCL program may never end. The default is
+    /// `crossplane render`'s.
+    #[arg(long, value_name = "DURATION", default_value = "60s", value_parser = deadline::parse_timeout)]
+    timeout: Duration,
 }
 
 fn parse_module(text: &str) -> Result<(String, PathBuf), String> {
@@ -84,7 +93,11 @@ fn parse_module(text: &str) -> Result<(String, PathBuf), String> {
 }
 
 fn main() -> ExitCode {
-    match run(&Cli::parse()) {
+    let cli = Cli::parse();
+    // At the deadline, returning from main ends the process, and with it a KCL program
+    // that would never end.
+    let outcome = deadline::run(cli.timeout, move || run(&cli));
+    match outcome.unwrap_or_else(|late| Err(late.to_string())) {
         Ok(code) => code,
         Err(message) => {
             eprintln!("error: {message}");

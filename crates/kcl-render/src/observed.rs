@@ -4,6 +4,7 @@ use std::collections::BTreeMap;
 
 use serde_json::{Value, json};
 
+use crate::admission::{parse_message, yaml_options};
 use crate::error::Error;
 use crate::value::{kind_and_name, sorted};
 
@@ -30,10 +31,14 @@ impl Observed {
     /// `crossplane.io/composition-resource-name` annotation (what Crossplane writes on
     /// them) or else its `krm.kcl.dev/composition-resource-name` annotation. Empty
     /// documents are skipped; a document that is not a mapping, has neither annotation,
-    /// or repeats a name is an error that names it.
+    /// or repeats a name is an error that names it. YAML is read as an XR is
+    /// ([`crate::admission::parse_xr`]): a parse error is one line, with its line and
+    /// column.
     pub fn from_yaml_stream(text: &str) -> Result<Self, Error> {
-        let documents: Vec<Value> = serde_saphyr::from_multiple(text)
-            .map_err(|e| Error::Observed(format!("the YAML does not parse: {e}")))?;
+        let documents: Vec<Value> = serde_saphyr::from_multiple_with_options(text, yaml_options())
+            .map_err(|e| {
+                Error::Observed(format!("the YAML does not parse: {}", parse_message(&e)))
+            })?;
         let mut observed = Observed::none();
         for (index, document) in documents.into_iter().enumerate() {
             if document.is_null() {

@@ -17,6 +17,16 @@ use crate::select::{Selection, select};
 /// Compositions (a package's `compositions.yaml`) and, optionally, the XRD of the XRs they
 /// compose, loaded once; each XR is admitted, matched with its Composition and run
 /// through its pipeline ([`Renderer::render`]).
+///
+/// # No timeout
+///
+/// A render has no deadline in-process, and cannot have one: the KCL runtime is a native
+/// library that a call cannot be taken back from, so a KCL program that does not end (a
+/// recursion or a loop without end) keeps [`Renderer::render`] from returning for as long
+/// as the process lives. A caller that must bound a render runs it in a child process and
+/// kills that at its deadline (the `kcl-render` binary's `--timeout` does this for its
+/// own process, default [`crate::deadline::DEFAULT_TIMEOUT`]); a command that can end when
+/// time is up waits for it with [`crate::deadline::run`] and then ends the process.
 #[derive(Debug, Clone)]
 pub struct Renderer {
     compositions: Vec<Composition>,

@@ -120,11 +120,16 @@ pub enum ComposeErrorKind {
     },
     /// A values part placed at the top is not a mapping.
     TopValuesNotMapping,
-    /// Two values parts set the same key to values that are not both mappings: KCL
-    /// would fail with conflicting values when both apply.
+    /// Two values parts set the same key to values that are not both mappings (one part
+    /// sets a scalar or a list where the other sets anything): KCL would fail with
+    /// conflicting values when both apply, whatever their conditions.
     ConflictingValues {
         /// The path of the key.
         path: String,
+        /// The earlier part: its number, file or `inline`, path and condition.
+        first: String,
+        /// The later part, described as `first` is.
+        second: String,
     },
     /// An `{{ xr:<field> }}` template names no field of the composite resource.
     UnknownXrField {
@@ -280,10 +285,14 @@ impl fmt::Display for ComposeErrorKind {
             ),
             ValuesOverlapPlainValue { at } => write!(f, "values at `{at}` overlap a plain value"),
             TopValuesNotMapping => f.write_str("values at the top must be a mapping"),
-            ConflictingValues { path } => write!(
+            ConflictingValues {
+                path,
+                first,
+                second,
+            } => write!(
                 f,
-                "two values parts set `{path}`; KCL would fail with conflicting values when \
-                 both apply"
+                "{first} and {second} both set `{path}`, and not both to mappings; KCL would \
+                 fail with conflicting values when both apply"
             ),
             UnknownXrField { template } => write!(
                 f,

@@ -13,113 +13,200 @@ use kcl_codegen_syntax::template::{IMAGE_TAG, Reference, XR_TAG};
 /// A node of merged values: plain JSON plus entries that exist only under a condition.
 enum ValuesNode {
     Leaf(Value),
-    Map(Vec<(String, Option<Condition>, ValuesNode)>),
+    Map(Vec<ValuesEntry>),
+}
+
+/// A key of a [`ValuesNode::Map`]: one map may hold a key more than once (under different
+/// conditions, or from different parts), and KCL unions them with `:`.
+struct ValuesEntry {
+    key: String,
+    when: Option<Condition>,
+    /// The index of the values part that set it (for a map that several parts fill, the
+    /// first).
+    part: usize,
+    node: ValuesNode,
 }
 
 /// Merge the values parts of a release into one dict expression: each part is placed at
 /// its path, and the entries of a conditional part are guarded by its condition.
+///
+/// Two parts that give one key values that are not both mappings would make KCL fail
+/// with "conflicting values" whenever both apply, which conditions can hide from a render:
+/// that is an error here ([`ConflictingValues`]), whatever the conditions, naming both
+/// parts and the path.
 pub(super) fn values_expr(
     app: &Parameters,
     parts: &[Values],
     xr: &Expr,
 ) -> Result<Expr, ComposeError> {
-    let mut root = ValuesNode::Map(Vec::new());
-    for part in parts {
-        insert_part(&mut root, &[], &part.at, &part.value, part.when.as_ref()).map_err(|kind| {
-            ComposeError {
-                app: app.app.key.clone(),
-                kind,
-            }
-        })?;
+    let error = |kind| ComposeError {
+        app: app.app.key.clone(),
+        kind,
+    };
+    let mut root = Vec::new();
+    for (index, part) in parts.iter().enumerate() {
+        insert_part(&mut root, index, &part.at, &part.value, part.when.as_ref()).map_err(error)?;
     }
-    node_expr(app, &root, xr)
+    if let Some(conflict) = conflict(&[&root], &[]) {
+        let (first, second) = (
+            conflict.parts.0.min(conflict.parts.1),
+            conflict.parts.0.max(conflict.parts.1),
+        );
+        return Err(error(Box::new(ConflictingValues {
+            path: conflict.path,
+            first: describe_part(first, &parts[first]),
+            second: describe_part(second, &parts[second]),
+        })));
+    }
+    node_expr(app, &ValuesNode::Map(root), xr)
 }
 
-/// Place a part at `at` below `node`, which is at `path` in the values.
+/// Place part number `part` at `at` in `entries`.
 fn insert_part(
-    node: &mut ValuesNode,
-    path: &[&str],
+    entries: &mut Vec<ValuesEntry>,
+    part: usize,
     at: &[String],
     value: &Value,
     when: Option<&Condition>,
 ) -> Result<(), Box<ComposeErrorKind>> {
-    let ValuesNode::Map(entries) = node else {
-        return Err(Box::new(ValuesOverlapPlainValue { at: at.join(".") }));
-    };
     match at.split_first() {
         None => {
             let Value::Object(map) = value else {
                 return Err(Box::new(TopValuesNotMapping));
             };
             for (key, value) in map {
-                merge_entry(entries, key, when, value, path)?;
+                merge_entry(entries, part, key, when, value);
             }
-            Ok(())
         }
-        Some((last, [])) => merge_entry(entries, last, when, value, path),
+        Some((last, [])) => merge_entry(entries, part, last, when, value),
         Some((first, rest)) => {
             let index = unconditional_map(entries, first).unwrap_or_else(|| {
-                entries.push((first.clone(), None, ValuesNode::Map(Vec::new())));
+                entries.push(ValuesEntry {
+                    key: first.clone(),
+                    when: None,
+                    part,
+                    node: ValuesNode::Map(Vec::new()),
+                });
                 entries.len() - 1
             });
-            let path: Vec<&str> = path.iter().copied().chain([first.as_str()]).collect();
-            insert_part(&mut entries[index].2, &path, rest, value, when)
+            let ValuesNode::Map(inner) = &mut entries[index].node else {
+                unreachable!("unconditional_map finds maps")
+            };
+            insert_part(inner, part, rest, value, when)?;
         }
     }
+    Ok(())
 }
 
 /// Add `key: value` to a map, merging into an unconditional map already there when both
 /// are unconditional maps, so that parts read as one dict.
-///
-/// Two parts that both give `key` a value that is not a mapping would make KCL fail with
-/// "conflicting values" when both are present (which conditions can hide from a render):
-/// that is an error here, naming the path.
 fn merge_entry(
-    entries: &mut Vec<(String, Option<Condition>, ValuesNode)>,
+    entries: &mut Vec<ValuesEntry>,
+    part: usize,
     key: &str,
     when: Option<&Condition>,
     value: &Value,
-    path: &[&str],
-) -> Result<(), Box<ComposeErrorKind>> {
-    let here: Vec<&str> = path.iter().copied().chain([key]).collect();
+) {
     if let (None, Value::Object(map), Some(index)) = (when, value, unconditional_map(entries, key))
-        && let ValuesNode::Map(inner) = &mut entries[index].2
+        && let ValuesNode::Map(inner) = &mut entries[index].node
     {
         for (k, v) in map {
-            merge_entry(inner, k, None, v, &here)?;
+            merge_entry(inner, part, k, None, v);
         }
-        return Ok(());
+        return;
     }
-    let clashes = entries
-        .iter()
-        .any(|(k, _, node)| k == key && !(matches!(node, ValuesNode::Map(_)) && value.is_object()));
-    if clashes {
-        return Err(Box::new(ConflictingValues {
-            path: here.join("."),
-        }));
-    }
-    entries.push((key.to_owned(), when.cloned(), values_node(value)));
-    Ok(())
+    entries.push(ValuesEntry {
+        key: key.to_owned(),
+        when: when.cloned(),
+        part,
+        node: values_node(value, part),
+    });
 }
 
-fn unconditional_map(
-    entries: &[(String, Option<Condition>, ValuesNode)],
-    key: &str,
-) -> Option<usize> {
+fn unconditional_map(entries: &[ValuesEntry], key: &str) -> Option<usize> {
     entries
         .iter()
-        .position(|(k, w, n)| k == key && w.is_none() && matches!(n, ValuesNode::Map(_)))
+        .position(|e| e.key == key && e.when.is_none() && matches!(e.node, ValuesNode::Map(_)))
 }
 
-fn values_node(value: &Value) -> ValuesNode {
+fn values_node(value: &Value, part: usize) -> ValuesNode {
     match value {
         Value::Object(map) => ValuesNode::Map(
             map.iter()
-                .map(|(k, v)| (k.clone(), None, values_node(v)))
+                .map(|(k, v)| ValuesEntry {
+                    key: k.clone(),
+                    when: None,
+                    part,
+                    node: values_node(v, part),
+                })
                 .collect(),
         ),
         other => ValuesNode::Leaf(other.clone()),
     }
+}
+
+/// Two parts that set one key where KCL would fail when both apply.
+struct Conflict {
+    path: String,
+    parts: (usize, usize),
+}
+
+/// The first key that the maps `maps` (at `path`, unioned as KCL unions them) hold more
+/// than once with a value that is not a mapping; conditions aside, since any of them can
+/// hold.
+fn conflict(maps: &[&[ValuesEntry]], path: &[&str]) -> Option<Conflict> {
+    let entries: Vec<&ValuesEntry> = maps.iter().flat_map(|entries| entries.iter()).collect();
+    let mut keys: Vec<&str> = Vec::new();
+    for entry in &entries {
+        if !keys.contains(&entry.key.as_str()) {
+            keys.push(&entry.key);
+        }
+    }
+    for key in keys {
+        let same: Vec<&ValuesEntry> = entries.iter().copied().filter(|e| e.key == key).collect();
+        let here: Vec<&str> = path.iter().copied().chain([key]).collect();
+        if let Some(leaf) = same.iter().find(|e| matches!(e.node, ValuesNode::Leaf(_)))
+            && let Some(other) = same.iter().find(|e| !std::ptr::eq(**e, *leaf))
+        {
+            return Some(Conflict {
+                path: here.join("."),
+                parts: (leaf.part, other.part),
+            });
+        }
+        let inner: Vec<&[ValuesEntry]> = same
+            .iter()
+            .filter_map(|e| match &e.node {
+                ValuesNode::Map(inner) => Some(inner.as_slice()),
+                ValuesNode::Leaf(_) => None,
+            })
+            .collect();
+        if let Some(conflict) = conflict(&inner, &here) {
+            return Some(conflict);
+        }
+    }
+    None
+}
+
+/// A values part as an error names it: its number (from 1), its file or `inline`, where
+/// it goes and when it applies.
+fn describe_part(index: usize, part: &Values) -> String {
+    let mut text = format!("values part {}", index + 1);
+    text += &match &part.file {
+        Some(file) => format!(" (`{file}`"),
+        None => " (inline".to_owned(),
+    };
+    if !part.at.is_empty() {
+        text += &format!(", at `{}`", part.at.join("."));
+    }
+    match &part.when {
+        None => {}
+        Some(Condition::AppEnabled(app)) => text += &format!(", when app `{app}` is enabled"),
+        Some(Condition::Field(path)) => text += &format!(", when `{}` is true", path.join(".")),
+        Some(Condition::FieldIs { path, value }) => {
+            text += &format!(", when `{}` is {value}", path.join("."))
+        }
+    }
+    text + ")"
 }
 
 fn node_expr(app: &Parameters, node: &ValuesNode, xr: &Expr) -> Result<Expr, ComposeError> {
@@ -127,12 +214,15 @@ fn node_expr(app: &Parameters, node: &ValuesNode, xr: &Expr) -> Result<Expr, Com
         ValuesNode::Leaf(value) => template_expr(app, value, xr),
         ValuesNode::Map(entries) => {
             let mut body = Vec::new();
-            for (key, when, child) in entries {
+            for ValuesEntry {
+                key, when, node, ..
+            } in entries
+            {
                 let entry = Entry::Pair {
                     key: Key::Name(key.clone()),
                     // `:` unions with an entry of the same key from another part.
                     op: AssignOp::Union,
-                    value: node_expr(app, child, xr)?,
+                    value: node_expr(app, node, xr)?,
                 };
                 body.push(match when {
                     None => entry,
