@@ -83,6 +83,7 @@ mod error;
 mod kcl_step;
 mod observed;
 mod pipeline;
+pub mod plan;
 mod rendered;
 mod renderer;
 mod select;
