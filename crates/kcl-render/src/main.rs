@@ -1,12 +1,15 @@
 //! `kcl-render XR COMPOSITION [--xrd XRD] [--observed OBSERVED] [--kcl-module NAME=DIR ...]
 //! [--crds DIR]`: render a function-kcl Composition offline, as `crossplane render` would
-//! print it.
+//! print it. `kcl-render plan ...` ([`plan_command`]): what a new package version does to
+//! each XR.
+
+mod plan_command;
 
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use clap::Parser;
+use clap::{Parser, Subcommand};
 use kcl_render::{Crds, EMULATED_FUNCTION_KCL, Observed, Renderer};
 
 const ABOUT: &str = "Render a function-kcl Composition offline and in-process, on the real KCL \
@@ -41,6 +44,8 @@ credentials, option(\"resource_list\"), option(\"env\") and option(\"PATH\"), XR
 details and events, function-auto-ready's health checks of particular kinds, \
 function-status-transformer's conditions, and what Crossplane does after the pipeline.
 
+`kcl-render plan --help`: what a new version of a package does to each XR.
+
 Exit status: 0 when rendered (and, with --crds, valid); 1 otherwise.",
         kcl = kcl_runtime::KCL_LIB_VERSION,
     )
@@ -48,13 +53,24 @@ Exit status: 0 when rendered (and, with --crds, valid); 1 otherwise.",
 
 /// The command line.
 #[derive(Parser)]
-#[command(name = "kcl-render", version, about = ABOUT, long_about = long_about())]
+#[command(
+    name = "kcl-render",
+    version,
+    about = ABOUT,
+    long_about = long_about(),
+    args_conflicts_with_subcommands = true,
+    subcommand_negates_reqs = true
+)]
 struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
     /// The composite resource (XR), as YAML or JSON (`-` for standard input).
-    xr: PathBuf,
+    #[arg(required = true)]
+    xr: Option<PathBuf>,
     /// The Compositions, a YAML stream (a package's compositions.yaml): the one the XR
     /// selects runs.
-    composition: PathBuf,
+    #[arg(required = true)]
+    composition: Option<PathBuf>,
     /// The XR's CompositeResourceDefinition (a package's definition.yaml): admit the XR
     /// against it first, with the API server's rules and defaults.
     #[arg(long, value_name = "XRD")]
@@ -74,6 +90,16 @@ struct Cli {
     crds: Option<PathBuf>,
 }
 
+/// What kcl-render does besides rendering.
+#[derive(Subcommand)]
+enum Command {
+    /// Plan an upgrade: what a new version of a package (its Compositions and XRD) does to
+    /// each XR, offline, as terraform plan says it (exit status 0: no changes, 2: changes,
+    /// 1: error).
+    #[command(long_about = plan_command::LONG_ABOUT)]
+    Plan(plan_command::PlanArgs),
+}
+
 fn parse_module(text: &str) -> Result<(String, PathBuf), String> {
     match text.split_once('=') {
         Some((name, dir)) if !name.is_empty() && !dir.is_empty() => {
@@ -84,7 +110,23 @@ fn parse_module(text: &str) -> Result<(String, PathBuf), String> {
 }
 
 fn main() -> ExitCode {
-    match run(&Cli::parse()) {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        // A usage error is an error like any other (status 1; `plan` says "changes" with 2).
+        Err(e) => {
+            let _ = e.print();
+            return if e.use_stderr() {
+                ExitCode::FAILURE
+            } else {
+                ExitCode::SUCCESS
+            };
+        }
+    };
+    let result = match &cli.command {
+        Some(Command::Plan(args)) => plan_command::run(args),
+        None => run(&cli),
+    };
+    match result {
         Ok(code) => code,
         Err(message) => {
             eprintln!("error: {message}");
@@ -94,8 +136,12 @@ fn main() -> ExitCode {
 }
 
 fn run(cli: &Cli) -> Result<ExitCode, String> {
+    // Both are required without a subcommand.
+    let (Some(xr), Some(composition)) = (&cli.xr, &cli.composition) else {
+        return Err("an XR and the Compositions are required".into());
+    };
     let mut renderer =
-        Renderer::load(&cli.composition, cli.xrd.as_deref()).map_err(|e| e.to_string())?;
+        Renderer::load(composition, cli.xrd.as_deref()).map_err(|e| e.to_string())?;
     for (name, dir) in &cli.kcl_modules {
         renderer = renderer
             .with_kcl_module(name, dir)
@@ -107,7 +153,7 @@ fn run(cli: &Cli) -> Result<ExitCode, String> {
         None => Observed::none(),
     };
     let rendered = renderer
-        .render_yaml(&read(&cli.xr)?, &observed)
+        .render_yaml(&read(xr)?, &observed)
         .map_err(|e| e.to_string())?;
     eprintln!(
         "kcl-render: Composition `{}` ({})",

@@ -68,7 +68,10 @@ fn the_same_package_changes_nothing() {
 #[test]
 fn a_renamed_key_is_a_delete_and_a_create_flagged_as_a_recreation() {
     let plan = plan(
-        &[(r#"_meta("bucket", "bucket""#, r#"_meta("data-bucket", "bucket""#)],
+        &[(
+            r#"_meta("bucket", "bucket""#,
+            r#"_meta("data-bucket", "bucket""#,
+        )],
         &[],
     );
     assert_eq!(
@@ -80,7 +83,11 @@ fn a_renamed_key_is_a_delete_and_a_create_flagged_as_a_recreation() {
         to: "data-bucket".into(),
     });
     for name in ["bucket", "data-bucket"] {
-        assert_eq!(plan.resource(name).unwrap().recreation, recreation, "{name}");
+        assert_eq!(
+            plan.resource(name).unwrap().recreation,
+            recreation,
+            "{name}"
+        );
     }
     let deleted = plan.resource("bucket").unwrap();
     assert!(deleted.destroys(), "a bucket with no policies is deleted");
@@ -130,11 +137,21 @@ fn a_chart_version_bump_is_an_update_named_as_an_upgrade_of_the_release() {
     let fields: Vec<(&str, &Value, &Value)> = release
         .fields
         .iter()
-        .map(|f| (f.path.as_str(), f.old.as_ref().unwrap(), f.new.as_ref().unwrap()))
+        .map(|f| {
+            (
+                f.path.as_str(),
+                f.old.as_ref().unwrap(),
+                f.new.as_ref().unwrap(),
+            )
+        })
         .collect();
     assert_eq!(
         fields,
-        [("spec.forProvider.chart.version", &json!("1.0.0"), &json!("1.1.0"))]
+        [(
+            "spec.forProvider.chart.version",
+            &json!("1.0.0"),
+            &json!("1.1.0")
+        )]
     );
     let text = to_text(&[plan]);
     for line in [
@@ -144,7 +161,10 @@ fn a_chart_version_bump_is_an_update_named_as_an_upgrade_of_the_release() {
         r#"      -      version: "1.0.0""#,
         r#"      +      version: "1.1.0""#,
     ] {
-        assert!(text.lines().any(|l| l == line), "no line `{line}` in:\n{text}");
+        assert!(
+            text.lines().any(|l| l == line),
+            "no line `{line}` in:\n{text}"
+        );
     }
 }
 
@@ -168,7 +188,10 @@ fn a_removed_object_is_orphaned_by_its_policies_and_deleted_without_them() {
     let deletion = |name: &str| plan.resource(name).unwrap().deletion.clone().unwrap();
     let crds = deletion("crds");
     assert_eq!(crds.outcome, Outcome::Orphaned);
-    assert_eq!(crds.reason.as_deref(), Some("its managementPolicies lack Delete"));
+    assert_eq!(
+        crds.reason.as_deref(),
+        Some("its managementPolicies lack Delete")
+    );
     assert_eq!(
         crds.consequence,
         "Crossplane deletes the Object; the CustomResourceDefinition `widgets.example.org` \
@@ -176,7 +199,10 @@ fn a_removed_object_is_orphaned_by_its_policies_and_deleted_without_them() {
     );
     let namespace = deletion("namespace");
     assert_eq!(namespace.outcome, Outcome::Orphaned);
-    assert_eq!(namespace.reason.as_deref(), Some("its deletionPolicy is Orphan"));
+    assert_eq!(
+        namespace.reason.as_deref(),
+        Some("its deletionPolicy is Orphan")
+    );
     let config = deletion("config");
     assert_eq!(config.outcome, Outcome::Deleted);
     assert_eq!(
@@ -195,7 +221,10 @@ fn a_removed_object_is_orphaned_by_its_policies_and_deleted_without_them() {
         "      orphaned (its managementPolicies lack Delete): Crossplane deletes the Object; the \
          CustomResourceDefinition `widgets.example.org` stays in the cluster, unmanaged",
     ] {
-        assert!(text.lines().any(|l| l == line), "no line `{line}` in:\n{text}");
+        assert!(
+            text.lines().any(|l| l == line),
+            "no line `{line}` in:\n{text}"
+        );
     }
 }
 
@@ -205,12 +234,18 @@ fn a_release_deleted_with_every_policy_uninstalls_its_helm_release() {
     let plan = plan(&[("_dropped: [str] = []", &dropped)], &[]);
     let release = plan.resource("cache-release").unwrap();
     assert_eq!(release.action, Action::Delete);
-    assert!(release.destroys(), "managementPolicies [\"*\"] include Delete");
+    assert!(
+        release.destroys(),
+        "managementPolicies [\"*\"] include Delete"
+    );
     assert_eq!(
         release.deletion.as_ref().unwrap().consequence,
         "Crossplane deletes the Release, which uninstalls the Helm release `cache`"
     );
-    assert_eq!(release.helm.as_ref().map(|h| h.release.as_str()), Some("cache"));
+    assert_eq!(
+        release.helm.as_ref().map(|h| h.release.as_str()),
+        Some("cache")
+    );
 }
 
 #[test]
@@ -218,7 +253,12 @@ fn a_usage_that_disappears_no_longer_protects_what_it_protected() {
     let dropped = dropping(&["bucket-usage"]);
     let plan = plan(&[("_dropped: [str] = []", &dropped)], &[]);
     assert_eq!(actions(&plan), [("bucket-usage", Action::Delete)]);
-    let deletion = plan.resource("bucket-usage").unwrap().deletion.clone().unwrap();
+    let deletion = plan
+        .resource("bucket-usage")
+        .unwrap()
+        .deletion
+        .clone()
+        .unwrap();
     assert_eq!(deletion.unprotects.as_deref(), Some("Bucket `shop-bucket`"));
     assert_eq!(
         deletion.consequence,
@@ -268,7 +308,8 @@ fn xr_fields_the_new_xrd_refuses_or_drops_are_reported_at_their_path() {
 fn a_field_the_old_xrd_does_not_declare_is_left_out_of_the_old_render() {
     // The XR sets a field that only the new XRD declares: the old package never saw it.
     let xr = read("xr.yaml").replace("  legacy: true\n", "  legacy: true\n  replicas: 3\n");
-    let old = Renderer::from_yaml(&read("compositions.yaml"), Some(&read("definition.yaml"))).unwrap();
+    let old =
+        Renderer::from_yaml(&read("compositions.yaml"), Some(&read("definition.yaml"))).unwrap();
     let new = Renderer::from_yaml(
         &read("compositions.yaml"),
         Some(&edited(
@@ -280,20 +321,32 @@ fn a_field_the_old_xrd_does_not_declare_is_left_out_of_the_old_render() {
         )),
     )
     .unwrap();
-    let plan = Planner::new(old, new).plan_yaml(&xr, &Observed::none()).unwrap();
+    let plan = Planner::new(old, new)
+        .plan_yaml(&xr, &Observed::none())
+        .unwrap();
     assert_eq!(plan.fields.len(), 1, "{:?}", plan.fields);
     assert_eq!(
-        (plan.fields[0].xrd, plan.fields[0].path.as_str(), plan.fields[0].effect),
+        (
+            plan.fields[0].xrd,
+            plan.fields[0].path.as_str(),
+            plan.fields[0].effect
+        ),
         (Side::From, "spec.replicas", FieldEffect::Dropped)
     );
-    assert!(!plan.has_changes(), "what the old XRD dropped is no change the upgrade makes");
+    assert!(
+        !plan.has_changes(),
+        "what the old XRD dropped is no change the upgrade makes"
+    );
 }
 
 #[test]
 fn the_plan_serializes_with_every_fact_by_name() {
     let plan = plan(&[(r#"version = "1.0.0""#, r#"version = "2.0.0""#)], &[]);
     let json = serde_json::to_value(&plan).unwrap();
-    assert_eq!(json["xr"], json!({"apiVersion": "example.org/v1", "kind": "Store", "namespace": "team-a", "name": "shop"}));
+    assert_eq!(
+        json["xr"],
+        json!({"apiVersion": "example.org/v1", "kind": "Store", "namespace": "team-a", "name": "shop"})
+    );
     assert_eq!(json["summary"]["update"], 1);
     let release = json["resources"]
         .as_array()
@@ -311,9 +364,13 @@ fn the_plan_serializes_with_every_fact_by_name() {
 
 #[test]
 fn a_package_that_cannot_render_the_xr_says_which_package() {
-    let old = Renderer::from_yaml(&read("compositions.yaml"), Some(&read("definition.yaml"))).unwrap();
+    let old =
+        Renderer::from_yaml(&read("compositions.yaml"), Some(&read("definition.yaml"))).unwrap();
     let broken = Renderer::from_yaml(
-        &edited("compositions.yaml", &[("_name = _xr.metadata.name", "_name = _xr.metadata.nope")]),
+        &edited(
+            "compositions.yaml",
+            &[("_name = _xr.metadata.name", "_name = _xr.metadata.nope")],
+        ),
         Some(&read("definition.yaml")),
     )
     .unwrap();
@@ -322,7 +379,9 @@ fn a_package_that_cannot_render_the_xr_says_which_package() {
         .unwrap_err();
     assert_eq!(error.side, Side::To);
     assert!(
-        error.to_string().starts_with("the new package (--to): Composition `store`, step `compose`:"),
+        error
+            .to_string()
+            .starts_with("the new package (--to): Composition `store`, step `compose`:"),
         "{error}"
     );
 }

@@ -58,9 +58,10 @@ pub(crate) fn admit_as_stored(
     };
     if !xr.is_object() {
         // The strict admission says what is wrong with it.
-        return Err(renderer.admit(xr).err().unwrap_or_else(|| {
-            Error::NotAnXr("it is not a mapping".into())
-        }));
+        return Err(renderer
+            .admit(xr)
+            .err()
+            .unwrap_or_else(|| Error::NotAnXr("it is not a mapping".into())));
     }
     check_limits(&xr)?;
     let violations = admit_xr(xrd, &mut xr);

@@ -28,8 +28,11 @@ fn str_at<'a>(value: &'a Value, pointer: &str) -> Option<&'a str> {
 /// it is absent). `None` for a resource named by `generateName`, whose name Crossplane
 /// makes up.
 pub fn external_name(resource: &Value) -> Option<&str> {
-    str_at(resource, "/metadata/annotations/crossplane.io~1external-name")
-        .or_else(|| str_at(resource, "/metadata/name"))
+    str_at(
+        resource,
+        "/metadata/annotations/crossplane.io~1external-name",
+    )
+    .or_else(|| str_at(resource, "/metadata/name"))
 }
 
 /// Whether a resource is a provider-helm `Release`.
@@ -50,7 +53,10 @@ fn is_kubernetes_object(resource: &Value) -> bool {
 fn is_usage(resource: &Value) -> bool {
     let group = group(resource["apiVersion"].as_str().unwrap_or(""));
     matches!(resource["kind"].as_str(), Some("Usage" | "ClusterUsage"))
-        && matches!(group, "protection.crossplane.io" | "apiextensions.crossplane.io")
+        && matches!(
+            group,
+            "protection.crossplane.io" | "apiextensions.crossplane.io"
+        )
 }
 
 /// A Helm release that a provider-helm `Release` installs.
@@ -173,7 +179,9 @@ pub fn deletion(resource: &Value) -> Deletion {
     let consequence = if let Some(release) = helm_release(resource) {
         let name = release.release;
         if orphaned {
-            format!("Crossplane deletes the Release; the Helm release `{name}` stays installed, unmanaged")
+            format!(
+                "Crossplane deletes the Release; the Helm release `{name}` stays installed, unmanaged"
+            )
         } else {
             format!("Crossplane deletes the Release, which uninstalls the Helm release `{name}`")
         }
@@ -185,13 +193,16 @@ pub fn deletion(resource: &Value) -> Deletion {
                 "Crossplane deletes the Object; the {kind} `{name}` stays in the cluster, unmanaged"
             )
         } else {
-            format!("Crossplane deletes the Object, which deletes the {kind} `{name}` from the cluster")
+            format!(
+                "Crossplane deletes the Object, which deletes the {kind} `{name}` from the cluster"
+            )
         }
     } else if is_usage(resource) {
         let protected = reference(&resource["spec"]["of"]);
         let by = reference(&resource["spec"]["by"]);
         unprotects.clone_from(&protected);
-        let protected = protected.map_or_else(|| "what it protected".to_owned(), |p| format!("the {p}"));
+        let protected =
+            protected.map_or_else(|| "what it protected".to_owned(), |p| format!("the {p}"));
         match by {
             Some(by) => format!(
                 "Crossplane deletes the {kind}: {protected} is no longer protected from \
@@ -206,9 +217,13 @@ pub fn deletion(resource: &Value) -> Deletion {
             .map(|name| format!(" `{name}`"))
             .unwrap_or_default();
         if orphaned {
-            format!("Crossplane deletes the {kind}; the external resource{name} it manages stays, unmanaged")
+            format!(
+                "Crossplane deletes the {kind}; the external resource{name} it manages stays, unmanaged"
+            )
         } else {
-            format!("Crossplane deletes the {kind}, and with it the external resource{name} it manages")
+            format!(
+                "Crossplane deletes the {kind}, and with it the external resource{name} it manages"
+            )
         }
     } else if orphaned {
         format!("Crossplane deletes the {kind}; what it manages stays, unmanaged")
@@ -235,7 +250,10 @@ fn reference(of: &Value) -> Option<String> {
     let kind = of["kind"].as_str()?;
     Some(match str_at(of, "/resourceRef/name") {
         Some(name) => format!("{kind} `{name}`"),
-        None => match of.pointer("/resourceSelector/matchLabels").and_then(Value::as_object) {
+        None => match of
+            .pointer("/resourceSelector/matchLabels")
+            .and_then(Value::as_object)
+        {
             Some(labels) if !labels.is_empty() => {
                 let labels: Vec<String> = labels
                     .iter()

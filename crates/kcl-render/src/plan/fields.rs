@@ -30,7 +30,9 @@ pub fn changed_fields(old: &Value, new: &Value) -> Vec<FieldChange> {
 fn diff(old: &Value, new: &Value, path: &mut String, out: &mut Vec<FieldChange>) {
     match (old, new) {
         (Value::Object(old), Value::Object(new)) => {
-            let keys = old.keys().chain(new.keys().filter(|k| !old.contains_key(*k)));
+            let keys = old
+                .keys()
+                .chain(new.keys().filter(|k| !old.contains_key(*k)));
             for key in keys {
                 let length = path.len();
                 push_key(path, key);
@@ -148,7 +150,11 @@ mod tests {
         assert_eq!(
             paths,
             [
-                ("spec.chart.version".into(), Some(json!("1.0")), Some(json!("1.1"))),
+                (
+                    "spec.chart.version".into(),
+                    Some(json!("1.0")),
+                    Some(json!("1.1"))
+                ),
                 ("spec.gone".into(), Some(json!(1)), None),
                 ("spec.list[1]".into(), Some(json!(2)), Some(json!(3))),
                 ("spec.list[2]".into(), None, Some(json!(4))),

@@ -316,9 +316,7 @@ impl Planner {
             let fail = |error| PlanError { side, error };
             let (admitted, fields) =
                 admission::admit_as_stored(renderer, side, xr.clone()).map_err(fail)?;
-            let rendered = renderer
-                .render_admitted(admitted, observed)
-                .map_err(fail)?;
+            let rendered = renderer.render_admitted(admitted, observed).map_err(fail)?;
             Ok::<_, PlanError>((rendered, fields))
         };
         let (old, mut fields) = render(&self.from, Side::From)?;
@@ -382,7 +380,11 @@ pub fn compare(old: &Rendered, new: &Rendered) -> Vec<ResourceChange> {
     changes
 }
 
-fn change(name: &str, old: Option<&ComposedResource>, new: Option<&ComposedResource>) -> ResourceChange {
+fn change(
+    name: &str,
+    old: Option<&ComposedResource>,
+    new: Option<&ComposedResource>,
+) -> ResourceChange {
     let old = old.map(|r| &r.resource);
     let new = new.map(|r| &r.resource);
     let shown = new.or(old).expect("a name of either render");
@@ -398,7 +400,11 @@ fn change(name: &str, old: Option<&ComposedResource>, new: Option<&ComposedResou
         (None, _) => (Action::Create, Vec::new()),
         (_, None) => (Action::Delete, Vec::new()),
     };
-    let upgrade = match (action, old.and_then(helm_release), new.and_then(helm_release)) {
+    let upgrade = match (
+        action,
+        old.and_then(helm_release),
+        new.and_then(helm_release),
+    ) {
         (Action::Update, Some(before), Some(after)) if before.version != after.version => {
             Some(ChartUpgrade {
                 release: after.release,
@@ -431,7 +437,9 @@ fn change(name: &str, old: Option<&ComposedResource>, new: Option<&ComposedResou
 
 /// Flag each delete and create of the same real thing (one each) as a recreation.
 fn pair_recreations(changes: &mut [ResourceChange]) {
-    let of_action = |changes: &[ResourceChange], action: Action| -> BTreeMap<(String, String, String), Vec<usize>> {
+    let of_action = |changes: &[ResourceChange],
+                     action: Action|
+     -> BTreeMap<(String, String, String), Vec<usize>> {
         let mut found: BTreeMap<_, Vec<usize>> = BTreeMap::new();
         for (index, change) in changes.iter().enumerate() {
             let resource = change.new.as_ref().or(change.old.as_ref());

@@ -86,7 +86,11 @@ fn xr_text(plan: &XrPlan, out: &mut String) {
             field.path, field.message
         );
     }
-    for change in plan.resources.iter().filter(|r| r.action != Action::Unchanged) {
+    for change in plan
+        .resources
+        .iter()
+        .filter(|r| r.action != Action::Unchanged)
+    {
         resource_text(change, out);
     }
 }
@@ -174,7 +178,10 @@ fn resource_text(change: &ResourceChange, out: &mut String) {
         let unified = diff
             .unified_diff()
             .context_radius(3)
-            .header(&format!("{} (old)", change.name), &format!("{} (new)", change.name))
+            .header(
+                &format!("{} (old)", change.name),
+                &format!("{} (new)", change.name),
+            )
             .to_string();
         for line in unified.lines() {
             detail(out, line);
