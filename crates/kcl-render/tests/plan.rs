@@ -56,7 +56,11 @@ fn actions(plan: &XrPlan) -> Vec<(&str, Action)> {
 #[test]
 fn the_same_package_changes_nothing() {
     let plan = plan(&[], &[]);
-    assert!(!plan.has_changes(), "{}", to_text(&[plan.clone()]));
+    assert!(
+        !plan.has_changes(),
+        "{}",
+        to_text(std::slice::from_ref(&plan))
+    );
     assert_eq!(plan.summary.unchanged, 7, "every resource is compared");
     assert!(plan.fields.is_empty());
     assert_eq!(

@@ -260,8 +260,8 @@ impl XrPlan {
 pub struct PlanError {
     /// The package that failed.
     pub side: Side,
-    /// Why.
-    pub error: Error,
+    /// Why (boxed: a render's error is large).
+    pub error: Box<Error>,
 }
 
 impl fmt::Display for PlanError {
@@ -272,7 +272,7 @@ impl fmt::Display for PlanError {
 
 impl std::error::Error for PlanError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        Some(&self.error)
+        Some(&*self.error)
     }
 }
 
@@ -304,7 +304,7 @@ impl Planner {
     pub fn plan_yaml(&self, xr: &str, observed: &Observed) -> Result<XrPlan, PlanError> {
         let xr = parse_xr(xr).map_err(|error| PlanError {
             side: Side::From,
-            error,
+            error: Box::new(error),
         })?;
         self.plan(xr, observed)
     }
@@ -313,7 +313,10 @@ impl Planner {
     /// same observed resources) and compare what they compose.
     pub fn plan(&self, xr: Value, observed: &Observed) -> Result<XrPlan, PlanError> {
         let render = |renderer: &Renderer, side: Side| {
-            let fail = |error| PlanError { side, error };
+            let fail = |error| PlanError {
+                side,
+                error: Box::new(error),
+            };
             let (admitted, fields) =
                 admission::admit_as_stored(renderer, side, xr.clone()).map_err(fail)?;
             let rendered = renderer.render_admitted(admitted, observed).map_err(fail)?;
