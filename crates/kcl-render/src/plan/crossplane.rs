@@ -37,9 +37,9 @@ pub fn external_name(resource: &Value) -> Option<&str> {
 
 /// Whether a resource is a provider-helm `Release`.
 fn is_helm_release(resource: &Value) -> bool {
-    resource["kind"] == "Release"
-        && str_at(resource, "/apiVersion").is_some_and(|v| group(v).starts_with("helm."))
-        && group(resource["apiVersion"].as_str().unwrap_or("")).ends_with("crossplane.io")
+    // helm.crossplane.io, or helm.m.crossplane.io for the namespaced kind.
+    let group = group(resource["apiVersion"].as_str().unwrap_or(""));
+    resource["kind"] == "Release" && group.starts_with("helm.") && group.ends_with("crossplane.io")
 }
 
 /// Whether a resource is a provider-kubernetes `Object`.
