@@ -19,6 +19,8 @@ use std::panic::{AssertUnwindSafe, catch_unwind, resume_unwind};
 
 use dot_kubernetes::render::Observed;
 use dot_kubernetes_apps::Provider;
+use kcl_render::Renderer;
+use kcl_render::plan::{self, Action, FieldEffect, Outcome, Planner, Recreation, Side, XrPlan};
 use serde_json::Value;
 
 use crate::common::{check_every_case, matrix, pipeline, resource_name, root};
@@ -28,64 +30,20 @@ const SNAPSHOT: &str = "composed-keys";
 /// The reviewed removals, relative to the repository root.
 const REMOVED: &str = "tests/removed-keys.txt";
 
-/// One key as the reviewed list records it: enough to say what deleting it would do.
+/// One key as the reviewed list records it: what it stands for and what Crossplane does
+/// when the package stops composing it, both as `kcl_render::plan` says them.
 fn describe(item: &Value) -> String {
-    let kind = item["kind"].as_str().unwrap_or("?");
-    let external = item
-        .pointer("/metadata/annotations/crossplane.io~1external-name")
-        .and_then(Value::as_str)
-        .unwrap_or("");
-    match kind {
-        "Release" => format!("Release {external}"),
-        "Object" => {
-            let manifest = &item["spec"]["forProvider"]["manifest"];
-            let name = manifest.pointer("/metadata/name").and_then(Value::as_str);
-            let namespace = manifest
-                .pointer("/metadata/namespace")
-                .and_then(Value::as_str);
-            let name = match (namespace, name) {
-                (Some(namespace), Some(name)) => format!("{namespace}/{name}"),
-                (None, Some(name)) => name.to_owned(),
-                _ => "?".to_owned(),
-            };
-            let retained = item["spec"]["managementPolicies"]
-                .as_array()
-                .is_some_and(|policies| !policies.iter().any(|p| p == "Delete" || p == "*"));
-            let kind = manifest["kind"].as_str().unwrap_or("?");
-            format!(
-                "Object {kind} {name}{}",
-                if retained { " retained" } else { "" }
-            )
-        }
-        other => other.to_owned(),
-    }
-}
-
-/// What Crossplane does on upgrade to a composed resource whose key disappears.
-fn consequence(description: &str) -> String {
-    let words: Vec<&str> = description.split(' ').collect();
-    match words.as_slice() {
-        ["Release", release] => {
-            format!("Crossplane deletes it, which uninstalls the Helm release `{release}`")
-        }
-        ["Object", kind, name, "retained"] => format!(
-            "Crossplane deletes the Object; the {kind} `{name}` stays in the cluster, unmanaged"
-        ),
-        ["Object", kind, name] => {
-            format!("Crossplane deletes it, which deletes the {kind} `{name}` from the cluster")
-        }
-        ["Usage"] => "Crossplane deletes it: the cluster loses that deletion protection".into(),
-        ["ProviderConfig"] => {
-            "Crossplane deletes it: the releases and objects that use it lose their access".into()
-        }
-        _ => "Crossplane deletes it, and with it the cloud resource it manages".into(),
-    }
+    format!(
+        "{}: {}",
+        plan::subject(item),
+        plan::deletion(item).consequence
+    )
 }
 
 /// How `tests/removed-keys.txt` records a reviewed removal of `key` (without the XR's
-/// name), which was `description`.
+/// name), which the reviewed list described as `description`.
 fn removal_line(key: &str, description: &str) -> String {
-    format!("{key} = {description}: {}", consequence(description))
+    format!("{key} = {description}")
 }
 
 /// The reviewed removals: key (without the XR's name) -> its line. Lines starting with `#`
@@ -200,10 +158,9 @@ fn no_composed_key_disappears_without_review() {
                 && removed.get(key) != Some(&line)
             {
                 dropped.push(format!(
-                    "{}: `{full}` ({description}) is no longer composed: on upgrade {}\n  \
+                    "{}: `{full}` is no longer composed: on upgrade, {description}\n  \
                      reviewed, it is this line of {REMOVED}: {line}",
                     case.name,
-                    consequence(description)
                 ));
             }
         }
@@ -278,14 +235,172 @@ fn the_vllm_operators_objects_are_recorded_as_removed_and_left_running_unmanaged
     }
 }
 
+/// A file of the checked-in package.
+fn package_file(name: &str) -> String {
+    let path = root().join("package").join(name);
+    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()))
+}
+
+/// Each edit `(old, new)` applied to every place it is in (each Composition embeds the
+/// apps step); an edit that matches nothing is a broken test.
+fn edited(text: &str, edits: &[(&str, &str)]) -> String {
+    let mut text = text.to_owned();
+    for (old, new) in edits {
+        assert!(text.contains(old), "`{old}` is in the package");
+        text = text.replace(old, new);
+    }
+    text
+}
+
+/// Plan an example from the checked-in package to a scratch copy of it with those edits.
+fn plan_example(
+    example: &str,
+    compositions: &[(&str, &str)],
+    definition: &[(&str, &str)],
+) -> XrPlan {
+    let load = |c: &[(&str, &str)], d: &[(&str, &str)]| {
+        Renderer::from_yaml(
+            &edited(&package_file("compositions.yaml"), c),
+            Some(&edited(&package_file("definition.yaml"), d)),
+        )
+        .unwrap_or_else(|e| panic!("the package loads: {e}"))
+    };
+    let path = root().join("examples").join(example);
+    let xr = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    Planner::new(load(&[], &[]), load(compositions, definition))
+        .plan_yaml(&xr, &kcl_render::Observed::none())
+        .unwrap_or_else(|e| panic!("{example} plans: {e}"))
+}
+
+fn changed(plan: &XrPlan) -> Vec<(&str, Action)> {
+    (plan.resources.iter())
+        .filter(|r| r.action != Action::Unchanged)
+        .map(|r| (r.name.as_str(), r.action))
+        .collect()
+}
+
 #[test]
-fn dropping_a_release_key_is_reported_as_an_uninstall() {
-    assert_eq!(
-        consequence("Release cilium"),
-        "Crossplane deletes it, which uninstalls the Helm release `cilium`"
+fn renaming_a_key_in_the_package_is_a_delete_and_a_create_flagged_as_a_recreation() {
+    let plan = plan_example(
+        "google.yaml",
+        &[(r#"_xr + "-app-cilium""#, r#"_xr + "-app-cni""#)],
+        &[],
     );
     assert_eq!(
-        consequence("Object Gateway envoy-gateway-system/eg"),
-        "Crossplane deletes it, which deletes the Gateway `envoy-gateway-system/eg` from the cluster"
+        changed(&plan),
+        [
+            ("cluster-01-app-cilium", Action::Delete),
+            ("cluster-01-app-cni", Action::Create)
+        ]
     );
+    let recreation = Some(Recreation {
+        from: "cluster-01-app-cilium".into(),
+        to: "cluster-01-app-cni".into(),
+    });
+    assert_eq!(
+        plan.resource("cluster-01-app-cilium").unwrap().recreation,
+        recreation
+    );
+    assert_eq!(
+        plan.resource("cluster-01-app-cni").unwrap().recreation,
+        recreation
+    );
+}
+
+#[test]
+fn bumping_a_chart_version_in_the_package_is_an_upgrade_of_that_release() {
+    let plan = plan_example(
+        "google.yaml",
+        &[(r#"cilium = "1.19.0""#, r#"cilium = "1.19.1""#)],
+        &[],
+    );
+    assert_eq!(changed(&plan), [("cluster-01-app-cilium", Action::Update)]);
+    let release = plan.resource("cluster-01-app-cilium").unwrap();
+    let upgrade = release
+        .upgrade
+        .as_ref()
+        .expect("an upgrade of the Helm release");
+    assert_eq!(
+        (
+            upgrade.release.as_str(),
+            upgrade.from.as_deref(),
+            upgrade.to.as_deref()
+        ),
+        ("cilium", Some("1.19.0"), Some("1.19.1"))
+    );
+    assert_eq!(upgrade.path, "spec.forProvider.chart.version");
+    assert_eq!(
+        release
+            .fields
+            .iter()
+            .map(|f| f.path.as_str())
+            .collect::<Vec<_>>(),
+        ["spec.forProvider.chart.version"]
+    );
+}
+
+#[test]
+fn removing_a_retained_object_from_the_package_orphans_it() {
+    let objectives = r#"                  object {
+                      _name = "inference-crd-inferenceobjectives"
+                      _externalName = "inferenceobjectives.inference.networking.x-k8s.io"
+                      _manifest = _manifests["inference-crd-inferenceobjectives"]
+                      _retain = True
+                  }
+                  usage {_nameSuffix = "app-inference-crd-inferenceobjectives", _kind = "Object"}
+"#;
+    let plan = plan_example("google-inference.yaml", &[(objectives, "")], &[]);
+    assert_eq!(
+        changed(&plan),
+        [
+            (
+                "inference-01-app-inference-crd-inferenceobjectives",
+                Action::Delete
+            ),
+            (
+                "inference-01-app-inference-crd-inferenceobjectives-usage",
+                Action::Delete
+            )
+        ]
+    );
+    let object = plan
+        .resource("inference-01-app-inference-crd-inferenceobjectives")
+        .unwrap();
+    let deletion = object.deletion.as_ref().unwrap();
+    assert_eq!(deletion.outcome, Outcome::Orphaned, "retained: not deleted");
+    assert_eq!(
+        deletion.consequence,
+        "Crossplane deletes the Object; the CustomResourceDefinition \
+         `inferenceobjectives.inference.networking.x-k8s.io` stays in the cluster, unmanaged"
+    );
+    let usage = plan
+        .resource("inference-01-app-inference-crd-inferenceobjectives-usage")
+        .unwrap();
+    assert!(
+        usage.deletion.as_ref().unwrap().unprotects.is_some(),
+        "the Usage's protection is lost: {:?}",
+        usage.deletion
+    );
+}
+
+#[test]
+fn a_field_the_new_xrd_refuses_is_reported_at_its_path() {
+    // The next XRD no longer offers small nodes, which the example asks for (the first
+    // nodeSize is the cluster's).
+    let plan = plan_example(
+        "google.yaml",
+        &[],
+        &[(
+            "enum:\n                    - small\n                    - medium\n                    - large\n                    default: small",
+            "enum:\n                    - medium\n                    - large\n                    default: medium",
+        )],
+    );
+    let fields: Vec<(Side, &str, FieldEffect)> = (plan.fields.iter())
+        .map(|f| (f.xrd, f.path.as_str(), f.effect))
+        .collect();
+    assert_eq!(
+        fields,
+        [(Side::To, "spec.parameters.nodeSize", FieldEffect::Refused)]
+    );
+    assert!(plan.has_changes());
 }

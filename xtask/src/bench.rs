@@ -19,12 +19,7 @@ use serde_json::Value;
 
 use crate::TaskResult;
 
-/// The scenario fixtures the end-to-end tests render: one file, compiled into both (it is
-/// test support, in no crate's public API).
-#[path = "../../tests/common/scenarios.rs"]
-mod scenarios;
-
-use scenarios::{read_scenarios, scenario_xr};
+use crate::scenarios::{read_scenarios, scenario_xr};
 
 /// How much to measure.
 #[derive(clap::Args)]

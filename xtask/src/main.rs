@@ -1,9 +1,15 @@
-//! Project tasks: `cargo xtask codegen (alias package) | render | test | bench`.
+//! Project tasks: `cargo xtask codegen (alias package) | render | plan | test | bench`.
 
 mod bench;
 mod codegen;
 mod install;
 mod package;
+mod plan;
+
+/// The scenario fixtures the end-to-end tests render: one file, compiled into both (it is
+/// test support, in no crate's public API); bench measures them and plan plans them.
+#[path = "../../tests/common/scenarios.rs"]
+mod scenarios;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -32,6 +38,10 @@ enum Task {
     // The command of the `dot-kubernetes` binary: its arguments and help are defined once,
     // with it.
     Render(dot_kubernetes::cli::RenderArgs),
+    /// What upgrading from the package released at a git revision to today's package/ does
+    /// to every example and test scenario (kcl-render plan over each). Exit status 0: no
+    /// changes, 2: changes, 1: error.
+    Plan(plan::PlanArgs),
     /// Install the pinned KCL runtime when it is missing, then run the whole test suite.
     Test {
         /// Extra arguments for `cargo test`, after `--`.
@@ -60,6 +70,7 @@ fn main() -> ExitCode {
         Task::Render(args) => dot_kubernetes::cli::render(&root.join("kcl"), &args)
             .map(|()| ExitCode::SUCCESS)
             .map_err(Error::from),
+        Task::Plan(args) => install::ensure_runtime(&root).and_then(|()| plan::run(&root, &args)),
         Task::Test { cargo_args } => {
             install::ensure_runtime(&root).and_then(|()| run_tests(&root, &cargo_args))
         }

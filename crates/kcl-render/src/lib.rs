@@ -18,7 +18,9 @@
 //!
 //! [`Rendered::documents`] is the output in `crossplane render`'s shape: the XR with the
 //! status the pipeline set, then each composed resource with Crossplane's metadata.
-//! [`Crds::validate`] checks the composed resources against CRDs.
+//! [`Crds::validate`] checks the composed resources against CRDs. [`plan`] compares
+//! what two versions of a package compose for the same XR, in Crossplane's terms: what an
+//! upgrade creates, updates, deletes or orphans.
 //!
 //! ```no_run
 //! use kcl_render::{Observed, Renderer};
@@ -84,6 +86,7 @@ mod error;
 mod kcl_step;
 mod observed;
 mod pipeline;
+pub mod plan;
 mod rendered;
 mod renderer;
 mod select;

@@ -1,13 +1,16 @@
 //! `kcl-render XR COMPOSITION [--xrd XRD] [--observed OBSERVED] [--kcl-module NAME=DIR ...]
 //! [--crds DIR] [--timeout DURATION]`: render a function-kcl Composition offline, as
-//! `crossplane render` would print it.
+//! `crossplane render` would print it. `kcl-render plan ...` ([`plan_command`]): what a new
+//! package version does to each XR.
+
+mod plan_command;
 
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Duration;
 
-use clap::Parser;
+use clap::{Parser, Subcommand};
 use kcl_render::{Crds, EMULATED_FUNCTION_KCL, Observed, Renderer, deadline};
 
 const ABOUT: &str = "Render a function-kcl Composition offline and in-process, on the real KCL \
@@ -45,6 +48,8 @@ function-status-transformer's conditions, and what Crossplane does after the pip
 A render that takes longer than --timeout (default 60s, as `crossplane render`) stops with \
 an error: the KCL runtime runs in-process and cannot be interrupted otherwise.
 
+`kcl-render plan --help`: what a new version of a package does to each XR.
+
 Exit status: 0 when rendered (and, with --crds, valid); 1 otherwise.",
         kcl = kcl_runtime::KCL_LIB_VERSION,
     )
@@ -52,13 +57,24 @@ Exit status: 0 when rendered (and, with --crds, valid); 1 otherwise.",
 
 /// The command line.
 #[derive(Parser)]
-#[command(name = "kcl-render", version, about = ABOUT, long_about = long_about())]
+#[command(
+    name = "kcl-render",
+    version,
+    about = ABOUT,
+    long_about = long_about(),
+    args_conflicts_with_subcommands = true,
+    subcommand_negates_reqs = true
+)]
 struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
     /// The composite resource (XR), as YAML or JSON (`-` for standard input).
-    xr: PathBuf,
+    #[arg(required = true)]
+    xr: Option<PathBuf>,
     /// The Compositions, a YAML stream (a package's compositions.yaml): the one the XR
     /// selects runs.
-    composition: PathBuf,
+    #[arg(required = true)]
+    composition: Option<PathBuf>,
     /// The XR's CompositeResourceDefinition (a package's definition.yaml): admit the XR
     /// against it first, with the API server's rules and defaults.
     #[arg(long, value_name = "XRD")]
@@ -83,6 +99,16 @@ struct Cli {
     timeout: Duration,
 }
 
+/// What kcl-render does besides rendering.
+#[derive(Subcommand)]
+enum Command {
+    /// Plan an upgrade: what a new version of a package (its Compositions and XRD) does to
+    /// each XR, offline, as terraform plan says it (exit status 0: no changes, 2: changes,
+    /// 1: error).
+    #[command(long_about = plan_command::LONG_ABOUT)]
+    Plan(plan_command::PlanArgs),
+}
+
 fn parse_module(text: &str) -> Result<(String, PathBuf), String> {
     match text.split_once('=') {
         Some((name, dir)) if !name.is_empty() && !dir.is_empty() => {
@@ -93,10 +119,28 @@ fn parse_module(text: &str) -> Result<(String, PathBuf), String> {
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        // A usage error is an error like any other (status 1; `plan` says "changes" with 2).
+        Err(e) => {
+            let _ = e.print();
+            return if e.use_stderr() {
+                ExitCode::FAILURE
+            } else {
+                ExitCode::SUCCESS
+            };
+        }
+    };
+    let timeout = match &cli.command {
+        Some(Command::Plan(args)) => args.timeout,
+        None => cli.timeout,
+    };
     // At the deadline, returning from main ends the process, and with it a KCL program
     // that would never end.
-    let outcome = deadline::run(cli.timeout, move || run(&cli));
+    let outcome = deadline::run(timeout, move || match &cli.command {
+        Some(Command::Plan(args)) => plan_command::run(args),
+        None => run(&cli),
+    });
     match outcome.unwrap_or_else(|late| Err(late.to_string())) {
         Ok(code) => code,
         Err(message) => {
@@ -107,8 +151,12 @@ fn main() -> ExitCode {
 }
 
 fn run(cli: &Cli) -> Result<ExitCode, String> {
+    // Both are required without a subcommand.
+    let (Some(xr), Some(composition)) = (&cli.xr, &cli.composition) else {
+        return Err("an XR and the Compositions are required".into());
+    };
     let mut renderer =
-        Renderer::load(&cli.composition, cli.xrd.as_deref()).map_err(|e| e.to_string())?;
+        Renderer::load(composition, cli.xrd.as_deref()).map_err(|e| e.to_string())?;
     for (name, dir) in &cli.kcl_modules {
         renderer = renderer
             .with_kcl_module(name, dir)
@@ -120,7 +168,7 @@ fn run(cli: &Cli) -> Result<ExitCode, String> {
         None => Observed::none(),
     };
     let rendered = renderer
-        .render_yaml(&read(&cli.xr)?, &observed)
+        .render_yaml(&read(xr)?, &observed)
         .map_err(|e| e.to_string())?;
     eprintln!(
         "kcl-render: Composition `{}` ({})",

@@ -85,12 +85,47 @@ fn a_program_that_never_ends_is_stopped_at_the_timeout_with_one_line_saying_so()
 }
 
 #[test]
+fn a_plan_whose_program_never_ends_is_stopped_at_the_timeout_with_one_line_saying_so() {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let compositions = dir.path().join("compositions.yaml");
+    std::fs::write(&compositions, RUNAWAY).expect("written");
+    let compositions = compositions.to_str().expect("a UTF-8 path");
+    let output = kcl_render(&[
+        "plan",
+        "--from",
+        compositions,
+        "--to",
+        compositions,
+        "--timeout",
+        "1s",
+        "xr.yaml",
+    ]);
+    let stderr = stderr(&output);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    let errors: Vec<&str> = stderr
+        .lines()
+        .filter(|l| l.starts_with("error: "))
+        .collect();
+    assert_eq!(
+        errors,
+        [
+            "error: the render did not finish within 1s (--timeout): a KCL program that does \
+          not end (recursion or a loop without end) runs until stopped; if it is only slow, \
+          give a longer --timeout"
+        ],
+        "{stderr}"
+    );
+    assert!(output.stdout.is_empty(), "nothing is printed");
+}
+
+#[test]
 fn a_timeout_that_is_no_duration_is_refused() {
     for timeout in ["0s", "soon", "-1s", "1 s"] {
         let flag = format!("--timeout={timeout}");
         let output = kcl_render(&["xr.yaml", "compositions.yaml", &flag]);
         let stderr = stderr(&output);
-        assert_eq!(output.status.code(), Some(2), "{timeout}: {stderr}");
+        // A usage error is an error like any other: 1 (`plan` says "changes" with 2).
+        assert_eq!(output.status.code(), Some(1), "{timeout}: {stderr}");
         assert!(stderr.contains("--timeout"), "{timeout}: {stderr}");
     }
 }
