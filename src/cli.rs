@@ -169,7 +169,8 @@ fn warn_when_stale(kcl_dir: &Path, pipeline: &Pipeline) -> Result<(), CommandErr
         .collect();
     if !stale.is_empty() {
         eprintln!(
-            "warning: the checked-in package is stale: {} differs from what kcl/ builds;              this renders kcl/ (run `cargo xtask package` to update package/)",
+            "warning: the checked-in package is stale: {} differs from what kcl/ builds; \
+             this renders kcl/ (run `cargo xtask codegen` to update package/)",
             stale.join(" and ")
         );
     }
