@@ -1857,8 +1857,119 @@ fn a_dotted_key_merges_where_a_dict_would_replace() {
     assert_eq!(merged["y"], json!({"a": {"c": 2, "b": 1}}));
 }
 
-/// Dicts that mix `=` and `:`, repeat keys, and hold `if`s on constants: what values and
-/// manifests are made of.
+/// `x = <value>` after `prelude`, as written and with dotted keys: both texts and what each
+/// evaluates to.
+fn as_written_and_dotted(prelude: &str, value: Expr) -> [(String, Result<Value, Error>); 2] {
+    [value.clone(), value.with_dotted_keys()].map(|value| {
+        let printed = module(vec![Stmt::assign("x", value)]).to_string();
+        assert_canonical(&printed);
+        let program = format!("{prelude}{printed}");
+        let result = runtime()
+            .run(&Program::new().source("main.k", &program))
+            .map(|out| out.json["x"].clone());
+        (printed, result)
+    })
+}
+
+#[test]
+fn an_override_inside_a_value_that_merges_into_another_stays_an_override() {
+    let entry = |key: &str, op, value| Entry::Pair {
+        key: Key::Name(key.into()),
+        op,
+        value,
+    };
+    let one = |key: &str, op, value| Expr::Dict(vec![entry(key, op, value)]);
+    // A property test found this one: `b: {type = {a = 0}}` overrides the `type` that
+    // `b = {type = 0}` set; as `b.type.a = 0` it would merge into it and conflict.
+    let [(_, written), (dotted, merged)] = as_written_and_dotted(
+        "",
+        Expr::Dict(vec![
+            entry(
+                "b",
+                AssignOp::Override,
+                one("type", AssignOp::Override, int(0)),
+            ),
+            entry(
+                "b",
+                AssignOp::Union,
+                one(
+                    "type",
+                    AssignOp::Override,
+                    one("a", AssignOp::Override, int(0)),
+                ),
+            ),
+        ]),
+    );
+    assert_eq!(written.ok(), Some(json!({"b": {"type": {"a": 0}}})));
+    assert_eq!(
+        merged.ok(),
+        Some(json!({"b": {"type": {"a": 0}}})),
+        "{dotted}"
+    );
+    assert_eq!(dotted, "x = {b = {type = 0}, b.type = {a = 0}}\n");
+    // The same inside the items of a list that merges into another, item by item.
+    let listed = |value| Expr::List(vec![ListItem::Expr(value)]);
+    let [(_, written), (dotted, merged)] = as_written_and_dotted(
+        "",
+        Expr::Dict(vec![
+            entry(
+                "a",
+                AssignOp::Override,
+                listed(one(
+                    "b",
+                    AssignOp::Override,
+                    one("c", AssignOp::Override, int(1)),
+                )),
+            ),
+            entry(
+                "a",
+                AssignOp::Union,
+                listed(one(
+                    "b",
+                    AssignOp::Override,
+                    one("d", AssignOp::Override, int(2)),
+                )),
+            ),
+        ]),
+    );
+    assert_eq!(written.ok(), Some(json!({"a": [{"b": {"d": 2}}]})));
+    assert_eq!(
+        merged.ok(),
+        Some(json!({"a": [{"b": {"d": 2}}]})),
+        "{dotted}"
+    );
+    // And in a schema config's `:` entry, which merges into the attribute's default.
+    let [(_, written), (dotted, merged)] = as_written_and_dotted(
+        "schema R:\n    a: {str:any} = {b = {d = 2}}\n\n",
+        Expr::Schema {
+            name: "R".into(),
+            body: vec![entry(
+                "a",
+                AssignOp::Union,
+                one(
+                    "b",
+                    AssignOp::Override,
+                    one("c", AssignOp::Override, int(1)),
+                ),
+            )],
+        },
+    );
+    assert_eq!(written.ok(), Some(json!({"a": {"b": {"c": 1}}})));
+    assert_eq!(merged.ok(), Some(json!({"a": {"b": {"c": 1}}})), "{dotted}");
+}
+
+/// A schema whose defaults the generated configs merge into: a dict, a list and a scalar
+/// under the generated keys, and any other key through its index signature.
+const MERGE_TARGET: &str = "schema R:
+    [...str]: any
+    a: any = {b = {type = 0}}
+    type: any = [{a = {b = 1}}]
+    b: any = 0
+
+";
+
+/// Dicts, configs of [`MERGE_TARGET`] and lists that mix `=` and `:`, repeat keys, and
+/// hold `if`s on constants: what values and manifests are made of.
 fn arb_literal_dict() -> impl Strategy<Value = Expr> {
     let leaf = prop_oneof![
         any::<i8>().prop_map(|i| int(i.into())),
@@ -1868,7 +1979,7 @@ fn arb_literal_dict() -> impl Strategy<Value = Expr> {
         let pair = (
             prop_oneof![Just("a"), Just("b"), Just("type"), Just("x-y")],
             prop_oneof![Just(AssignOp::Override), Just(AssignOp::Union)],
-            inner,
+            inner.clone(),
         )
             .prop_map(|(key, op, value)| Entry::Pair {
                 key: Key::Name(key.into()),
@@ -1881,12 +1992,29 @@ fn arb_literal_dict() -> impl Strategy<Value = Expr> {
                 Entry::If(IfChain { branches: vec![(Expr::Bool(cond), body)], orelse: None })
             }),
         ];
-        prop::collection::vec(entry, 0..4).prop_map(Expr::Dict)
+        // One entry more often than not: those are the ones that become dotted keys.
+        let entries = prop_oneof![
+            2 => prop::collection::vec(entry.clone(), 1..2),
+            1 => prop::collection::vec(entry, 0..4),
+        ];
+        let key = prop_oneof![Just("a"), Just("b"), Just("type")];
+        prop_oneof![
+            4 => entries.clone().prop_map(Expr::Dict),
+            1 => entries.prop_map(|body| Expr::Schema { name: "R".into(), body }),
+            1 => prop::collection::vec(inner.clone(), 0..3)
+                .prop_map(|items| Expr::List(items.into_iter().map(ListItem::Expr).collect())),
+            // One value merged into another: where `=` and `:` inside it differ.
+            2 => (key, inner.clone(), inner).prop_map(|(key, base, merged)| {
+                let entry = |op, value| Entry::Pair { key: Key::Name(key.into()), op, value };
+                Expr::Dict(vec![entry(AssignOp::Override, base), entry(AssignOp::Union, merged)])
+            }),
+        ]
     })
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+    // 256 cases, or as many as `PROPTEST_CASES` asks for.
+    #![proptest_config(ProptestConfig::default())]
 
     #[test]
     fn any_json_value_with_dotted_keys_evaluates_back_to_it(value in arb_json()) {
@@ -1895,15 +2023,13 @@ proptest! {
         prop_assert_eq!(&eval(&printed)["x"], &value, "{}", printed);
     }
 
-    /// Wherever the dict as written evaluates, the dotted one evaluates to the same value
-    /// (a repeated `=` key replaces, a repeated `:` key merges or conflicts).
+    /// Wherever the literal as written evaluates, the dotted one evaluates to the same value
+    /// (a repeated `=` key replaces, a repeated `:` key merges or conflicts), and where it
+    /// does not, neither does the dotted one.
     #[test]
     fn dotted_keys_never_change_what_a_literal_dict_is(value in arb_literal_dict()) {
-        let original = module(vec![Stmt::assign("x", value.clone())]).to_string();
-        let dotted = module(vec![Stmt::assign("x", value.with_dotted_keys())]).to_string();
-        assert_canonical(&dotted);
-        let run = |text: &str| runtime().run(&Program::new().source("main.k", text)).map(|out| out.json["x"].clone());
-        match (run(&original), run(&dotted)) {
+        let [(original, a), (dotted, b)] = as_written_and_dotted(MERGE_TARGET, value);
+        match (a, b) {
             (Ok(a), Ok(b)) => prop_assert_eq!(a, b, "{}\n{}", original, dotted),
             (Err(_), Err(_)) => {}
             (a, b) => prop_assert!(false, "{:?} vs {:?}\n{}\n{}", a, b, original, dotted),
