@@ -3,6 +3,8 @@
 //! The tree covers what generators need, not the whole language. [`Module`]'s `Display`
 //! prints it in the canonical form of the KCL formatter (the rules are on that impl).
 
+use crate::json::{self, JsonError};
+
 /// The column by which a dict or list printed on one line ends (see the layout rules on
 /// [`Module`]'s `Display`); a longer one is printed one entry or item per line.
 pub const WIDTH: usize = 100;
@@ -343,8 +345,18 @@ impl Expr {
     }
 
     /// The KCL literal of a JSON value: objects become dicts (keys in their order), arrays
-    /// lists, `null` `None`.
-    pub fn from_json(value: &serde_json::Value) -> Expr {
+    /// lists, `null` `None`, integers KCL integers and floats KCL floats.
+    ///
+    /// A value that KCL cannot hold is refused at its path ([`json::check`]): an integer
+    /// above `i64::MAX` (a float would lose its digits), or lists and mappings nested
+    /// deeper than [`json::KCL_VALUE_MAX_DEPTH`] (126), which the runtime fails to output.
+    pub fn try_from_json(value: &serde_json::Value) -> Result<Expr, JsonError> {
+        json::check(value)?;
+        Ok(Expr::from_checked_json(value))
+    }
+
+    /// [`Expr::try_from_json`] of a value that [`json::check`] admits.
+    fn from_checked_json(value: &serde_json::Value) -> Expr {
         match value {
             serde_json::Value::Null => Expr::None,
             serde_json::Value::Bool(b) => Expr::Bool(*b),
@@ -356,12 +368,12 @@ impl Expr {
             serde_json::Value::Array(items) => Expr::List(
                 items
                     .iter()
-                    .map(|item| ListItem::Expr(Expr::from_json(item)))
+                    .map(|item| ListItem::Expr(Expr::from_checked_json(item)))
                     .collect(),
             ),
             serde_json::Value::Object(map) => Expr::Dict(
                 map.iter()
-                    .map(|(k, v)| Entry::pair(k.clone(), Expr::from_json(v)))
+                    .map(|(k, v)| Entry::pair(k.clone(), Expr::from_checked_json(v)))
                     .collect(),
             ),
         }

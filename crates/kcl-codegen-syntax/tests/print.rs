@@ -1659,7 +1659,7 @@ fn every_type_prints_as_kcl_spells_it_and_checks_values() {
         });
         let x = Expr::Schema {
             name: "S".into(),
-            body: vec![Entry::pair("a", Expr::from_json(&value))],
+            body: vec![Entry::pair("a", Expr::try_from_json(&value).unwrap())],
         };
         let printed = module(vec![schema, Stmt::assign("x", x)]).to_string();
         assert_eq!(eval(&printed)["x"]["a"], value, "{printed}");
@@ -1749,7 +1749,8 @@ fn one_entry_chains_become_dotted_keys_and_evaluate_the_same() {
         "list": [{"x": {"y": 1}}, {"z": {"a-b": 1}}],
         "odd-key": {"c": 1},
     });
-    let printed = Stmt::assign("x", Expr::from_json(&value).with_dotted_keys()).to_string();
+    let printed =
+        Stmt::assign("x", Expr::try_from_json(&value).unwrap().with_dotted_keys()).to_string();
     assert_eq!(
         printed,
         r#"x = {
@@ -2018,7 +2019,7 @@ proptest! {
 
     #[test]
     fn any_json_value_with_dotted_keys_evaluates_back_to_it(value in arb_json()) {
-        let printed = module(vec![Stmt::assign("x", Expr::from_json(&value).with_dotted_keys())]).to_string();
+        let printed = module(vec![Stmt::assign("x", Expr::try_from_json(&value).unwrap().with_dotted_keys())]).to_string();
         assert_canonical(&printed);
         prop_assert_eq!(&eval(&printed)["x"], &value, "{}", printed);
     }
@@ -2202,9 +2203,62 @@ fn json_values_print_as_literals_that_evaluate_back_to_them() {
         "if": "keyword",
         "$schema": "dollar",
     });
-    let printed = module(vec![Stmt::assign("x", Expr::from_json(&value))]).to_string();
+    let printed = module(vec![Stmt::assign(
+        "x",
+        Expr::try_from_json(&value).unwrap(),
+    )])
+    .to_string();
     assert_canonical(&printed);
     assert_eq!(eval(&printed)["x"], value);
+}
+
+#[test]
+fn json_integers_beyond_64_bits_are_refused_with_their_path_and_the_range() {
+    // A float in their place would lose digits: 18446744073709551615 would print as
+    // 1.8446744073709552e19.
+    for big in [i64::MAX as u64 + 1, u64::MAX] {
+        let value = json!({"pools": [{"min": 1}, {"min": big}]});
+        let error = Expr::try_from_json(&value).unwrap_err();
+        assert_eq!(error.path, "pools[1].min");
+        assert_eq!(
+            error.to_string(),
+            format!(
+                "pools[1].min: {big} is beyond KCL's integers, which are 64-bit \
+                 (-9223372036854775808 to 9223372036854775807)"
+            )
+        );
+    }
+    // The extremes of 64 bits are integers, and floats stay floats, however large.
+    let value = json!([i64::MAX, i64::MIN, 1.8446744073709552e19, -1e300]);
+    assert_eq!(eval_x("", Expr::try_from_json(&value).unwrap()), value);
+}
+
+/// A JSON value of `depth` lists, one inside the other, around a number.
+fn nested_lists(depth: usize) -> Value {
+    (0..depth).fold(json!(1), |inner, _| Value::Array(vec![inner]))
+}
+
+#[test]
+fn json_values_deeper_than_kcl_outputs_are_refused_before_the_runtime_sees_them() {
+    // 126 levels print and evaluate back.
+    let deepest = nested_lists(126);
+    assert_eq!(eval_x("", Expr::try_from_json(&deepest).unwrap()), deepest);
+    // At 127 the runtime fails with a message of its own internals, as the same literal
+    // written by hand shows; the conversion refuses it first, at its path, with the limit.
+    let too_deep = nested_lists(127);
+    let literal = (0..127).fold(int(1), |inner, _| list(vec![inner]));
+    let printed = module(vec![Stmt::assign("x", literal)]).to_string();
+    let result = runtime().run(&Program::new().source("main.k", &printed));
+    assert!(
+        matches!(&result, Err(Error::Kcl(e)) if e.message.contains("called `Result::unwrap()`")),
+        "{result:?}"
+    );
+    let error = Expr::try_from_json(&json!({"a": {"b": too_deep}})).unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        "a.b[0][0][0][0][0][0]...(117 more)...[0]: nested 127 lists and mappings deep; the \
+         KCL runtime reads at most 126"
+    );
 }
 
 // ---------------------------------------------------------------------------- operators, at random
@@ -2398,7 +2452,7 @@ proptest! {
 
     #[test]
     fn any_json_value_prints_as_a_literal_that_evaluates_back_to_it(value in arb_json()) {
-        let printed = module(vec![Stmt::assign("x", Expr::from_json(&value))]).to_string();
+        let printed = module(vec![Stmt::assign("x", Expr::try_from_json(&value).unwrap())]).to_string();
         assert_canonical(&printed);
         prop_assert_eq!(&eval(&printed)["x"], &value, "{}", printed);
     }
