@@ -7,7 +7,6 @@ use dot_kubernetes_apps::Provider;
 use dot_kubernetes_apps::apps::RETIRED_APPS;
 use serde_json::{Map, Value};
 use xr_admission::admission::{RetiredField, a_type, admit_xr, refuse_retired};
-use xr_admission::validate::Violation;
 
 use crate::error::{NotACluster, ProviderProblem, RenderError};
 
@@ -47,13 +46,8 @@ pub(crate) fn admit(
         }
     }
     let mut violations = refuse_retired(&mut xr, &retired_fields());
+    // The XRD requires `spec.parameters`: a missing or null one is its violation.
     violations.extend(admit_xr(xrd, &mut xr));
-    if xr.pointer("/spec/parameters").is_none() {
-        violations.push(Violation {
-            path: "spec.parameters".into(),
-            message: "Required value".into(),
-        });
-    }
     if !violations.is_empty() {
         return Err(RenderError::Invalid(violations));
     }

@@ -173,6 +173,68 @@ fn integers_beyond_64_bits_are_refused() {
 }
 
 #[test]
+fn integers_beyond_64_bits_that_json_reads_as_floats_are_refused_with_the_limit() {
+    // 2^64 and beyond have no 64-bit form: JSON reads them as floats, which a field of type
+    // integer refuses as the API server does, naming the path and the range.
+    for (number, written) in [
+        (
+            json!(18_446_744_073_709_551_615_u64),
+            "18446744073709551615",
+        ),
+        (
+            serde_json::from_str("18446744073709551616").unwrap(),
+            "18446744073709551616",
+        ),
+        (
+            serde_json::from_str("-1e19").unwrap(),
+            "-10000000000000000000",
+        ),
+    ] {
+        let big = xr(|xr| xr["spec"]["parameters"]["minNodeCount"] = number);
+        let message = violation_at(big, "spec.parameters.minNodeCount");
+        assert_eq!(
+            message,
+            format!(
+                "spec.parameters.minNodeCount: Invalid value: {written}: \
+                 spec.parameters.minNodeCount in body must be of type integer: out of the range \
+                 of 64-bit integers (-9223372036854775808 to 9223372036854775807)"
+            )
+        );
+    }
+    // Read from YAML, as `render` reads an XR.
+    let yaml = serde_saphyr::to_string(&xr(|_| {})).unwrap().replace(
+        "parameters: {}",
+        "parameters:\n    minNodeCount: 18446744073709551616",
+    );
+    match composition().render_yaml(&yaml, None) {
+        Err(RenderError::Invalid(found)) => assert!(
+            found.len() == 1
+                && found[0].to_string().starts_with(
+                    "spec.parameters.minNodeCount: Invalid value: 18446744073709551616: "
+                ),
+            "{found:?}"
+        ),
+        other => panic!("expected RenderError::Invalid, got {other:?}"),
+    }
+    // A float with a fraction is not an integer at all, as before.
+    let fraction = xr(|xr| xr["spec"]["parameters"]["minNodeCount"] = json!(1.5));
+    assert!(violation_at(fraction, "spec.parameters.minNodeCount").contains("\"number\""));
+}
+
+#[test]
+fn a_missing_or_null_parameters_is_required_once() {
+    for parameters in [None, Some(Value::Null)] {
+        let found = violations(xr(|xr| match &parameters {
+            None => {
+                xr["spec"].as_object_mut().unwrap().remove("parameters");
+            }
+            Some(value) => xr["spec"]["parameters"] = value.clone(),
+        }));
+        assert_eq!(found, ["spec.parameters: Required value"], "{parameters:?}");
+    }
+}
+
+#[test]
 fn an_xr_over_the_api_servers_request_limit_is_refused_before_parsing() {
     // 3 MiB of YAML that would take a long time and much memory to parse and render.
     let mut yaml = serde_saphyr::to_string(&xr(|_| {}))

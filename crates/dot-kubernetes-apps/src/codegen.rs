@@ -11,6 +11,7 @@ use kcl_apps::AppSpec;
 use kcl_apps::compose::{self, ComposeError, Conventions};
 use kcl_apps::resources::ResourceSchemas;
 use kcl_codegen::ast::{BinOp, Expr, Module, Stmt};
+use kcl_codegen::json::JsonError;
 use kcl_codegen::schema::{self, SchemaError};
 use schemars::JsonSchema;
 use serde_json::Value;
@@ -34,6 +35,16 @@ pub enum CodegenError {
     Compose(ComposeError),
     /// A parameter type has a shape KCL or the XRD cannot express.
     Schema(SchemaError),
+    /// A value of a generated file has no KCL literal (an integer beyond 64 bits, or
+    /// nesting deeper than KCL reads).
+    Value {
+        /// The file, for example `kcl/data.k`.
+        file: String,
+        /// The variable the value is assigned to, or what is read with it.
+        name: String,
+        /// Where in the value, and why.
+        error: JsonError,
+    },
 }
 
 impl fmt::Display for CodegenError {
@@ -41,6 +52,12 @@ impl fmt::Display for CodegenError {
         match self {
             CodegenError::Compose(e) => e.fmt(f),
             CodegenError::Schema(e) => e.fmt(f),
+            CodegenError::Value { file, name, error } if error.path.is_empty() => {
+                write!(f, "{file}: {name}: {}", error.problem)
+            }
+            CodegenError::Value { file, name, error } => {
+                write!(f, "{file}: {name}.{}: {}", error.path, error.problem)
+            }
         }
     }
 }
@@ -51,6 +68,7 @@ impl std::error::Error for CodegenError {
         match self {
             CodegenError::Compose(e) => e.source(),
             CodegenError::Schema(e) => e.source(),
+            CodegenError::Value { .. } => None,
         }
     }
 }
@@ -66,6 +84,20 @@ impl From<SchemaError> for CodegenError {
         CodegenError::Schema(e)
     }
 }
+
+/// The KCL literal of `value`, assigned to (or read with) `name` in `file`.
+fn literal(file: &str, name: &str, value: &Value) -> Result<Expr, CodegenError> {
+    Expr::try_from_json(value).map_err(|error| CodegenError::Value {
+        file: file.to_owned(),
+        name: name.to_owned(),
+        error,
+    })
+}
+
+const DATA: &str = "kcl/data.k";
+
+/// The provider steps, which read the parameters alike.
+const PROVIDER_STEPS: &str = "kcl/aws.k, kcl/azure.k, kcl/google.k";
 
 /// Every generated region of every KCL file.
 pub fn generated_files() -> Result<Vec<GeneratedFile>, CodegenError> {
@@ -85,7 +117,12 @@ pub fn generated_files() -> Result<Vec<GeneratedFile>, CodegenError> {
                 Module {
                     body: vec![Stmt::assign(
                         "_parameters",
-                        Expr::from_json(&parameters_schema(&apps)?).with_dotted_keys(),
+                        literal(
+                            "kcl/definition.k",
+                            "_parameters",
+                            &parameters_schema(&apps)?,
+                        )?
+                        .with_dotted_keys(),
                     )],
                 },
             )],
@@ -106,7 +143,7 @@ pub fn generated_files() -> Result<Vec<GeneratedFile>, CodegenError> {
     for provider in Provider::ALL {
         let mut regions = vec![
             ("parameters", parameter_reads()?),
-            ("sizes", node_sizes(provider)),
+            ("sizes", node_sizes(provider)?),
         ];
         if provider == Provider::Google {
             regions.push(("apps", google_app_reads()));
@@ -173,7 +210,8 @@ pub fn parameter_reads() -> Result<Module, CodegenError> {
             let read = parameters().attr_opt(name).attr_opt(field);
             let read = match nested.get("default") {
                 Some(default) if compose::is_truthy(default) => {
-                    read.binary(BinOp::Or, Expr::from_json(default))
+                    let variable = format!("_{name}{}", upper_first(field));
+                    read.binary(BinOp::Or, literal(PROVIDER_STEPS, &variable, default)?)
                 }
                 _ => read,
             };
@@ -221,7 +259,7 @@ fn google_app_reads() -> Module {
 /// A provider's machine types by node size ([`Provider::node_type`] and
 /// [`Provider::gpu_node`]), in the field names of its node pool: `_nodeTypes` and
 /// `_gpuNodes`, keyed by size.
-pub fn node_sizes(provider: Provider) -> Module {
+pub fn node_sizes(provider: Provider) -> Result<Module, CodegenError> {
     let by_size = |f: &dyn Fn(NodeSize) -> Value| -> Value {
         Value::Object(
             NodeSize::ALL
@@ -259,21 +297,25 @@ pub fn node_sizes(provider: Provider) -> Module {
         }
         Value::Object(fields)
     });
-    Module {
+    let file = &format!("kcl/{}", provider.step_file());
+    Ok(Module {
         body: vec![
             Stmt::Comment(format!(
                 "The machine type of each node size on {provider} (Provider::node_type)."
             )),
             Stmt::assign(
                 "_nodeTypes",
-                Expr::from_json(&node_types).with_dotted_keys(),
+                literal(file, "_nodeTypes", &node_types)?.with_dotted_keys(),
             ),
             Stmt::Comment(format!(
                 "The GPU node pool's fields for each GPU node size on {provider} (Provider::gpu_node)."
             )),
-            Stmt::assign("_gpuNodes", Expr::from_json(&gpu_nodes).with_dotted_keys()),
+            Stmt::assign(
+                "_gpuNodes",
+                literal(file, "_gpuNodes", &gpu_nodes)?.with_dotted_keys(),
+            ),
         ],
-    }
+    })
 }
 
 /// The structural schema of `spec.parameters`: [`Parameters`], with every app's schema
@@ -296,16 +338,16 @@ fn cluster_data_dicts() -> Result<Module, CodegenError> {
     );
     Ok(Module {
         body: vec![
-            Stmt::assign("root", Expr::from_json(&root).with_dotted_keys()),
+            Stmt::assign("root", literal(DATA, "root", &root)?.with_dotted_keys()),
             Stmt::Blank,
             Stmt::assign(
                 "gpu",
-                Expr::from_json(&data_dict::<Gpu>()?).with_dotted_keys(),
+                literal(DATA, "gpu", &data_dict::<Gpu>()?)?.with_dotted_keys(),
             ),
             Stmt::Blank,
             Stmt::assign(
                 "creds",
-                Expr::from_json(&data_dict::<Creds>()?).with_dotted_keys(),
+                literal(DATA, "creds", &data_dict::<Creds>()?)?.with_dotted_keys(),
             ),
         ],
     })

@@ -362,9 +362,11 @@ pub fn data_dicts(apps: &[AppSpec]) -> Result<Module, ComposeError> {
         let mut dict = schema::data_dict(&app.parameters)
             .map_err(|e| error(&app.key, ComposeErrorKind::Parameters(e)))?;
         set_description(&mut dict, &full_description(app));
+        let place = "the data dict of its parameters".to_owned();
+        let literal = Expr::try_from_json(&dict).map_err(error::not_kcl_value(&app.key, place))?;
         body.push(Stmt::assign(
             data_dict_name(&app.key),
-            Expr::from_json(&dict).with_dotted_keys(),
+            literal.with_dotted_keys(),
         ));
     }
     Ok(Module { body })

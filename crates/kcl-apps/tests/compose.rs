@@ -207,6 +207,27 @@ fn a_key_kcl_would_drop_from_the_output_is_an_error() {
 }
 
 #[test]
+fn values_kcl_cannot_hold_are_an_error_naming_the_app_and_the_path() {
+    let err = values_error(&[], json!({"server": {"limit": u64::MAX}}));
+    assert_eq!(
+        err.to_string(),
+        "app `a`: values at `server.limit`: 18446744073709551615 is beyond KCL's integers, \
+         which are 64-bit (-9223372036854775808 to 9223372036854775807)"
+    );
+    // The values dict and 126 lists inside it: 127 levels.
+    let deep = (0..126).fold(json!(1), |inner, _| Value::Array(vec![inner]));
+    let err = values_error(&[], json!({"deep": deep}));
+    assert!(
+        err.to_string()
+            .starts_with("app `a`: values at `deep[0][0]")
+            && err
+                .to_string()
+                .ends_with("nested 127 lists and mappings deep; the KCL runtime reads at most 126"),
+        "{err}"
+    );
+}
+
+#[test]
 fn two_values_parts_setting_the_same_scalar_are_an_error_even_under_a_condition() {
     let mut a = app("a", &[]);
     a.parameters = schemars::Schema::try_from(json!({

@@ -111,7 +111,7 @@ fn runtime() -> &'static Runtime {
 /// Evaluate `name = <value>` and read the value back.
 fn round_trip(value: &Value) -> Value {
     let module = Module {
-        body: vec![Stmt::assign("value", Expr::from_json(value))],
+        body: vec![Stmt::assign("value", Expr::try_from_json(value).unwrap())],
     };
     let printed = module.to_string();
     assert_eq!(

@@ -3,6 +3,8 @@
 //! The tree covers what generators need, not the whole language. [`Module`]'s `Display`
 //! prints it in the canonical form of the KCL formatter (the rules are on that impl).
 
+use crate::json::{self, JsonError};
+
 /// The column by which a dict or list printed on one line ends (see the layout rules on
 /// [`Module`]'s `Display`); a longer one is printed one entry or item per line.
 pub const WIDTH: usize = 100;
@@ -343,8 +345,18 @@ impl Expr {
     }
 
     /// The KCL literal of a JSON value: objects become dicts (keys in their order), arrays
-    /// lists, `null` `None`.
-    pub fn from_json(value: &serde_json::Value) -> Expr {
+    /// lists, `null` `None`, integers KCL integers and floats KCL floats.
+    ///
+    /// A value that KCL cannot hold is refused at its path ([`json::check`]): an integer
+    /// above `i64::MAX` (a float would lose its digits), or lists and mappings nested
+    /// deeper than [`json::KCL_VALUE_MAX_DEPTH`] (126), which the runtime fails to output.
+    pub fn try_from_json(value: &serde_json::Value) -> Result<Expr, JsonError> {
+        json::check(value)?;
+        Ok(Expr::from_checked_json(value))
+    }
+
+    /// [`Expr::try_from_json`] of a value that [`json::check`] admits.
+    fn from_checked_json(value: &serde_json::Value) -> Expr {
         match value {
             serde_json::Value::Null => Expr::None,
             serde_json::Value::Bool(b) => Expr::Bool(*b),
@@ -356,12 +368,12 @@ impl Expr {
             serde_json::Value::Array(items) => Expr::List(
                 items
                     .iter()
-                    .map(|item| ListItem::Expr(Expr::from_json(item)))
+                    .map(|item| ListItem::Expr(Expr::from_checked_json(item)))
                     .collect(),
             ),
             serde_json::Value::Object(map) => Expr::Dict(
                 map.iter()
-                    .map(|(k, v)| Entry::pair(k.clone(), Expr::from_json(v)))
+                    .map(|(k, v)| Entry::pair(k.clone(), Expr::from_checked_json(v)))
                     .collect(),
             ),
         }
@@ -383,18 +395,55 @@ impl Expr {
     ///
     /// An entry is rewritten when its value is a dict literal with exactly one `key = value`
     /// (or `key: value`, `key += value`) entry, every part of both keys is an identifier,
-    /// and its own operator is `:`, or `=` in a dict with no `**` and no other entry for the
-    /// same key (where replacing and merging are the same). `+=` entries, `**` operands and
-    /// other expressions are left as they are.
+    /// and its own operator is `:`, or `=` where replacing and merging are the same: in a
+    /// dict with no `**` and no other entry for the same key, which does not itself merge
+    /// into another value. Inside the literal, the value of a `:` entry merges into another
+    /// when its dict has `**` or another entry for the same key, or itself merges, and in a
+    /// schema config (into the attribute's default); so do the items of a list that merges
+    /// (item by item). There a `=` decides what the merge keeps, and stays. `+=` entries,
+    /// `**` operands and other expressions are left as they are.
     pub fn with_dotted_keys(self) -> Expr {
+        self.dotted(Merge::Alone)
+    }
+
+    /// [`Expr::with_dotted_keys`] for a literal that does or does not merge into another.
+    fn dotted(self, merge: Merge) -> Expr {
         match self {
-            Expr::Dict(entries) => Expr::Dict(dotted_entries(entries)),
-            Expr::List(items) => Expr::List(items.into_iter().map(dotted_item).collect()),
+            Expr::Dict(entries) => Expr::Dict(dotted_entries(entries, merge)),
+            Expr::List(items) => Expr::List(
+                items
+                    .into_iter()
+                    .map(|item| dotted_item(item, merge))
+                    .collect(),
+            ),
             Expr::Schema { name, body } => Expr::Schema {
                 name,
                 body: body.into_iter().map(dotted_values).collect(),
             },
             other => other,
+        }
+    }
+}
+
+/// Whether a literal merges into another value (`:`), where each `=` inside it says that
+/// its value replaces what the other holds, and `a = {b = v}` is no longer `a.b = v`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Merge {
+    /// Assigned or replacing as it is.
+    Alone,
+    /// Merged into another value.
+    Into,
+}
+
+impl Merge {
+    /// How the value of an entry with operator `op` merges, when other entries (`meets`)
+    /// could meet its key: only a union merges, and only where there is something to
+    /// merge into.
+    fn of_value(op: AssignOp, meets: bool) -> Merge {
+        if op == AssignOp::Union && meets {
+            Merge::Into
+        } else {
+            Merge::Alone
         }
     }
 }
@@ -416,25 +465,27 @@ impl<T> IfChain<T> {
 
 /// The entries of a dict with their one-entry chains collapsed (see
 /// [`Expr::with_dotted_keys`]).
-fn dotted_entries(entries: Vec<Entry>) -> Vec<Entry> {
+fn dotted_entries(entries: Vec<Entry>, merge: Merge) -> Vec<Entry> {
     let mut firsts = Vec::new();
     let unpacks = first_keys(&entries, &mut firsts);
-    let unique = |key: &Key| {
-        let first = key_parts(key).and_then(|parts| parts.first().cloned());
-        !unpacks && first.is_some_and(|f| firsts.iter().filter(|k| **k == f).count() == 1)
+    // Whether anything but this entry could meet its key: another entry, a `**`, or the
+    // value this dict merges into.
+    let meets = |key: &Key| {
+        let first = first_key(key);
+        merge == Merge::Into || unpacks || firsts.iter().filter(|k| **k == first).count() > 1
     };
     entries
         .into_iter()
-        .map(|entry| collapse(entry, &unique))
+        .map(|entry| collapse(entry, &meets))
         .collect()
 }
 
-fn collapse(entry: Entry, unique: &dyn Fn(&Key) -> bool) -> Entry {
+fn collapse(entry: Entry, meets: &dyn Fn(&Key) -> bool) -> Entry {
     match entry {
         Entry::Pair { key, op, value } => {
-            let value = value.with_dotted_keys();
+            let value = value.dotted(Merge::of_value(op, meets(&key)));
             let replaces_alone =
-                op == AssignOp::Union || (op == AssignOp::Override && unique(&key));
+                op == AssignOp::Union || (op == AssignOp::Override && !meets(&key));
             match (&value, key_parts(&key)) {
                 (Expr::Dict(inner), Some(outer)) if replaces_alone => match inner.as_slice() {
                     [
@@ -457,7 +508,7 @@ fn collapse(entry: Entry, unique: &dyn Fn(&Key) -> bool) -> Entry {
                 _ => Entry::Pair { key, op, value },
             }
         }
-        Entry::If(chain) => Entry::If(chain.map(|e| collapse(e, unique))),
+        Entry::If(chain) => Entry::If(chain.map(|e| collapse(e, meets))),
         unpack @ Entry::Unpack(_) => unpack,
     }
 }
@@ -468,10 +519,7 @@ fn first_keys(entries: &[Entry], firsts: &mut Vec<String>) -> bool {
     let mut unpacks = false;
     for entry in entries {
         match entry {
-            Entry::Pair { key, .. } => firsts.push(match key {
-                Key::Name(name) => name.clone(),
-                Key::Path(parts) => parts.first().cloned().unwrap_or_default(),
-            }),
+            Entry::Pair { key, .. } => firsts.push(first_key(key)),
             Entry::Unpack(_) => unpacks = true,
             Entry::If(chain) => {
                 for body in chain.branches.iter().map(|(_, b)| b).chain(&chain.orelse) {
@@ -483,6 +531,14 @@ fn first_keys(entries: &[Entry], firsts: &mut Vec<String>) -> bool {
     unpacks
 }
 
+/// The key of the dict that an entry sets: its name, or the first part of its path.
+fn first_key(key: &Key) -> String {
+    match key {
+        Key::Name(name) => name.clone(),
+        Key::Path(parts) => parts.first().cloned().unwrap_or_default(),
+    }
+}
+
 /// The parts of a key that a dotted key can spell: every part an identifier.
 fn key_parts(key: &Key) -> Option<Vec<String>> {
     let parts = match key {
@@ -492,21 +548,23 @@ fn key_parts(key: &Key) -> Option<Vec<String>> {
     (!parts.is_empty() && parts.iter().all(|p| crate::lexical::is_identifier(p))).then_some(parts)
 }
 
-fn dotted_item(item: ListItem) -> ListItem {
+/// A list item rewritten; the items of a list that merges into another merge item by item.
+fn dotted_item(item: ListItem, merge: Merge) -> ListItem {
     match item {
-        ListItem::Expr(expr) => ListItem::Expr(expr.with_dotted_keys()),
-        ListItem::If(chain) => ListItem::If(chain.map(dotted_item)),
+        ListItem::Expr(expr) => ListItem::Expr(expr.dotted(merge)),
+        ListItem::If(chain) => ListItem::If(chain.map(|item| dotted_item(item, merge))),
         unpack @ ListItem::Unpack(_) => unpack,
     }
 }
 
-/// A schema config's entry with its value rewritten, the entry itself kept.
+/// A schema config's entry with its value rewritten, the entry itself kept. A `:` entry's
+/// value merges into the attribute's default.
 fn dotted_values(entry: Entry) -> Entry {
     match entry {
         Entry::Pair { key, op, value } => Entry::Pair {
             key,
             op,
-            value: value.with_dotted_keys(),
+            value: value.dotted(Merge::of_value(op, true)),
         },
         Entry::If(chain) => Entry::If(chain.map(dotted_values)),
         unpack @ Entry::Unpack(_) => unpack,

@@ -1659,7 +1659,7 @@ fn every_type_prints_as_kcl_spells_it_and_checks_values() {
         });
         let x = Expr::Schema {
             name: "S".into(),
-            body: vec![Entry::pair("a", Expr::from_json(&value))],
+            body: vec![Entry::pair("a", Expr::try_from_json(&value).unwrap())],
         };
         let printed = module(vec![schema, Stmt::assign("x", x)]).to_string();
         assert_eq!(eval(&printed)["x"]["a"], value, "{printed}");
@@ -1749,7 +1749,8 @@ fn one_entry_chains_become_dotted_keys_and_evaluate_the_same() {
         "list": [{"x": {"y": 1}}, {"z": {"a-b": 1}}],
         "odd-key": {"c": 1},
     });
-    let printed = Stmt::assign("x", Expr::from_json(&value).with_dotted_keys()).to_string();
+    let printed =
+        Stmt::assign("x", Expr::try_from_json(&value).unwrap().with_dotted_keys()).to_string();
     assert_eq!(
         printed,
         r#"x = {
@@ -1857,8 +1858,119 @@ fn a_dotted_key_merges_where_a_dict_would_replace() {
     assert_eq!(merged["y"], json!({"a": {"c": 2, "b": 1}}));
 }
 
-/// Dicts that mix `=` and `:`, repeat keys, and hold `if`s on constants: what values and
-/// manifests are made of.
+/// `x = <value>` after `prelude`, as written and with dotted keys: both texts and what each
+/// evaluates to.
+fn as_written_and_dotted(prelude: &str, value: Expr) -> [(String, Result<Value, Error>); 2] {
+    [value.clone(), value.with_dotted_keys()].map(|value| {
+        let printed = module(vec![Stmt::assign("x", value)]).to_string();
+        assert_canonical(&printed);
+        let program = format!("{prelude}{printed}");
+        let result = runtime()
+            .run(&Program::new().source("main.k", &program))
+            .map(|out| out.json["x"].clone());
+        (printed, result)
+    })
+}
+
+#[test]
+fn an_override_inside_a_value_that_merges_into_another_stays_an_override() {
+    let entry = |key: &str, op, value| Entry::Pair {
+        key: Key::Name(key.into()),
+        op,
+        value,
+    };
+    let one = |key: &str, op, value| Expr::Dict(vec![entry(key, op, value)]);
+    // A property test found this one: `b: {type = {a = 0}}` overrides the `type` that
+    // `b = {type = 0}` set; as `b.type.a = 0` it would merge into it and conflict.
+    let [(_, written), (dotted, merged)] = as_written_and_dotted(
+        "",
+        Expr::Dict(vec![
+            entry(
+                "b",
+                AssignOp::Override,
+                one("type", AssignOp::Override, int(0)),
+            ),
+            entry(
+                "b",
+                AssignOp::Union,
+                one(
+                    "type",
+                    AssignOp::Override,
+                    one("a", AssignOp::Override, int(0)),
+                ),
+            ),
+        ]),
+    );
+    assert_eq!(written.ok(), Some(json!({"b": {"type": {"a": 0}}})));
+    assert_eq!(
+        merged.ok(),
+        Some(json!({"b": {"type": {"a": 0}}})),
+        "{dotted}"
+    );
+    assert_eq!(dotted, "x = {b = {type = 0}, b.type = {a = 0}}\n");
+    // The same inside the items of a list that merges into another, item by item.
+    let listed = |value| Expr::List(vec![ListItem::Expr(value)]);
+    let [(_, written), (dotted, merged)] = as_written_and_dotted(
+        "",
+        Expr::Dict(vec![
+            entry(
+                "a",
+                AssignOp::Override,
+                listed(one(
+                    "b",
+                    AssignOp::Override,
+                    one("c", AssignOp::Override, int(1)),
+                )),
+            ),
+            entry(
+                "a",
+                AssignOp::Union,
+                listed(one(
+                    "b",
+                    AssignOp::Override,
+                    one("d", AssignOp::Override, int(2)),
+                )),
+            ),
+        ]),
+    );
+    assert_eq!(written.ok(), Some(json!({"a": [{"b": {"d": 2}}]})));
+    assert_eq!(
+        merged.ok(),
+        Some(json!({"a": [{"b": {"d": 2}}]})),
+        "{dotted}"
+    );
+    // And in a schema config's `:` entry, which merges into the attribute's default.
+    let [(_, written), (dotted, merged)] = as_written_and_dotted(
+        "schema R:\n    a: {str:any} = {b = {d = 2}}\n\n",
+        Expr::Schema {
+            name: "R".into(),
+            body: vec![entry(
+                "a",
+                AssignOp::Union,
+                one(
+                    "b",
+                    AssignOp::Override,
+                    one("c", AssignOp::Override, int(1)),
+                ),
+            )],
+        },
+    );
+    assert_eq!(written.ok(), Some(json!({"a": {"b": {"c": 1}}})));
+    assert_eq!(merged.ok(), Some(json!({"a": {"b": {"c": 1}}})), "{dotted}");
+}
+
+/// A schema whose defaults the generated configs merge into: a dict, a list and a scalar
+/// under the generated keys, and any other key through its index signature.
+const MERGE_TARGET: &str = "schema R:
+    [...str]: any
+    a: any = {b = {type = 0}}
+    type: any = [{a = {b = 1}}]
+    b: any = 0
+
+";
+
+/// Dicts, configs of [`MERGE_TARGET`] and lists that mix `=` and `:`, repeat keys, and
+/// hold `if`s on constants: what values and manifests are made of.
 fn arb_literal_dict() -> impl Strategy<Value = Expr> {
     let leaf = prop_oneof![
         any::<i8>().prop_map(|i| int(i.into())),
@@ -1868,7 +1980,7 @@ fn arb_literal_dict() -> impl Strategy<Value = Expr> {
         let pair = (
             prop_oneof![Just("a"), Just("b"), Just("type"), Just("x-y")],
             prop_oneof![Just(AssignOp::Override), Just(AssignOp::Union)],
-            inner,
+            inner.clone(),
         )
             .prop_map(|(key, op, value)| Entry::Pair {
                 key: Key::Name(key.into()),
@@ -1881,29 +1993,44 @@ fn arb_literal_dict() -> impl Strategy<Value = Expr> {
                 Entry::If(IfChain { branches: vec![(Expr::Bool(cond), body)], orelse: None })
             }),
         ];
-        prop::collection::vec(entry, 0..4).prop_map(Expr::Dict)
+        // One entry more often than not: those are the ones that become dotted keys.
+        let entries = prop_oneof![
+            2 => prop::collection::vec(entry.clone(), 1..2),
+            1 => prop::collection::vec(entry, 0..4),
+        ];
+        let key = prop_oneof![Just("a"), Just("b"), Just("type")];
+        prop_oneof![
+            4 => entries.clone().prop_map(Expr::Dict),
+            1 => entries.prop_map(|body| Expr::Schema { name: "R".into(), body }),
+            1 => prop::collection::vec(inner.clone(), 0..3)
+                .prop_map(|items| Expr::List(items.into_iter().map(ListItem::Expr).collect())),
+            // One value merged into another: where `=` and `:` inside it differ.
+            2 => (key, inner.clone(), inner).prop_map(|(key, base, merged)| {
+                let entry = |op, value| Entry::Pair { key: Key::Name(key.into()), op, value };
+                Expr::Dict(vec![entry(AssignOp::Override, base), entry(AssignOp::Union, merged)])
+            }),
+        ]
     })
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+    // 256 cases, or as many as `PROPTEST_CASES` asks for.
+    #![proptest_config(ProptestConfig::default())]
 
     #[test]
     fn any_json_value_with_dotted_keys_evaluates_back_to_it(value in arb_json()) {
-        let printed = module(vec![Stmt::assign("x", Expr::from_json(&value).with_dotted_keys())]).to_string();
+        let printed = module(vec![Stmt::assign("x", Expr::try_from_json(&value).unwrap().with_dotted_keys())]).to_string();
         assert_canonical(&printed);
         prop_assert_eq!(&eval(&printed)["x"], &value, "{}", printed);
     }
 
-    /// Wherever the dict as written evaluates, the dotted one evaluates to the same value
-    /// (a repeated `=` key replaces, a repeated `:` key merges or conflicts).
+    /// Wherever the literal as written evaluates, the dotted one evaluates to the same value
+    /// (a repeated `=` key replaces, a repeated `:` key merges or conflicts), and where it
+    /// does not, neither does the dotted one.
     #[test]
     fn dotted_keys_never_change_what_a_literal_dict_is(value in arb_literal_dict()) {
-        let original = module(vec![Stmt::assign("x", value.clone())]).to_string();
-        let dotted = module(vec![Stmt::assign("x", value.with_dotted_keys())]).to_string();
-        assert_canonical(&dotted);
-        let run = |text: &str| runtime().run(&Program::new().source("main.k", text)).map(|out| out.json["x"].clone());
-        match (run(&original), run(&dotted)) {
+        let [(original, a), (dotted, b)] = as_written_and_dotted(MERGE_TARGET, value);
+        match (a, b) {
             (Ok(a), Ok(b)) => prop_assert_eq!(a, b, "{}\n{}", original, dotted),
             (Err(_), Err(_)) => {}
             (a, b) => prop_assert!(false, "{:?} vs {:?}\n{}\n{}", a, b, original, dotted),
@@ -2076,9 +2203,62 @@ fn json_values_print_as_literals_that_evaluate_back_to_them() {
         "if": "keyword",
         "$schema": "dollar",
     });
-    let printed = module(vec![Stmt::assign("x", Expr::from_json(&value))]).to_string();
+    let printed = module(vec![Stmt::assign(
+        "x",
+        Expr::try_from_json(&value).unwrap(),
+    )])
+    .to_string();
     assert_canonical(&printed);
     assert_eq!(eval(&printed)["x"], value);
+}
+
+#[test]
+fn json_integers_beyond_64_bits_are_refused_with_their_path_and_the_range() {
+    // A float in their place would lose digits: 18446744073709551615 would print as
+    // 1.8446744073709552e19.
+    for big in [i64::MAX as u64 + 1, u64::MAX] {
+        let value = json!({"pools": [{"min": 1}, {"min": big}]});
+        let error = Expr::try_from_json(&value).unwrap_err();
+        assert_eq!(error.path, "pools[1].min");
+        assert_eq!(
+            error.to_string(),
+            format!(
+                "pools[1].min: {big} is beyond KCL's integers, which are 64-bit \
+                 (-9223372036854775808 to 9223372036854775807)"
+            )
+        );
+    }
+    // The extremes of 64 bits are integers, and floats stay floats, however large.
+    let value = json!([i64::MAX, i64::MIN, 1.8446744073709552e19, -1e300]);
+    assert_eq!(eval_x("", Expr::try_from_json(&value).unwrap()), value);
+}
+
+/// A JSON value of `depth` lists, one inside the other, around a number.
+fn nested_lists(depth: usize) -> Value {
+    (0..depth).fold(json!(1), |inner, _| Value::Array(vec![inner]))
+}
+
+#[test]
+fn json_values_deeper_than_kcl_outputs_are_refused_before_the_runtime_sees_them() {
+    // 126 levels print and evaluate back.
+    let deepest = nested_lists(126);
+    assert_eq!(eval_x("", Expr::try_from_json(&deepest).unwrap()), deepest);
+    // At 127 the runtime fails with a message of its own internals, as the same literal
+    // written by hand shows; the conversion refuses it first, at its path, with the limit.
+    let too_deep = nested_lists(127);
+    let literal = (0..127).fold(int(1), |inner, _| list(vec![inner]));
+    let printed = module(vec![Stmt::assign("x", literal)]).to_string();
+    let result = runtime().run(&Program::new().source("main.k", &printed));
+    assert!(
+        matches!(&result, Err(Error::Kcl(e)) if e.message.contains("called `Result::unwrap()`")),
+        "{result:?}"
+    );
+    let error = Expr::try_from_json(&json!({"a": {"b": too_deep}})).unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        "a.b[0][0][0][0][0][0]...(117 more)...[0]: nested 127 lists and mappings deep; the \
+         KCL runtime reads at most 126"
+    );
 }
 
 // ---------------------------------------------------------------------------- operators, at random
@@ -2272,7 +2452,7 @@ proptest! {
 
     #[test]
     fn any_json_value_prints_as_a_literal_that_evaluates_back_to_it(value in arb_json()) {
-        let printed = module(vec![Stmt::assign("x", Expr::from_json(&value))]).to_string();
+        let printed = module(vec![Stmt::assign("x", Expr::try_from_json(&value).unwrap())]).to_string();
         assert_canonical(&printed);
         prop_assert_eq!(&eval(&printed)["x"], &value, "{}", printed);
     }

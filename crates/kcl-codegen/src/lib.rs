@@ -1,7 +1,8 @@
 //! Generate KCL from Rust types.
 //!
 //! - [`ast`]: a typed KCL syntax tree, printed in the canonical form of the KCL formatter
-//!   (the [`kcl_codegen_syntax`] crate's, re-exported);
+//!   (the [`kcl_codegen_syntax`] crate's, re-exported), and [`json`], what KCL holds of a
+//!   JSON value (which [`ast::Expr::try_from_json`] checks);
 //! - [`schema`]: the schema compiler, from a schemars JSON Schema to a KCL data dict and a
 //!   Kubernetes structural schema;
 //! - [`regions`]: generated regions inside hand-written files, written atomically or
@@ -29,7 +30,7 @@
 //! let parameters = schemars::schema_for!(Scaling);
 //! let dict = schema::data_dict(&parameters)?;
 //! let module = Module {
-//!     body: vec![Stmt::assign("scaling", Expr::from_json(&dict).with_dotted_keys())],
+//!     body: vec![Stmt::assign("scaling", Expr::try_from_json(&dict)?.with_dotted_keys())],
 //! };
 //! assert_eq!(module.to_string(), r#"scaling = {
 //!     type = "object"
@@ -41,10 +42,11 @@
 //!
 //! let structural = schema::structural(&parameters)?;
 //! assert_eq!(structural["properties"]["min"]["default"], 1);
-//! # Ok::<(), kcl_codegen::schema::SchemaError>(())
+//! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
 pub use kcl_codegen_syntax::ast;
+pub use kcl_codegen_syntax::json;
 pub mod regions;
 pub mod schema;
 pub mod staged;

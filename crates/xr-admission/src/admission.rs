@@ -40,7 +40,7 @@ pub const MAX_OBJECT_BYTES: usize = 1536 * 1024;
 /// option value: its JSON reader refuses the 128th level, and KCL then reads the whole
 /// option as a string, so `option("params").oxr` fails with "str object attr 'oxr' not
 /// found" (measured). Deeper values must be refused before they reach it.
-pub const KCL_OPTION_MAX_DEPTH: usize = 127;
+pub const KCL_OPTION_MAX_DEPTH: usize = kcl_codegen_syntax::json::KCL_JSON_MAX_DEPTH;
 
 /// A text or an object over a size limit.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -111,54 +111,13 @@ pub fn check_object_size(value: &Value) -> Result<(), TooLarge> {
 
 /// Refuse a value nested deeper than `max` lists and objects (the value itself counts
 /// as one), at the path of the first one too deep. `path` names the value. Iterative: a
-/// value of any depth is checked without recursion.
+/// value of any depth is checked without recursion. The rule is the one the printer
+/// applies to JSON values ([`kcl_codegen_syntax::json::check_depth`]).
 pub fn check_depth(value: &Value, max: usize, path: &str) -> Result<(), Violation> {
-    // Depth first: (a value, its depth, its step from its parent); `trail` holds the
-    // steps from the root to the value being looked at.
-    let mut stack: Vec<(&Value, usize, String)> = vec![(value, 1, String::new())];
-    let mut trail: Vec<String> = Vec::new();
-    while let Some((value, depth, step)) = stack.pop() {
-        let (children, is_container): (Vec<(String, &Value)>, bool) = match value {
-            Value::Array(items) => (
-                items
-                    .iter()
-                    .enumerate()
-                    .map(|(i, v)| (format!("[{i}]"), v))
-                    .collect(),
-                true,
-            ),
-            Value::Object(map) => (
-                map.iter().map(|(k, v)| (format!(".{k}"), v)).collect(),
-                true,
-            ),
-            _ => (Vec::new(), false),
-        };
-        trail.truncate(depth - 1);
-        trail.push(step);
-        if is_container && depth > max {
-            let mut at = path.to_owned();
-            let steps: Vec<&String> = trail.iter().skip(1).collect();
-            // A long run of steps reads as its first few and its last.
-            if steps.len() > 12 {
-                steps[..8].iter().for_each(|s| at.push_str(s));
-                at.push_str(&format!("...({} more)...", steps.len() - 9));
-                at.push_str(steps[steps.len() - 1]);
-            } else {
-                steps.iter().for_each(|s| at.push_str(s));
-            }
-            let at = at.strip_prefix('.').unwrap_or(&at).to_owned();
-            return Err(Violation {
-                path: at,
-                message: format!(
-                    "nested {depth} lists and mappings deep; the KCL runtime reads at most {max}"
-                ),
-            });
-        }
-        for (step, child) in children.into_iter().rev() {
-            stack.push((child, depth + 1, step));
-        }
-    }
-    Ok(())
+    kcl_codegen_syntax::json::check_depth(value, max, path).map_err(|e| Violation {
+        path: e.path,
+        message: e.problem.to_string(),
+    })
 }
 
 /// Check an XR against its XRD as the API server would (see the

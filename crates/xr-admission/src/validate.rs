@@ -32,7 +32,7 @@
 //! - `format` is checked for the formats the API server checks and ignored for the others
 //!   (see [`KNOWN_FORMATS`]);
 //! - an `integer` must fit in 64 signed bits: the API server reads a larger one as a
-//!   float, which is not an integer.
+//!   float, which is not an integer (JSON Schema would take a whole float for one).
 //!
 //! Messages follow the API server's wording, at dotted paths (`spec.parameters.apps.cache`,
 //! list items as `[i]`), in the order the value is written.
@@ -219,7 +219,7 @@ pub fn validate(schema: &Value, value: &Value, path: &str) -> Vec<Violation> {
             }
         }
     }
-    out_of_range_integers(schema, value, &mut Vec::new(), &mut found);
+    out_of_range_integers(schema, value, path, &mut Vec::new(), &mut found);
     let order = document_order(value);
     found.sort_by_key(|(steps, _)| order_key(&order, steps));
     found.dedup();
@@ -466,31 +466,48 @@ fn other_message(kind: &ValidationErrorKind) -> String {
     }
 }
 
-/// Integers the API server cannot read as 64-bit signed integers (above `i64::MAX`),
-/// where the schema says `integer`.
+/// Integers the API server cannot read as 64-bit signed integers, where the schema says
+/// `integer`: above `i64::MAX` (read as a `u64`), or whole numbers that JSON reads as
+/// floats because no 64-bit integer holds them (`18446744073709551616`, `-1e19`). JSON
+/// Schema counts a whole float as an integer; the API server reads it as a float, which is
+/// not one.
 fn out_of_range_integers(
     schema: &Value,
     value: &Value,
+    path: &str,
     steps: &mut Vec<Step>,
     found: &mut Vec<(Vec<Step>, String)>,
 ) {
     match value {
-        Value::Number(n)
-            if n.is_u64() && !n.is_i64() && schema.get("type") == Some(&"integer".into()) =>
-        {
-            let at = render_path("", steps);
-            found.push((
-                steps.clone(),
-                format!(
-                    "Invalid value: {n}: {at} in body must be of type integer: out of the range of 64-bit integers"
-                ),
-            ));
+        Value::Number(n) if schema.get("type") == Some(&"integer".into()) => {
+            // The number as written, as far as a float keeps it: floats from 2^53 on are
+            // whole, so `{:.0}` spells every digit they hold.
+            let beyond = match (n.as_i64(), n.as_u64(), n.as_f64()) {
+                (Some(_), _, _) => None,
+                (None, Some(u), _) => Some(u.to_string()),
+                (None, None, Some(f)) if f.fract() == 0.0 && !fits_i64(f) => {
+                    Some(format!("{f:.0}"))
+                }
+                _ => None,
+            };
+            if let Some(written) = beyond {
+                let at = render_path(path, steps);
+                found.push((
+                    steps.clone(),
+                    format!(
+                        "Invalid value: {written}: {at} in body must be of type integer: out of \
+                         the range of 64-bit integers ({} to {})",
+                        i64::MIN,
+                        i64::MAX
+                    ),
+                ));
+            }
         }
         Value::Object(map) => {
             for (key, v) in map {
                 if let Some(child) = child_schema(schema, key) {
                     steps.push(Step::Key(key.clone()));
-                    out_of_range_integers(child, v, steps, found);
+                    out_of_range_integers(child, v, path, steps, found);
                     steps.pop();
                 }
             }
@@ -499,13 +516,19 @@ fn out_of_range_integers(
             if let Some(item_schema) = schema.get("items") {
                 for (i, v) in items.iter().enumerate() {
                     steps.push(Step::Index(i));
-                    out_of_range_integers(item_schema, v, steps, found);
+                    out_of_range_integers(item_schema, v, path, steps, found);
                     steps.pop();
                 }
             }
         }
         _ => {}
     }
+}
+
+/// Whether a whole float is within the range of `i64` (`-2^63 <= f < 2^63`).
+fn fits_i64(f: f64) -> bool {
+    const TWO_TO_63: f64 = 9_223_372_036_854_775_808.0;
+    (-TWO_TO_63..TWO_TO_63).contains(&f)
 }
 
 /// The structural schema as a draft 4 JSON Schema with the API server's semantics (see

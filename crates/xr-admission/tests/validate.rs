@@ -210,6 +210,25 @@ fn integers_beyond_64_bits_are_not_integers() {
 }
 
 #[test]
+fn whole_floats_beyond_64_bits_are_not_integers_and_the_message_gives_the_range() {
+    // JSON has no 64-bit form for 2^64: it reads as a float, which JSON Schema would count
+    // as an integer.
+    for (text, written) in [
+        ("18446744073709551616", "18446744073709551616"),
+        ("-1e19", "-10000000000000000000"),
+    ] {
+        let value = json!({"size": serde_json::from_str::<Value>(text).unwrap()});
+        assert_eq!(
+            messages(&validate(&keywords_schema(), &value, "spec")),
+            [format!(
+                "spec.size: Invalid value: {written}: spec.size in body must be of type integer: \
+                 out of the range of 64-bit integers (-9223372036854775808 to 9223372036854775807)"
+            )]
+        );
+    }
+}
+
+#[test]
 fn a_value_of_the_wrong_type_is_reported_once() {
     let value = json!({"name": 5, "zones": "a"});
     assert_eq!(

@@ -6,10 +6,13 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::Value;
 
-use super::error::{ComposeError, ComposeErrorKind, ComposeErrorKind::*, TemplateOrigin, error};
+use super::error::{
+    ComposeError, ComposeErrorKind, ComposeErrorKind::*, TemplateOrigin, error, not_kcl_value,
+};
 use super::parameters::Parameters;
 use super::values::{Template, template};
 use crate::app::AppSpec;
+use kcl_codegen_syntax::json;
 use kcl_codegen_syntax::lexical::is_identifier;
 
 /// Check the apps; each one with its parameters schema compiled, in the same order.
@@ -101,6 +104,7 @@ fn yaml(app: &Parameters) -> Result<(), ComposeError> {
                 return Err(error(key, kind));
             }
             visible_keys(key, &part.value, "values")?;
+            kcl_value(key, &part.value, || "values".to_owned())?;
             templates(app, &part.value, &|| match &part.file {
                 Some(file) => TemplateOrigin::File(file.clone()),
                 None => TemplateOrigin::InlineValues {
@@ -111,6 +115,9 @@ fn yaml(app: &Parameters) -> Result<(), ComposeError> {
     }
     for object in &app.app.objects {
         visible_keys(key, &object.manifest, &object.name)?;
+        kcl_value(key, &object.manifest, || {
+            format!("the manifest of `{}`", object.name)
+        })?;
         templates(app, &object.manifest, &|| match &object.file {
             Some(file) => TemplateOrigin::File(file.clone()),
             None => TemplateOrigin::InlineManifest {
@@ -136,6 +143,12 @@ fn visible_keys(app: &str, value: &Value, path: &str) -> Result<(), ComposeError
             .try_for_each(|(i, v)| visible_keys(app, v, &format!("{path}[{i}]"))),
         _ => Ok(()),
     }
+}
+
+/// KCL holds `value`, which `place` names: no integer beyond 64 bits, no nesting deeper
+/// than KCL reads ([`kcl_codegen_syntax::json::check`], the rule the printer applies).
+fn kcl_value(app: &str, value: &Value, place: impl FnOnce() -> String) -> Result<(), ComposeError> {
+    json::check(value).map_err(|e| not_kcl_value(app, place())(e))
 }
 
 /// Every template in `value`, which is written at `origin`, names an image, a field of

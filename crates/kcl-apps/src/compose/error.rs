@@ -2,6 +2,7 @@
 
 use std::fmt;
 
+use kcl_codegen_syntax::json::JsonError;
 use serde_json::Value;
 
 use crate::app::XR_FIELDS;
@@ -104,6 +105,14 @@ pub enum ComposeErrorKind {
     HiddenKey {
         /// Where the key is: the object's name or `values`, then the keys and indices.
         path: String,
+    },
+    /// A value that KCL cannot hold: an integer beyond 64 bits, or lists and mappings
+    /// nested deeper than KCL reads.
+    NotKclValue {
+        /// What holds it: `values`, `the manifest of `<object>``, ...
+        place: String,
+        /// Where in it, and why.
+        error: JsonError,
     },
     /// A values part is placed at a path with a key that starts with `_`, which KCL leaves
     /// out of its output.
@@ -279,6 +288,12 @@ impl fmt::Display for ComposeErrorKind {
                 f,
                 "`{path}`: KCL drops keys that start with `_` from its output"
             ),
+            NotKclValue { place, error } if error.path.is_empty() => {
+                write!(f, "{place}: {}", error.problem)
+            }
+            NotKclValue { place, error } => {
+                write!(f, "{place} at `{}`: {}", error.path, error.problem)
+            }
             HiddenValuesPath { at, key } => write!(
                 f,
                 "values at `{at}`: KCL drops keys that start with `_` (`{key}`) from its output"
@@ -338,6 +353,11 @@ pub(super) fn error(app: &str, kind: ComposeErrorKind) -> ComposeError {
         app: app.to_owned(),
         kind: Box::new(kind),
     }
+}
+
+/// The error that `place` in the app `app` holds a value KCL cannot hold, for `map_err`.
+pub(super) fn not_kcl_value(app: &str, place: String) -> impl FnOnce(JsonError) -> ComposeError {
+    move |error| self::error(app, ComposeErrorKind::NotKclValue { place, error })
 }
 
 /// `` `{{ xr:name }}`, `{{ xr:namespace }}` ``: what templates read of the composite resource.

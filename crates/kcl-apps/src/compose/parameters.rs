@@ -4,7 +4,9 @@
 use serde_json::Value;
 
 use super::conventions::{APPS_VAR, enabled_var};
-use super::error::{ComposeError, ComposeErrorKind, ComposeErrorKind::*, TemplateOrigin, error};
+use super::error::{
+    ComposeError, ComposeErrorKind, ComposeErrorKind::*, TemplateOrigin, error, not_kcl_value,
+};
 use crate::app::{AppSpec, Condition};
 use crate::ast::{BinOp, Expr};
 use crate::schema;
@@ -160,7 +162,10 @@ impl<'a> Parameters<'a> {
             }
             Condition::FieldIs { path, value } => {
                 let parameter = self.read(path);
-                let equal = parameter.clone().binary(BinOp::Eq, Expr::from_json(value));
+                let place = format!("the condition on `{}`", path.join("."));
+                let literal =
+                    Expr::try_from_json(value).map_err(not_kcl_value(&self.app.key, place))?;
+                let equal = parameter.clone().binary(BinOp::Eq, literal);
                 if self.enum_default(path, value)? == Some(value) {
                     // Absent (`None`, or `Undefined` when the XR was not defaulted) means the
                     // default, which is this value; every value of the enum is truthy.

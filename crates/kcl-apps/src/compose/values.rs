@@ -4,7 +4,7 @@
 
 use serde_json::Value;
 
-use super::error::{ComposeError, ComposeErrorKind, ComposeErrorKind::*, error};
+use super::error::{ComposeError, ComposeErrorKind, ComposeErrorKind::*, error, not_kcl_value};
 use super::parameters::Parameters;
 use crate::app::{Condition, Image, Values, XR_FIELDS};
 use crate::ast::{AssignOp, BinOp, Entry, Expr, IfChain, Key, ListItem};
@@ -307,6 +307,9 @@ pub(super) fn template_expr(
                 .map(|(k, v)| Ok(Entry::pair(k.clone(), template_expr(app, v, xr)?)))
                 .collect::<Result<_, ComposeError>>()?,
         ),
-        other => Expr::from_json(other),
+        // A scalar; `check` refused integers KCL cannot hold, with their paths.
+        other => {
+            Expr::try_from_json(other).map_err(not_kcl_value(&app.app.key, "a value".to_owned()))?
+        }
     })
 }
