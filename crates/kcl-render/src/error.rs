@@ -137,6 +137,10 @@ pub enum StepProblem {
         /// The module.
         module: String,
     },
+    /// `option("params")` holds a value that KCL cannot read (too deep, or an integer
+    /// beyond 64 bits): refused before the runtime sees it, which would read the whole
+    /// option as a string or lose digits.
+    Params(kcl_codegen_syntax::json::JsonError),
     /// KCL failed: a compile error, or an error while evaluating.
     Kcl(kcl_runtime::Error),
     /// The step's output cannot be composed (function-kcl refuses it, or Crossplane
@@ -252,6 +256,9 @@ impl fmt::Display for StepProblem {
                  directory with --kcl-module {module}=DIR (function-kcl downloads it; \
                  kcl-render does not)"
             ),
+            StepProblem::Params(e) => {
+                write!(f, "option(\"params\") holds a value KCL cannot read: {e}")
+            }
             StepProblem::Kcl(e) => e.fmt(f),
             StepProblem::Output(what) => f.write_str(what),
             StepProblem::DuplicateName {
@@ -276,6 +283,7 @@ impl std::error::Error for Error {
             Error::TooLarge(e) => Some(e),
             Error::Step(e) => match &e.problem {
                 StepProblem::Kcl(e) => Some(e),
+                StepProblem::Params(e) => Some(e),
                 _ => None,
             },
             Error::Runtime(e) => Some(e),

@@ -9,6 +9,25 @@ use serde_json::{Map, Value};
 
 use crate::error::StepProblem;
 
+/// Refuse a `params` option that KCL cannot read. KCL reads an option at most
+/// [`KCL_JSON_MAX_DEPTH`](kcl_codegen_syntax::json::KCL_JSON_MAX_DEPTH) levels deep,
+/// so each field of it (`oxr`, `ocds`, ...) is a value one level below the top; deeper, it
+/// would read the whole option as a string and the program would fail on its first
+/// `option("params").oxr`, far from the cause. The path names the field (`ocds.<name>...`).
+pub(crate) fn check_params(params: &Value) -> Result<(), StepProblem> {
+    for (name, value) in params.as_object().into_iter().flatten() {
+        kcl_codegen_syntax::json::check(value).map_err(|mut e| {
+            e.path = if e.path.is_empty() || e.path.starts_with('[') {
+                format!("{name}{}", e.path)
+            } else {
+                format!("{name}.{}", e.path)
+            };
+            StepProblem::Params(e)
+        })?;
+    }
+    Ok(())
+}
+
 /// The `apiVersion` of function-kcl's input.
 pub const KCL_RUN_API_VERSION: &str = "krm.kcl.dev/v1alpha1";
 

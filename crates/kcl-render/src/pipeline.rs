@@ -9,7 +9,7 @@ use serde_json::{Map, Value, json};
 
 use crate::composition::{Composition, Step, StepRun};
 use crate::error::{Error, StepProblem};
-use crate::kcl_step::{KclStep, Target, output_items};
+use crate::kcl_step::{KclStep, Target, check_params, output_items};
 use crate::observed::{KCL_RESOURCE_NAME, Observed};
 use crate::rendered::{CONDITION_TIME, ComposedResource, Ready, Rendered, Replaced, StepOutput};
 use crate::select::Selection;
@@ -154,13 +154,19 @@ impl<'a> Pipeline<'a> {
     /// The KCL program of a function-kcl step, given the desired state so far; its source
     /// is named `<composition>/<step>.k` in KCL's messages.
     pub fn program(&self, step: &str, kcl: &KclStep) -> Program {
+        self.program_with(step, kcl, &self.params(kcl))
+    }
+
+    fn program_with(&self, step: &str, kcl: &KclStep, params: &Value) -> Program {
         let file = format!("{}/{step}.k", self.composition.name());
-        kcl.program(file, &self.params(kcl), self.modules)
+        kcl.program(file, params, self.modules)
     }
 
     fn run_kcl(&mut self, runtime: &Runtime, step: &str, kcl: &KclStep) -> Result<(), StepProblem> {
+        let params = self.params(kcl);
+        check_params(&params)?;
         let output = runtime
-            .run(&self.program(step, kcl))
+            .run(&self.program_with(step, kcl, &params))
             .map_err(StepProblem::Kcl)?;
         let items = output_items(&output).map_err(StepProblem::Output)?;
         for (number, item) in items.iter().enumerate() {

@@ -438,3 +438,47 @@ fn a_compositions_file_without_a_composition_is_refused() {
         "{error}"
     );
 }
+
+/// `value` wrapped in `depth` lists, the innermost holding it.
+fn nested(depth: usize, value: Value) -> Value {
+    (0..depth).fold(value, |inner, _| json!([inner]))
+}
+
+#[test]
+fn an_observed_resource_kcl_cannot_read_is_refused_at_its_path_before_the_runtime_sees_it() {
+    // In `option("params")`, an observed resource sits three levels down (params, ocds,
+    // its name) and KCL reads an option 127 levels deep at most.
+    let deep = |depth| {
+        let mut observed = Observed::none();
+        observed.insert(
+            "config",
+            json!({"apiVersion": "v1", "kind": "ConfigMap", "data": nested(depth, json!("x"))}),
+        );
+        renderer().render(app("two-steps", json!({})), &observed)
+    };
+    // Deeper, KCL would read the whole option as a string and fail on `.oxr`.
+    deep(123).expect("a resource KCL reads whole renders");
+    let message = deep(124).expect_err("one level deeper").to_string();
+    assert!(
+        message.contains("ocds.config.Resource.data[0][0]")
+            && message
+                .ends_with("nested 127 lists and mappings deep; the KCL runtime reads at most 126"),
+        "{message}"
+    );
+
+    let mut observed = Observed::none();
+    observed.insert(
+        "config",
+        json!({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"uid": u64::MAX}}),
+    );
+    let message = renderer()
+        .render(app("two-steps", json!({})), &observed)
+        .expect_err("an integer KCL cannot hold")
+        .to_string();
+    assert!(
+        message.contains(
+            "ocds.config.Resource.metadata.uid: 18446744073709551615 is beyond KCL's integers"
+        ),
+        "{message}"
+    );
+}
