@@ -28,57 +28,51 @@ pub fn changed_fields(old: &Value, new: &Value) -> Vec<FieldChange> {
 }
 
 fn diff(old: &Value, new: &Value, path: &mut String, out: &mut Vec<FieldChange>) {
-    match (old, new) {
-        (Value::Object(old), Value::Object(new)) => {
-            let keys = old
-                .keys()
-                .chain(new.keys().filter(|k| !old.contains_key(*k)));
-            for key in keys {
-                let length = path.len();
-                push_key(path, key);
-                match (old.get(key), new.get(key)) {
-                    (Some(a), Some(b)) => diff(a, b, path, out),
-                    (a, b) => out.push(FieldChange {
-                        path: path.clone(),
-                        old: a.cloned(),
-                        new: b.cloned(),
-                    }),
-                }
-                path.truncate(length);
+    // The children both sides may have, each with the step to it from here.
+    let children: Vec<(String, Option<&Value>, Option<&Value>)> = match (old, new) {
+        (Value::Object(old), Value::Object(new)) => old
+            .keys()
+            .chain(new.keys().filter(|k| !old.contains_key(*k)))
+            .map(|key| (key_step(path, key), old.get(key), new.get(key)))
+            .collect(),
+        (Value::Array(old), Value::Array(new)) => (0..old.len().max(new.len()))
+            .map(|index| (format!("[{index}]"), old.get(index), new.get(index)))
+            .collect(),
+        (old, new) => {
+            if old != new {
+                out.push(FieldChange {
+                    path: path.clone(),
+                    old: Some(old.clone()),
+                    new: Some(new.clone()),
+                });
             }
+            return;
         }
-        (Value::Array(old), Value::Array(new)) => {
-            for index in 0..old.len().max(new.len()) {
-                let length = path.len();
-                path.push_str(&format!("[{index}]"));
-                match (old.get(index), new.get(index)) {
-                    (Some(a), Some(b)) => diff(a, b, path, out),
-                    (a, b) => out.push(FieldChange {
-                        path: path.clone(),
-                        old: a.cloned(),
-                        new: b.cloned(),
-                    }),
-                }
-                path.truncate(length);
-            }
+    };
+    for (step, old, new) in children {
+        let length = path.len();
+        path.push_str(&step);
+        match (old, new) {
+            (Some(a), Some(b)) => diff(a, b, path, out),
+            (a, b) => out.push(FieldChange {
+                path: path.clone(),
+                old: a.cloned(),
+                new: b.cloned(),
+            }),
         }
-        (old, new) if old != new => out.push(FieldChange {
-            path: path.clone(),
-            old: Some(old.clone()),
-            new: Some(new.clone()),
-        }),
-        _ => {}
+        path.truncate(length);
     }
 }
 
-fn push_key(path: &mut String, key: &str) {
+/// The step from `path` to its field `key`: `.key`, or `key` at the top, or `["key"]` for
+/// a key that would not read back as one.
+fn key_step(path: &str, key: &str) -> String {
     if key.contains(['.', '/', '[', '"']) || key.is_empty() {
-        path.push_str(&format!("[{}]", Value::String(key.to_owned())));
+        format!("[{}]", Value::String(key.to_owned()))
+    } else if path.is_empty() {
+        key.to_owned()
     } else {
-        if !path.is_empty() {
-            path.push('.');
-        }
-        path.push_str(key);
+        format!(".{key}")
     }
 }
 
