@@ -361,13 +361,15 @@ pub enum Error {
         /// What failed.
         source: io::Error,
     },
-    /// A file could not be replaced, and some of the files replaced before it could not
-    /// be put back as they were.
-    NotRestored {
-        /// The file that could not be replaced ([`Error::Io`]).
-        failed: Box<Error>,
-        /// Each file left with its new contents (or, when it was new, left in place), with
-        /// why it could not be put back.
+    /// A staged file could not replace its target. Every file replaced before it was put
+    /// back as it was, unless `not_restored` names it.
+    NotReplaced {
+        /// The file that could not be replaced.
+        path: PathBuf,
+        /// Why.
+        source: io::Error,
+        /// Each file replaced before it and left with its new contents (or, when it was
+        /// new, left in place), with why it could not be put back.
         not_restored: Vec<(PathBuf, io::Error)>,
     },
 }
@@ -377,17 +379,22 @@ impl fmt::Display for Error {
         match self {
             Error::Region(error) => error.fmt(f),
             Error::Io { path, source } => write!(f, "{}: {source}", path.display()),
-            Error::NotRestored {
-                failed,
+            Error::NotReplaced {
+                path,
+                source,
                 not_restored,
             } => {
+                write!(f, "cannot replace {} ({source}): ", path.display())?;
+                if not_restored.is_empty() {
+                    return f.write_str("no file was changed");
+                }
                 let not_restored: Vec<String> = not_restored
                     .iter()
-                    .map(|(path, source)| format!("{}: {source}", path.display()))
+                    .map(|(path, source)| format!("{} ({source})", path.display()))
                     .collect();
                 write!(
                     f,
-                    "{failed}; files replaced before it could not be put back: {}",
+                    "files replaced before it could not be put back as they were: {}",
                     not_restored.join(", ")
                 )
             }
@@ -400,7 +407,7 @@ impl std::error::Error for Error {
         match self {
             Error::Region(error) => Some(error),
             Error::Io { source, .. } => Some(source),
-            Error::NotRestored { failed, .. } => Some(failed.as_ref()),
+            Error::NotReplaced { source, .. } => Some(source),
         }
     }
 }

@@ -75,14 +75,10 @@ impl Staged {
         let mut replaced: Vec<(PathBuf, PathBuf, Option<NamedTempFile>)> = Vec::new();
         for file in self.files {
             if let Err(error) = file.new.persist(&file.target) {
-                let failed = io_error(&file.path, error.error);
-                let not_restored = restore(replaced);
-                return Err(match not_restored.is_empty() {
-                    true => failed,
-                    false => Error::NotRestored {
-                        failed: Box::new(failed),
-                        not_restored,
-                    },
+                return Err(Error::NotReplaced {
+                    path: file.path,
+                    source: error.error,
+                    not_restored: restore(replaced),
                 });
             }
             replaced.push((file.path, file.target, file.old));

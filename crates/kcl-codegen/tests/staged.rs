@@ -47,7 +47,8 @@ fn a_file_that_cannot_be_replaced_part_way_puts_back_the_files_replaced_before_i
     assert!(
         error
             .to_string()
-            .starts_with(&format!("{}: ", manifests.display())),
+            .starts_with(&format!("cannot replace {} (", manifests.display()))
+            && error.to_string().ends_with("): no file was changed"),
         "the error names the file that failed: {error}"
     );
     assert_eq!(
