@@ -354,24 +354,15 @@ pub struct Generated {
 pub enum Error {
     /// The markers of a file, or the bodies meant for it, are wrong.
     Region(RegionError),
-    /// Reading or writing a file failed.
+    /// Reading a file failed.
     Io {
         /// The file.
         path: PathBuf,
         /// What failed.
         source: io::Error,
     },
-    /// A staged file could not replace its target. Every file replaced before it was put
-    /// back as it was, unless `not_restored` names it.
-    NotReplaced {
-        /// The file that could not be replaced.
-        path: PathBuf,
-        /// Why.
-        source: io::Error,
-        /// Each file replaced before it and left with its new contents (or, when it was
-        /// new, left in place), with why it could not be put back.
-        not_restored: Vec<(PathBuf, io::Error)>,
-    },
+    /// The files could not be written all or nothing.
+    Write(crate::staged::Error),
 }
 
 impl fmt::Display for Error {
@@ -379,25 +370,7 @@ impl fmt::Display for Error {
         match self {
             Error::Region(error) => error.fmt(f),
             Error::Io { path, source } => write!(f, "{}: {source}", path.display()),
-            Error::NotReplaced {
-                path,
-                source,
-                not_restored,
-            } => {
-                write!(f, "cannot replace {} ({source}): ", path.display())?;
-                if not_restored.is_empty() {
-                    return f.write_str("no file was changed");
-                }
-                let not_restored: Vec<String> = not_restored
-                    .iter()
-                    .map(|(path, source)| format!("{} ({source})", path.display()))
-                    .collect();
-                write!(
-                    f,
-                    "files replaced before it could not be put back as they were: {}",
-                    not_restored.join(", ")
-                )
-            }
+            Error::Write(error) => error.fmt(f),
         }
     }
 }
@@ -407,8 +380,14 @@ impl std::error::Error for Error {
         match self {
             Error::Region(error) => Some(error),
             Error::Io { source, .. } => Some(source),
-            Error::NotReplaced { source, .. } => Some(source),
+            Error::Write(error) => Some(error),
         }
+    }
+}
+
+impl From<crate::staged::Error> for Error {
+    fn from(error: crate::staged::Error) -> Self {
+        Error::Write(error)
     }
 }
 

@@ -20,13 +20,74 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+use std::fmt;
 use std::fs;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
 use tempfile::NamedTempFile;
 
-use crate::regions::Error;
+/// Why files could not be written all or nothing.
+#[derive(Debug)]
+pub enum Error {
+    /// A file could not be staged; no file was changed.
+    NotStaged {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        source: io::Error,
+    },
+    /// A staged file could not replace its target. Every file replaced before it was put
+    /// back as it was, unless `not_restored` names it.
+    NotReplaced {
+        /// The file that could not be replaced.
+        path: PathBuf,
+        /// Why.
+        source: io::Error,
+        /// Each file replaced before it and left with its new contents (or, when it was
+        /// new, left in place), with why it could not be put back.
+        not_restored: Vec<(PathBuf, io::Error)>,
+    },
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::NotStaged { path, source } => write!(
+                f,
+                "cannot stage {} ({source}): no file was changed",
+                path.display()
+            ),
+            Error::NotReplaced {
+                path,
+                source,
+                not_restored,
+            } => {
+                write!(f, "cannot replace {} ({source}): ", path.display())?;
+                if not_restored.is_empty() {
+                    return f.write_str("no file was changed");
+                }
+                let not_restored: Vec<String> = not_restored
+                    .iter()
+                    .map(|(path, source)| format!("{} ({source})", path.display()))
+                    .collect();
+                write!(
+                    f,
+                    "files replaced before it could not be put back as they were: {}",
+                    not_restored.join(", ")
+                )
+            }
+        }
+    }
+}
+
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Error::NotStaged { source, .. } | Error::NotReplaced { source, .. } => Some(source),
+        }
+    }
+}
 
 /// Files staged next to their targets, to be renamed over them all at once by
 /// [`Staged::commit`]. Dropping it without committing deletes the temporary files and
@@ -154,7 +215,7 @@ fn stage(path: &Path, contents: &[u8]) -> Result<StagedFile, Error> {
 }
 
 fn io_error(path: &Path, source: io::Error) -> Error {
-    Error::Io {
+    Error::NotStaged {
         path: path.to_owned(),
         source,
     }

@@ -83,7 +83,8 @@ fn a_file_that_cannot_be_staged_changes_nothing_and_is_named() {
     assert!(
         error
             .to_string()
-            .starts_with(&format!("{}: ", package.display())),
+            .starts_with(&format!("cannot stage {} (", package.display()))
+            && error.to_string().ends_with("): no file was changed"),
         "{error}"
     );
     assert_eq!(snapshot(dir.path()), before);
