@@ -109,7 +109,7 @@ pub enum ComposeErrorKind {
     /// A value that KCL cannot hold: an integer beyond 64 bits, or lists and mappings
     /// nested deeper than KCL reads.
     NotKclValue {
-        /// What holds it: `values`, `the manifest of `<object>``, ...
+        /// What holds it: ``values``, ``the manifest of `<object>` ``, ...
         place: String,
         /// Where in it, and why.
         error: JsonError,

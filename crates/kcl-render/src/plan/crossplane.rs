@@ -245,7 +245,7 @@ pub fn deletion(resource: &Value) -> Deletion {
     }
 }
 
-/// `<Kind> `<name>`` of a Usage's `of` or `by`.
+/// ``<Kind> `<name>` `` of a Usage's `of` or `by`.
 fn reference(of: &Value) -> Option<String> {
     let kind = of["kind"].as_str()?;
     Some(match str_at(of, "/resourceRef/name") {
