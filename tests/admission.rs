@@ -4,12 +4,12 @@
 
 use std::time::{Duration, Instant};
 
-use dot_kubernetes::render::RenderError;
+use dot_kubernetes::render::{Observed, RenderError};
 use dot_kubernetes_apps::Provider;
 use serde_json::{Value, json};
 use xr_admission::admission::{MAX_OBJECT_BYTES, MAX_REQUEST_BYTES};
 
-use crate::common::composition;
+use crate::common::{composition, pipeline};
 
 /// A valid XR with `change` applied to it.
 fn xr(change: impl FnOnce(&mut Value)) -> Value {
@@ -219,6 +219,27 @@ fn integers_beyond_64_bits_that_json_reads_as_floats_are_refused_with_the_limit(
     // A float with a fraction is not an integer at all, as before.
     let fraction = xr(|xr| xr["spec"]["parameters"]["minNodeCount"] = json!(1.5));
     assert!(violation_at(fraction, "spec.parameters.minNodeCount").contains("\"number\""));
+}
+
+#[test]
+fn a_whole_float_in_an_integer_field_is_the_integer_as_the_api_server_stores_it() {
+    // `kubectl apply` of `minNodeCount: 3.0` is admitted, and stored as 3.
+    let yaml = serde_saphyr::to_string(&xr(|_| {}))
+        .unwrap()
+        .replace("parameters: {}", "parameters:\n    minNodeCount: 3.0");
+    let rendered = pipeline()
+        .render_yaml(&yaml, None, &Observed::none())
+        .unwrap_or_else(|e| panic!("the XR renders: {e}"));
+    let node_group = rendered
+        .items()
+        .find(|item| item["kind"] == "NodeGroup")
+        .expect("a node group");
+    assert_eq!(
+        node_group["spec"]["forProvider"]["scalingConfig"]["minSize"],
+        json!(3),
+        "an integer reaches KCL"
+    );
+    assert!(node_group["spec"]["forProvider"]["scalingConfig"]["minSize"].is_i64());
 }
 
 #[test]

@@ -32,7 +32,9 @@
 //! - `format` is checked for the formats the API server checks and ignored for the others
 //!   (see [`KNOWN_FORMATS`]);
 //! - an `integer` must fit in 64 signed bits: the API server reads a larger one as a
-//!   float, which is not an integer (JSON Schema would take a whole float for one).
+//!   float, which is not an integer (JSON Schema would take a whole float for one);
+//! - a whole float within ±(2^53 - 1) is an `integer`, and [`admit`] makes it one, as the
+//!   API server reads and stores it (`3.0` is `3`).
 //!
 //! Messages follow the API server's wording, at dotted paths (`spec.parameters.apps.cache`,
 //! list items as `[i]`), in the order the value is written.
@@ -83,7 +85,47 @@ impl fmt::Display for Refusal<'_> {
 pub fn admit(schema: &Value, value: &mut Value, path: &str) -> Vec<Violation> {
     prune_nulls(schema, value);
     apply_defaults(schema, value);
+    whole_floats_to_integers(schema, value);
     validate(schema, value, path)
+}
+
+/// The largest whole float the API server takes for an integer: 2^53 - 1, beyond which
+/// floats no longer hold every integer.
+const MAX_INTEGRAL_FLOAT: f64 = 9_007_199_254_740_991.0;
+
+/// Make whole floats integers where the schema says `integer`, within ±(2^53 - 1): the
+/// API server reads `3.0` as a float, takes it for an integer there, and stores it as
+/// `3`; a larger float, or one with a fraction, stays a float, which is not an integer.
+/// (The API server also takes a float within one part in 10^9 of a whole number; such a
+/// float stays a float here, and is refused.)
+fn whole_floats_to_integers(schema: &Value, value: &mut Value) {
+    match value {
+        Value::Number(n) if schema.get("type") == Some(&"integer".into()) => {
+            if n.is_f64()
+                && let Some(f) = n.as_f64()
+                && f.fract() == 0.0
+                && f.abs() <= MAX_INTEGRAL_FLOAT
+            {
+                // Exact: a whole float within 2^53 is an i64.
+                *value = Value::from(f as i64);
+            }
+        }
+        Value::Object(map) => {
+            for (key, v) in map.iter_mut() {
+                if let Some(child) = child_schema(schema, key) {
+                    whole_floats_to_integers(child, v);
+                }
+            }
+        }
+        Value::Array(items) => {
+            if let Some(item_schema) = schema.get("items") {
+                items
+                    .iter_mut()
+                    .for_each(|v| whole_floats_to_integers(item_schema, v));
+            }
+        }
+        _ => {}
+    }
 }
 
 /// Remove object fields whose value is `null`, where the schema does not say `nullable`.

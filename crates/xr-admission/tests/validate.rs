@@ -229,6 +229,39 @@ fn whole_floats_beyond_64_bits_are_not_integers_and_the_message_gives_the_range(
 }
 
 #[test]
+fn whole_floats_below_2_to_the_53_are_integers_as_the_api_server_reads_them() {
+    // The API server reads `3.0` as a float and takes it for an integer when it is whole
+    // and within 2^53 - 1, where floats hold every integer; it stores it as the integer.
+    for (text, integer) in [
+        ("3.0", json!(3)),
+        ("-4e2", json!(-400)),
+        ("9007199254740991.0", json!(9_007_199_254_740_991_i64)),
+    ] {
+        let mut value =
+            json!({"size": serde_json::from_str::<Value>(text).unwrap(), "ports": [80.0]});
+        assert_eq!(
+            messages(&admit(&keywords_schema(), &mut value, "spec")),
+            Vec::<String>::new(),
+            "{text}"
+        );
+        assert_eq!(value, json!({"size": integer, "ports": [80]}), "{text}");
+    }
+    // Beyond 2^53 a float is not taken for an integer, nor is a fraction; a float in a
+    // field of type number stays a float.
+    for text in ["1e18", "2.5", "9007199254740992.0"] {
+        let mut value = json!({"size": serde_json::from_str::<Value>(text).unwrap(), "ratio": 2.0});
+        assert_eq!(
+            messages(&admit(&keywords_schema(), &mut value, "spec")),
+            [
+                "spec.size: Invalid value: \"number\": spec.size in body must be of type integer: \"number\""
+            ],
+            "{text}"
+        );
+        assert_eq!(value["ratio"], json!(2.0));
+    }
+}
+
+#[test]
 fn a_value_of_the_wrong_type_is_reported_once() {
     let value = json!({"name": 5, "zones": "a"});
     assert_eq!(
