@@ -229,31 +229,22 @@ fn values_kcl_cannot_hold_are_an_error_naming_the_app_and_the_path() {
 
 #[test]
 fn two_values_parts_setting_the_same_scalar_are_an_error_even_under_a_condition() {
-    let mut a = app("a", &[]);
-    a.parameters = schemars::Schema::try_from(json!({
-        "title": "a",
-        "type": "object",
-        "properties": {
-            "enabled": {"type": "boolean", "default": false},
-            "big": {"type": "boolean", "default": false}
-        }
-    }))
-    .unwrap();
-    let mut r = release("r");
-    r.values.push(Values {
+    let replicas_1 = Values {
         at: Vec::new(),
         value: json!({"server": {"replicas": 1}}),
         file: None,
         when: None,
-    });
-    r.values.push(Values {
-        at: vec!["server".into()],
-        value: json!({"replicas": 3}),
-        file: None,
-        when: None,
-    });
-    a.releases.push(r.clone());
-    let err = lower(&[a.clone()]).unwrap_err();
+    };
+    let err = lower(&[app_with_values([
+        replicas_1.clone(),
+        Values {
+            at: vec!["server".into()],
+            value: json!({"replicas": 3}),
+            file: None,
+            when: None,
+        },
+    ])])
+    .unwrap_err();
     assert_eq!(
         *err.kind,
         ConflictingValues {
@@ -263,14 +254,16 @@ fn two_values_parts_setting_the_same_scalar_are_an_error_even_under_a_condition(
         },
         "{err}"
     );
-    r.values[1] = Values {
-        at: vec!["server".into(), "replicas".into()],
-        value: json!(3),
-        file: None,
-        when: Some(Condition::Field(vec!["big".into()])),
-    };
-    a.releases = vec![r];
-    let err = lower(&[a]).unwrap_err();
+    let err = lower(&[app_with_values([
+        replicas_1,
+        Values {
+            at: vec!["server".into(), "replicas".into()],
+            value: json!(3),
+            file: None,
+            when: Some(Condition::Field(vec!["big".into()])),
+        },
+    ])])
+    .unwrap_err();
     assert_eq!(
         *err.kind,
         ConflictingValues {
@@ -285,6 +278,19 @@ fn two_values_parts_setting_the_same_scalar_are_an_error_even_under_a_condition(
 /// An app `a` with a boolean `big`, whose release `r` has an unconditional values part
 /// setting `server.replicas` to 1 from `values/a.yaml`, then `second`.
 fn app_with_replicas_then(second: Values) -> AppSpec {
+    app_with_values([
+        Values {
+            at: Vec::new(),
+            value: json!({"server": {"replicas": 1}}),
+            file: Some("values/a.yaml".into()),
+            when: None,
+        },
+        second,
+    ])
+}
+
+/// An app `a` with a boolean `big`, whose release `r` has these values parts.
+fn app_with_values(parts: impl IntoIterator<Item = Values>) -> AppSpec {
     let mut a = app("a", &[]);
     a.parameters = schemars::Schema::try_from(json!({
         "title": "a",
@@ -296,13 +302,7 @@ fn app_with_replicas_then(second: Values) -> AppSpec {
     }))
     .unwrap();
     let mut r = release("r");
-    r.values.push(Values {
-        at: Vec::new(),
-        value: json!({"server": {"replicas": 1}}),
-        file: Some("values/a.yaml".into()),
-        when: None,
-    });
-    r.values.push(second);
+    r.values.extend(parts);
     a.releases.push(r);
     a
 }

@@ -19,6 +19,26 @@ fn kcl_render(args: &[&str]) -> Output {
         .expect("kcl-render runs")
 }
 
+/// `kcl-render plan` from the fixture package to `to`, with `more` arguments after.
+fn plan_to(to: &str, more: &[&str]) -> Output {
+    let args = ["plan", "--from", "compositions.yaml", "--to", to];
+    kcl_render(&[&args[..], more].concat())
+}
+
+/// The same, each package admitting the XR against the fixture XRD.
+fn plan_with_xrds_to(to: &str) -> Output {
+    plan_to(
+        to,
+        &[
+            "--from-xrd",
+            "definition.yaml",
+            "--to-xrd",
+            "definition.yaml",
+            "xr.yaml",
+        ],
+    )
+}
+
 fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
 }
@@ -37,18 +57,7 @@ fn bumped() -> (tempfile::TempDir, String) {
 
 #[test]
 fn no_changes_exit_0_with_one_line_per_xr() {
-    let output = kcl_render(&[
-        "plan",
-        "--from",
-        "compositions.yaml",
-        "--to",
-        "compositions.yaml",
-        "--from-xrd",
-        "definition.yaml",
-        "--to-xrd",
-        "definition.yaml",
-        "xr.yaml",
-    ]);
+    let output = plan_with_xrds_to("compositions.yaml");
     assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
     assert_eq!(
         text(&output.stdout),
@@ -59,18 +68,7 @@ fn no_changes_exit_0_with_one_line_per_xr() {
 #[test]
 fn changes_exit_2_with_the_summary_line_and_the_diff() {
     let (_dir, new) = bumped();
-    let output = kcl_render(&[
-        "plan",
-        "--from",
-        "compositions.yaml",
-        "--to",
-        &new,
-        "--from-xrd",
-        "definition.yaml",
-        "--to-xrd",
-        "definition.yaml",
-        "xr.yaml",
-    ]);
+    let output = plan_with_xrds_to(&new);
     assert_eq!(output.status.code(), Some(2), "{}", text(&output.stderr));
     let stdout = text(&output.stdout);
     assert!(
@@ -84,17 +82,7 @@ fn changes_exit_2_with_the_summary_line_and_the_diff() {
 #[test]
 fn json_output_gives_the_same_facts_one_plan_per_xr() {
     let (_dir, new) = bumped();
-    let output = kcl_render(&[
-        "plan",
-        "--from",
-        "compositions.yaml",
-        "--to",
-        &new,
-        "--output",
-        "json",
-        "xr.yaml",
-        "xr.yaml",
-    ]);
+    let output = plan_to(&new, &["--output", "json", "xr.yaml", "xr.yaml"]);
     assert_eq!(output.status.code(), Some(2), "{}", text(&output.stderr));
     let plans: Value = serde_json::from_slice(&output.stdout).expect("JSON");
     let plans = plans.as_array().expect("a list");
@@ -111,28 +99,14 @@ fn json_output_gives_the_same_facts_one_plan_per_xr() {
 
 #[test]
 fn an_xr_that_cannot_be_planned_exits_1_naming_it_and_the_package() {
-    let output = kcl_render(&[
-        "plan",
-        "--from",
-        "compositions.yaml",
-        "--to",
-        "../compositions.yaml",
-        "xr.yaml",
-    ]);
+    let output = plan_to("../compositions.yaml", &["xr.yaml"]);
     assert_eq!(output.status.code(), Some(1));
     assert!(output.stdout.is_empty());
     assert_eq!(
         text(&output.stderr),
         "error: xr.yaml: the new package (--to): no Composition composes example.org/v1 Store\n"
     );
-    let missing = kcl_render(&[
-        "plan",
-        "--from",
-        "compositions.yaml",
-        "--to",
-        "nothing.yaml",
-        "xr.yaml",
-    ]);
+    let missing = plan_to("nothing.yaml", &["xr.yaml"]);
     assert_eq!(missing.status.code(), Some(1));
     assert!(
         text(&missing.stderr).starts_with("error: --to: cannot read nothing.yaml"),
