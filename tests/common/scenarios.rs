@@ -56,8 +56,8 @@ pub fn read_scenarios(dir: &Path) -> Result<Vec<Scenario>, String> {
     Ok(scenarios)
 }
 
-/// The `*.yaml` files directly in `dir`.
-fn yaml_files(dir: &Path) -> Result<Vec<PathBuf>, String> {
+/// The `*.yaml` files directly in `dir`, sorted.
+pub fn yaml_files(dir: &Path) -> Result<Vec<PathBuf>, String> {
     let list_error = |e: std::io::Error| format!("cannot list {}: {e}", dir.display());
     let mut paths = Vec::new();
     for entry in std::fs::read_dir(dir).map_err(list_error)? {
@@ -66,6 +66,7 @@ fn yaml_files(dir: &Path) -> Result<Vec<PathBuf>, String> {
             paths.push(path);
         }
     }
+    paths.sort();
     Ok(paths)
 }
 

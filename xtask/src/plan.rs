@@ -14,7 +14,7 @@ use kcl_render::plan::{Planner, XrPlan, to_text};
 use kcl_render::{Observed, Renderer};
 use serde_json::{Value, json};
 
-use crate::scenarios::{read_scenarios, scenario_xr};
+use crate::scenarios::{read_scenarios, scenario_xr, yaml_files};
 use crate::{Error, TaskResult};
 
 /// The arguments of `cargo xtask plan`.
@@ -233,24 +233,12 @@ fn changed_since(
 /// The `*.yaml` files directly in a directory: name and text, sorted by name.
 fn read_dir_yaml(dir: &Path) -> Result<Vec<(String, String)>, Error> {
     let mut files = Vec::new();
-    let entries =
-        std::fs::read_dir(dir).map_err(|e| format!("cannot list {}: {e}", dir.display()))?;
-    for entry in entries {
-        let path = entry
-            .map_err(|e| format!("cannot list {}: {e}", dir.display()))?
-            .path();
-        if path.is_file() && path.extension().is_some_and(|e| e == "yaml") {
-            let text = std::fs::read_to_string(&path)
-                .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-            let name = path
-                .file_name()
-                .unwrap_or_default()
-                .to_string_lossy()
-                .into_owned();
-            files.push((name, text));
-        }
+    for path in yaml_files(dir)? {
+        let text = std::fs::read_to_string(&path)
+            .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+        let name = path.file_name().unwrap_or_default().to_string_lossy();
+        files.push((name.into_owned(), text));
     }
-    files.sort();
     Ok(files)
 }
 
