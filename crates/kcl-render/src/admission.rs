@@ -109,13 +109,7 @@ pub fn admit(xrd: Option<&Value>, mut xr: Value) -> Result<Value, Error> {
             if !violations.is_empty() {
                 return Err(Error::Invalid(violations));
             }
-            if is_namespaced(xrd)
-                && let Some(Value::Object(metadata)) = xr.get_mut("metadata")
-            {
-                metadata
-                    .entry("namespace")
-                    .or_insert_with(|| Value::String("default".into()));
-            }
+            default_namespace(xrd, &mut xr);
         }
         None => {
             for (pointer, field) in [
@@ -132,9 +126,21 @@ pub fn admit(xrd: Option<&Value>, mut xr: Value) -> Result<Value, Error> {
     Ok(xr)
 }
 
+/// Put an XR of a namespaced XRD that names no namespace in `default`, as `kubectl apply`
+/// does.
+pub(crate) fn default_namespace(xrd: &Value, xr: &mut Value) {
+    if is_namespaced(xrd)
+        && let Some(Value::Object(metadata)) = xr.get_mut("metadata")
+    {
+        metadata
+            .entry("namespace")
+            .or_insert_with(|| Value::String("default".into()));
+    }
+}
+
 /// Whether an XRD's XRs live in a namespace: `apiextensions.crossplane.io/v2` XRDs are
 /// namespaced unless their `scope` says otherwise; v1 XRDs are cluster-scoped.
-pub(crate) fn is_namespaced(xrd: &Value) -> bool {
+fn is_namespaced(xrd: &Value) -> bool {
     let v1 =
         xrd.get("apiVersion").and_then(Value::as_str) == Some("apiextensions.crossplane.io/v1");
     match xrd.pointer("/spec/scope").and_then(Value::as_str) {

@@ -6,7 +6,7 @@ use serde::Serialize;
 use serde_json::Value;
 use xr_admission::admission::admit_xr;
 
-use crate::admission::{check_limits, is_namespaced};
+use crate::admission::{check_limits, default_namespace};
 use crate::error::Error;
 use crate::renderer::Renderer;
 
@@ -85,12 +85,6 @@ pub(crate) fn admit_as_stored(
             message: violation.message,
         });
     }
-    if is_namespaced(xrd)
-        && let Some(Value::Object(metadata)) = xr.get_mut("metadata")
-    {
-        metadata
-            .entry("namespace")
-            .or_insert_with(|| Value::String("default".into()));
-    }
+    default_namespace(xrd, &mut xr);
     Ok((xr, problems))
 }
